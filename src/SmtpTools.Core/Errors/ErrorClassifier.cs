@@ -1,0 +1,80 @@
+using System;
+using System.IO;
+using System.Security.Authentication;
+
+namespace SmtpTools.Core.Errors
+{
+    /// <summary>What kind of failure an exception is, in terms the cmdlet layer maps onto PowerShell's ErrorCategory.</summary>
+    public enum FailureKind
+    {
+        Unknown,
+        InvalidArgument,
+        InvalidData,
+        ObjectNotFound,
+        ResourceExists,
+        PermissionDenied,
+        AuthenticationError,
+        SecurityError,
+        ConnectionError,
+        ProtocolError,
+        OperationTimeout,
+        OperationStopped,
+        LimitsExceeded,
+        ResourceUnavailable,
+    }
+
+    /// <summary>
+    /// An error Core raises on purpose, carrying the stable ErrorId the cmdlet reports. Everything else
+    /// (MailKit, IO, sockets …) is classified by <see cref="ErrorClassifier"/>.
+    /// </summary>
+    public class SmtpToolsException : Exception
+    {
+        public SmtpToolsException(string errorId, FailureKind kind, string message, Exception inner = null) : base(message, inner)
+        {
+            ErrorId = errorId ?? throw new ArgumentNullException(nameof(errorId));
+            Kind = kind;
+        }
+
+        /// <summary>Stable identifier, e.g. <c>DkimKeyFileExists</c>.</summary>
+        public string ErrorId { get; }
+        public FailureKind Kind { get; }
+    }
+
+    /// <summary>Classifies any exception so the one error mapper in the cmdlet assembly needs no MailKit types.</summary>
+    public static class ErrorClassifier
+    {
+        public readonly struct Classification
+        {
+            public Classification(string errorId, FailureKind kind) { ErrorId = errorId; Kind = kind; }
+            public string ErrorId { get; }
+            public FailureKind Kind { get; }
+        }
+
+        public static Classification Classify(Exception exception)
+        {
+            if (exception is AggregateException aggregate && aggregate.InnerExceptions.Count == 1)
+                exception = aggregate.InnerException;
+            switch (exception)
+            {
+                case SmtpToolsException own: return new Classification(own.ErrorId, own.Kind);
+                case OperationCanceledException _: return new Classification("OperationStopped", FailureKind.OperationStopped);
+                case MailKit.Security.AuthenticationException _: return new Classification("SmtpAuthenticationFailed", FailureKind.AuthenticationError);
+                case MailKit.Security.SslHandshakeException _: return new Classification("TlsHandshakeFailed", FailureKind.SecurityError);
+                case AuthenticationException _: return new Classification("TlsHandshakeFailed", FailureKind.SecurityError);
+                case MailKit.Net.Smtp.SmtpCommandException _: return new Classification("SmtpCommandFailed", FailureKind.ProtocolError);
+                case MailKit.Net.Smtp.SmtpProtocolException _: return new Classification("SmtpProtocolError", FailureKind.ProtocolError);
+                case MailKit.ServiceNotConnectedException _: return new Classification("SmtpNotConnected", FailureKind.ConnectionError);
+                case TimeoutException _: return new Classification("OperationTimedOut", FailureKind.OperationTimeout);
+                case System.Net.Sockets.SocketException _: return new Classification("ConnectionFailed", FailureKind.ConnectionError);
+                case FileNotFoundException _: return new Classification("FileNotFound", FailureKind.ObjectNotFound);
+                case DirectoryNotFoundException _: return new Classification("DirectoryNotFound", FailureKind.ObjectNotFound);
+                case UnauthorizedAccessException _: return new Classification("AccessDenied", FailureKind.PermissionDenied);
+                case IOException _: return new Classification("IOError", FailureKind.ResourceUnavailable);
+                case FormatException _: return new Classification("InvalidFormat", FailureKind.InvalidData);
+                case ArgumentException _: return new Classification("InvalidArgument", FailureKind.InvalidArgument);
+                case NotSupportedException _: return new Classification("NotSupported", FailureKind.InvalidArgument);
+                default: return new Classification("UnexpectedError", FailureKind.Unknown);
+            }
+        }
+    }
+}

@@ -1,0 +1,215 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace SmtpTools.Infrastructure
+{
+    /// <summary>
+    /// Base for every SmtpTools cmdlet. Core's async work runs on thread-pool threads; everything that touches
+    /// the pipeline (Write*, ShouldProcess) is queued and executed on the pipeline thread by a pump that runs
+    /// while the cmdlet waits. Ctrl+C (StopProcessing) cancels <see cref="CancellationToken"/> and wakes the pump.
+    ///
+    /// Two ways to run work:
+    /// <list type="bullet">
+    /// <item><see cref="Run{T}"/>: one operation, waited for now (e.g. connect in BeginProcessing).</item>
+    /// <item><see cref="Enqueue{T}"/>: many records resolved concurrently (bounded by a throttle) whose results are
+    /// written strictly in input order, as soon as the head of the queue is done; <see cref="Drain"/> in EndProcessing.</item>
+    /// </list>
+    /// Deliberately no Core types in any member signature here: the cmdlet assembly lives in the default load
+    /// context and must not make PowerShell resolve SmtpTools.Core while it reflects over cmdlet classes.
+    /// </summary>
+    public abstract class AsyncCmdlet : PSCmdlet, IDisposable
+    {
+        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+        private readonly BlockingCollection<Action> _pipelineCalls = new BlockingCollection<Action>();
+        private readonly Queue<IPending> _pending = new Queue<IPending>();
+        private SemaphoreSlim _throttle;
+        private int _pipelineThreadId = -1;
+
+        /// <summary>Cancelled by Ctrl+C / Stop-Pipeline.</summary>
+        protected CancellationToken CancellationToken => _stop.Token;
+
+        /// <summary>How many enqueued records may run at once. Set before the first <see cref="Enqueue{T}"/>.</summary>
+        protected int ConcurrencyLimit { get; set; } = 16;
+
+        protected override void BeginProcessing()
+        {
+            _pipelineThreadId = Environment.CurrentManagedThreadId;
+            _stop.Token.Register(Wake);
+        }
+
+        protected override void StopProcessing() => _stop.Cancel();
+
+        /// <summary>Runs <paramref name="action"/> on the pipeline thread: now if this is it, else at the next pump.</summary>
+        protected void Post(Action action)
+        {
+            if (IsPipelineThread) action();
+            else if (!_pipelineCalls.IsAddingCompleted) _pipelineCalls.Add(action);
+        }
+
+        /// <summary>ShouldProcess that may be called from a worker thread; blocks that worker until the pipeline thread answers.</summary>
+        protected bool ShouldProcessFromAnyThread(string target, string action)
+        {
+            if (IsPipelineThread) return ShouldProcess(target, action);
+            var answer = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            Post(() =>
+            {
+                try { answer.TrySetResult(ShouldProcess(target, action)); }
+                catch (Exception ex) { answer.TrySetException(ex); }
+            });
+            using (_stop.Token.Register(() => answer.TrySetCanceled()))
+                return answer.Task.GetAwaiter().GetResult();
+        }
+
+        protected void VerboseFromAnyThread(string message) => Post(() => WriteVerbose(message));
+        protected void DebugFromAnyThread(string message) => Post(() => WriteDebug(message));
+        protected void WarningFromAnyThread(string message) => Post(() => WriteWarning(message));
+        protected void ProgressFromAnyThread(ProgressRecord record) => Post(() => WriteProgress(record));
+
+        /// <summary>Runs one async operation to completion while pumping pipeline calls. Exceptions propagate.</summary>
+        protected T Run<T>(Func<CancellationToken, Task<T>> operation)
+        {
+            Task<T> task = Task.Run(() => operation(_stop.Token));
+            task.ContinueWith(_ => Wake(), TaskScheduler.Default);
+            PumpUntil(() => task.IsCompleted);
+            return task.GetAwaiter().GetResult();
+        }
+
+        protected void Run(Func<CancellationToken, Task> operation) =>
+            Run<bool>(async token => { await operation(token).ConfigureAwait(false); return true; });
+
+        /// <summary>
+        /// Starts <paramref name="work"/> now (at most <see cref="ConcurrencyLimit"/> at once) and arranges for
+        /// <paramref name="onSuccess"/> or <paramref name="onFailure"/> to run on the pipeline thread, in the order the
+        /// records were enqueued. Completed heads are written before this returns; when too much is outstanding
+        /// this waits (back-pressure), so memory stays bounded for endless pipelines.
+        /// </summary>
+        protected void Enqueue<T>(Func<CancellationToken, Task<T>> work, Action<T> onSuccess, Action<Exception> onFailure)
+        {
+            if (_throttle == null) _throttle = new SemaphoreSlim(Math.Max(1, ConcurrencyLimit));
+            var throttle = _throttle;
+            var token = _stop.Token;
+            Task<T> task = Task.Run(async () =>
+            {
+                await throttle.WaitAsync(token).ConfigureAwait(false);
+                try { return await work(token).ConfigureAwait(false); }
+                finally { throttle.Release(); }
+            });
+            task.ContinueWith(_ => Wake(), TaskScheduler.Default);
+            _pending.Enqueue(new Pending<T>(task, onSuccess, onFailure));
+            WriteCompletedHeads();
+            int window = Math.Max(1, ConcurrencyLimit) * 4;
+            while (_pending.Count > window)
+            {
+                var head = _pending.Peek();
+                PumpUntil(() => head.IsCompleted);
+                WriteCompletedHeads();
+            }
+        }
+
+        /// <summary>Waits for every enqueued record and writes the rest of the results, in order.</summary>
+        protected void Drain()
+        {
+            while (_pending.Count > 0)
+            {
+                var head = _pending.Peek();
+                PumpUntil(() => head.IsCompleted);
+                WriteCompletedHeads();
+            }
+            RunPostedCalls();
+        }
+
+        protected override void EndProcessing() => Drain();
+
+        private void WriteCompletedHeads()
+        {
+            RunPostedCalls();
+            while (_pending.Count > 0 && _pending.Peek().IsCompleted)
+            {
+                ThrowIfStopping();
+                _pending.Dequeue().Complete();
+                RunPostedCalls();
+            }
+        }
+
+        private void PumpUntil(Func<bool> done)
+        {
+            while (true)
+            {
+                RunPostedCalls();
+                ThrowIfStopping();
+                if (done()) return;
+                if (_pipelineCalls.TryTake(out var call, Timeout.Infinite))
+                    call();
+            }
+        }
+
+        private void RunPostedCalls()
+        {
+            while (_pipelineCalls.TryTake(out var call)) call();
+        }
+
+        private void ThrowIfStopping()
+        {
+            if (_stop.IsCancellationRequested) throw new PipelineStoppedException();
+        }
+
+        private void Wake()
+        {
+            try { if (!_pipelineCalls.IsAddingCompleted) _pipelineCalls.Add(() => { }); }
+            catch (InvalidOperationException) { } // completed for adding after Dispose
+        }
+
+        private bool IsPipelineThread => _pipelineThreadId == -1 || _pipelineThreadId == Environment.CurrentManagedThreadId;
+
+        private interface IPending
+        {
+            bool IsCompleted { get; }
+            void Complete();
+        }
+
+        private sealed class Pending<T> : IPending
+        {
+            private readonly Task<T> _task;
+            private readonly Action<T> _onSuccess;
+            private readonly Action<Exception> _onFailure;
+
+            public Pending(Task<T> task, Action<T> onSuccess, Action<Exception> onFailure)
+            {
+                _task = task;
+                _onSuccess = onSuccess;
+                _onFailure = onFailure;
+            }
+
+            public bool IsCompleted => _task.IsCompleted;
+
+            public void Complete()
+            {
+                if (_task.Status == TaskStatus.RanToCompletion) _onSuccess(_task.Result);
+                else
+                {
+                    Exception error = _task.IsCanceled ? new OperationCanceledException() : _task.Exception?.InnerException ?? _task.Exception;
+                    _onFailure(error);
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            Dispose(true);
+            GC.SuppressFinalize(this);
+        }
+
+        protected virtual void Dispose(bool disposing)
+        {
+            if (!disposing) return;
+            _stop.Cancel();
+            _pipelineCalls.CompleteAdding();
+            _stop.Dispose();
+            _throttle?.Dispose();
+        }
+    }
+}
