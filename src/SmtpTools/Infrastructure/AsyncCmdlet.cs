@@ -64,10 +64,10 @@ namespace SmtpTools.Infrastructure
                 return answer.Task.GetAwaiter().GetResult();
         }
 
-        protected void VerboseFromAnyThread(string message) => Post(() => WriteVerbose(message));
-        protected void DebugFromAnyThread(string message) => Post(() => WriteDebug(message));
-        protected void WarningFromAnyThread(string message) => Post(() => WriteWarning(message));
-        protected void ProgressFromAnyThread(ProgressRecord record) => Post(() => WriteProgress(record));
+        protected internal void VerboseFromAnyThread(string message) => Post(() => WriteVerbose(message));
+        protected internal void DebugFromAnyThread(string message) => Post(() => WriteDebug(message));
+        protected internal void WarningFromAnyThread(string message) => Post(() => WriteWarning(message));
+        protected internal void ProgressFromAnyThread(ProgressRecord record) => Post(() => WriteProgress(record));
 
         /// <summary>Runs one async operation to completion while pumping pipeline calls. Exceptions propagate.</summary>
         protected T Run<T>(Func<CancellationToken, Task<T>> operation)

@@ -1,0 +1,27 @@
+@{
+    RootModule           = 'SmtpTools.psm1'
+    # Stamped by the build from Directory.Build.props (the one place the version lives).
+    ModuleVersion        = '0.0.0'
+    GUID                 = '5b7e3c1a-9f0d-4c36-8a2e-2d6f7b1e4a90'
+    Author               = 'SmtpTools contributors'
+    CompanyName          = 'SmtpTools'
+    Copyright            = '(c) SmtpTools contributors. MIT License.'
+    Description          = 'Send mail safely (MailKit/MimeKit) and audit email-domain authentication: SPF, DKIM, DMARC and SMTP endpoints.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    DotNetFrameworkVersion = '4.7.2'
+    FormatsToProcess     = @()
+    TypesToProcess       = @()
+    CmdletsToExport      = @()
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('SMTP', 'Email', 'Mail', 'SPF', 'DKIM', 'DMARC', 'MailKit', 'MimeKit', 'DNS', 'TLS', 'Security', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
+            ProjectUri   = 'https://github.com/smtptools/SmtpTools'
+            LicenseUri   = 'https://github.com/smtptools/SmtpTools/blob/main/LICENSE'
+            ReleaseNotes = 'See CHANGELOG.md.'
+        }
+    }
+}

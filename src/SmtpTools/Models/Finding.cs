@@ -1,0 +1,40 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace SmtpTools
+{
+    /// <summary>How much a finding matters.</summary>
+    public enum FindingSeverity
+    {
+        Information = 0,
+        Warning = 1,
+        Error = 2,
+    }
+
+    /// <summary>One observation about a record, policy or endpoint; the same type in every cmdlet's output.</summary>
+    public sealed class Finding
+    {
+        public Finding(string id, FindingSeverity severity, string message, string reference)
+        {
+            Id = id;
+            Severity = severity;
+            Message = message;
+            Reference = reference;
+        }
+
+        /// <summary>Stable identifier, e.g. SpfTooManyDnsLookups.</summary>
+        public string Id { get; }
+        public FindingSeverity Severity { get; }
+        public string Message { get; }
+        /// <summary>The RFC section, e.g. "RFC 7208 4.6.4"; null when none applies.</summary>
+        public string Reference { get; }
+
+        public override string ToString() => $"{Severity}: {Id}: {Message}";
+
+        internal static Finding From(Core.Findings.Finding finding) =>
+            new Finding(finding.Id, (FindingSeverity)(int)finding.Severity, finding.Message, finding.Reference);
+
+        internal static Finding[] From(IEnumerable<Core.Findings.Finding> findings) =>
+            (findings ?? Enumerable.Empty<Core.Findings.Finding>()).Select(From).ToArray();
+    }
+}
