@@ -1,0 +1,230 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Security;
+using SmtpTools.Core.Findings;
+
+namespace SmtpTools.Core.Dkim
+{
+    /// <summary>The DKIM key types this project knows (RFC 6376 3.6.1, RFC 8463).</summary>
+    public enum DkimKeyAlgorithm
+    {
+        Rsa,
+        Ed25519,
+    }
+
+    /// <summary>
+    /// A parsed DKIM public key record (RFC 6376 3.6.1): the TXT text at <c>selector._domainkey.domain</c>.
+    /// Parsing never throws for bad content: problems become <see cref="Findings"/> and clear <see cref="IsUsable"/>.
+    /// </summary>
+    public sealed class DkimKeyRecord
+    {
+        private DkimKeyRecord() { }
+
+        /// <summary>The record text as given.</summary>
+        public string Text { get; private set; }
+        /// <summary>Every tag in order of appearance (name lower-cased as written is kept; lookups are case-sensitive per RFC 6376 3.2).</summary>
+        public IReadOnlyList<KeyValuePair<string, string>> Tags { get; private set; }
+        /// <summary>The v= value, or null when absent (it is optional).</summary>
+        public string Version { get; private set; }
+        /// <summary>The k= value; "rsa" when the tag is absent (RFC 6376 3.6.1 default).</summary>
+        public string KeyType { get; private set; }
+        /// <summary>The key algorithm when k= names a known type; null for an unknown type.</summary>
+        public DkimKeyAlgorithm? KeyAlgorithm { get; private set; }
+        /// <summary>The h= hash algorithms; empty when absent (meaning all are allowed).</summary>
+        public IReadOnlyList<string> HashAlgorithms { get; private set; }
+        /// <summary>The s= service types; "*" when absent.</summary>
+        public IReadOnlyList<string> ServiceTypes { get; private set; }
+        /// <summary>The t= flags (e.g. "y", "s"); empty when absent.</summary>
+        public IReadOnlyList<string> Flags { get; private set; }
+        /// <summary>The n= note, or null.</summary>
+        public string Note { get; private set; }
+        /// <summary>The g= granularity of RFC 4871 (obsoleted by RFC 6376 but still published), or null.</summary>
+        public string Granularity { get; private set; }
+        /// <summary>The p= value with whitespace removed; empty for a revoked key; null when the tag is missing.</summary>
+        public string PublicKeyBase64 { get; private set; }
+        /// <summary>The decoded p= bytes (SubjectPublicKeyInfo or RSAPublicKey for RSA; the raw 32-byte key for Ed25519), or null.</summary>
+        public byte[] PublicKeyBytes { get; private set; }
+        /// <summary>RSA modulus length in bits, or 256 for Ed25519; 0 when it could not be decoded.</summary>
+        public int KeyLength { get; private set; }
+        /// <summary>p= is present but empty: the key was revoked (RFC 6376 3.6.1).</summary>
+        public bool IsRevoked { get; private set; }
+        /// <summary>t=y: the domain is testing DKIM.</summary>
+        public bool IsTesting => Flags.Contains("y");
+        /// <summary>t=s: the i= domain must equal d= (no subdomains).</summary>
+        public bool IsStrict => Flags.Contains("s");
+        /// <summary>A verifier may use this key for e-mail with SHA-256 signatures.</summary>
+        public bool IsUsable { get; private set; }
+        /// <summary>Why the record is unusable, and what is worth a warning.</summary>
+        public IReadOnlyList<Finding> Findings { get; private set; }
+
+        internal AsymmetricKeyParameter PublicKey { get; private set; }
+
+        /// <summary>The value of a tag, or null when absent.</summary>
+        public string GetTag(string name) => Tags.Where(t => t.Key == name).Select(t => t.Value).FirstOrDefault();
+
+        /// <summary>Parses a DKIM key record. Never throws for content problems.</summary>
+        /// <exception cref="ArgumentNullException">text is null.</exception>
+        public static DkimKeyRecord Parse(string text)
+        {
+            if (text == null) throw new ArgumentNullException(nameof(text));
+            var findings = new List<Finding>();
+            var record = new DkimKeyRecord { Text = text };
+            var tags = new List<KeyValuePair<string, string>>();
+            bool syntaxOk = true;
+
+            foreach (var rawSpec in text.Split(';'))
+            {
+                var spec = rawSpec.Trim(' ', '\t', '\r', '\n');
+                if (spec.Length == 0) continue;
+                int eq = spec.IndexOf('=');
+                if (eq <= 0)
+                {
+                    findings.Add(Finding.Error("DkimRecordSyntaxError", $"'{spec}' is not a tag=value pair.", "RFC 6376 3.2"));
+                    syntaxOk = false;
+                    continue;
+                }
+                var name = spec.Substring(0, eq).Trim(' ', '\t', '\r', '\n');
+                var value = spec.Substring(eq + 1).Trim(' ', '\t', '\r', '\n');
+                if (tags.Any(t => t.Key == name))
+                {
+                    findings.Add(Finding.Error("DkimRecordDuplicateTag", $"The tag '{name}' appears more than once.", "RFC 6376 3.2"));
+                    syntaxOk = false;
+                    continue;
+                }
+                tags.Add(new KeyValuePair<string, string>(name, value));
+            }
+            record.Tags = tags;
+
+            record.Version = record.GetTag("v");
+            bool versionOk = true;
+            if (record.Version != null)
+            {
+                if (record.Version != "DKIM1")
+                {
+                    findings.Add(Finding.Error("DkimRecordBadVersion", $"v={record.Version} is not DKIM1; verifiers discard this record.", "RFC 6376 3.6.1"));
+                    versionOk = false;
+                }
+                else if (tags[0].Key != "v")
+                {
+                    findings.Add(Finding.Error("DkimRecordVersionNotFirst", "v=DKIM1 must be the first tag of the record.", "RFC 6376 3.6.1"));
+                    versionOk = false;
+                }
+            }
+
+            record.KeyType = record.GetTag("k") ?? "rsa";
+            switch (record.KeyType.ToLowerInvariant())
+            {
+                case "rsa": record.KeyAlgorithm = DkimKeyAlgorithm.Rsa; break;
+                case "ed25519": record.KeyAlgorithm = DkimKeyAlgorithm.Ed25519; break;
+                default:
+                    findings.Add(Finding.Error("DkimRecordUnknownKeyType", $"k={record.KeyType} is not a known key type (rsa, ed25519).", "RFC 6376 3.6.1"));
+                    break;
+            }
+
+            record.HashAlgorithms = SplitList(record.GetTag("h"));
+            bool hashOk = record.HashAlgorithms.Count == 0 || record.HashAlgorithms.Any(h => h.Equals("sha256", StringComparison.OrdinalIgnoreCase));
+            if (!hashOk)
+                findings.Add(Finding.Error("DkimRecordNoSha256", $"h={record.GetTag("h")} does not allow sha256, the only hash signers may use.", "RFC 8301 3.1"));
+
+            var services = SplitList(record.GetTag("s"));
+            record.ServiceTypes = services.Count == 0 ? new[] { "*" } : services;
+            bool serviceOk = record.ServiceTypes.Any(s => s == "*" || s.Equals("email", StringComparison.OrdinalIgnoreCase));
+            if (!serviceOk)
+                findings.Add(Finding.Error("DkimRecordNotForEmail", $"s={record.GetTag("s")} does not include email or *.", "RFC 6376 3.6.1"));
+
+            record.Flags = SplitList(record.GetTag("t"));
+            record.Note = record.GetTag("n");
+            record.Granularity = record.GetTag("g");
+
+            bool keyOk = false;
+            var p = record.GetTag("p");
+            if (p == null)
+            {
+                findings.Add(Finding.Error("DkimRecordMissingPublicKey", "The record has no p= tag.", "RFC 6376 3.6.1"));
+            }
+            else
+            {
+                record.PublicKeyBase64 = new string(p.Where(c => !char.IsWhiteSpace(c)).ToArray());
+                if (record.PublicKeyBase64.Length == 0)
+                {
+                    record.IsRevoked = true;
+                    findings.Add(Finding.Warning("DkimKeyRevoked", "p= is empty: the key has been revoked.", "RFC 6376 3.6.1"));
+                }
+                else if (record.KeyAlgorithm != null)
+                {
+                    keyOk = record.DecodeKey(findings);
+                }
+            }
+
+            record.IsUsable = syntaxOk && versionOk && record.KeyAlgorithm != null && hashOk && serviceOk && keyOk && !record.IsRevoked;
+            record.Findings = findings;
+            return record;
+        }
+
+        private bool DecodeKey(List<Finding> findings)
+        {
+            byte[] bytes;
+            try { bytes = Convert.FromBase64String(PublicKeyBase64); }
+            catch (FormatException)
+            {
+                findings.Add(Finding.Error("DkimRecordBadPublicKey", "p= is not valid base64.", "RFC 6376 3.6.1"));
+                return false;
+            }
+            PublicKeyBytes = bytes;
+            if (KeyAlgorithm == DkimKeyAlgorithm.Ed25519)
+            {
+                if (bytes.Length != 32)
+                {
+                    findings.Add(Finding.Error("DkimRecordBadPublicKey", $"An ed25519 p= must be the raw 32-byte public key; this one has {bytes.Length} bytes.", "RFC 8463 4.2"));
+                    return false;
+                }
+                PublicKey = new Ed25519PublicKeyParameters(bytes, 0);
+                KeyLength = 256;
+                return true;
+            }
+
+            var rsa = DecodeRsaPublicKey(bytes);
+            if (rsa == null)
+            {
+                findings.Add(Finding.Error("DkimRecordBadPublicKey", "p= does not hold an RSA public key.", "RFC 6376 3.6.1"));
+                return false;
+            }
+            PublicKey = rsa;
+            KeyLength = rsa.Modulus.BitLength;
+            if (KeyLength < 1024)
+            {
+                findings.Add(Finding.Error("DkimKeyTooShort", $"The RSA key has {KeyLength} bits; verifiers reject keys under 1024 bits.", "RFC 8301 3.2"));
+                return false;
+            }
+            return true;
+        }
+
+        /// <summary>RFC 6376 says RSAPublicKey, but nearly everyone publishes a SubjectPublicKeyInfo: accept both.</summary>
+        internal static RsaKeyParameters DecodeRsaPublicKey(byte[] der)
+        {
+            try
+            {
+                var key = PublicKeyFactory.CreateKey(SubjectPublicKeyInfo.GetInstance(Asn1Object.FromByteArray(der)));
+                if (key is RsaKeyParameters r && !r.IsPrivate) return r;
+            }
+            catch (Exception) { }
+            try
+            {
+                var pkcs1 = RsaPublicKeyStructure.GetInstance(Asn1Object.FromByteArray(der));
+                return new RsaKeyParameters(false, pkcs1.Modulus, pkcs1.PublicExponent);
+            }
+            catch (Exception) { return null; }
+        }
+
+        private static IReadOnlyList<string> SplitList(string value) =>
+            value == null ? Array.Empty<string>() :
+            value.Split(':').Select(s => s.Trim(' ', '\t', '\r', '\n')).Where(s => s.Length > 0).ToArray();
+
+        public override string ToString() => Text;
+    }
+}

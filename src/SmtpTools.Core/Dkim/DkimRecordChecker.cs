@@ -1,0 +1,171 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using SmtpTools.Core.Dns;
+using SmtpTools.Core.Findings;
+
+namespace SmtpTools.Core.Dkim
+{
+    /// <summary>What was found at one <c>selector._domainkey.domain</c>, or the summary of an unsuccessful probe.</summary>
+    public sealed class DkimRecordCheck
+    {
+        public string Domain { get; internal set; }
+        /// <summary>The selector; null for the "no selector found" summary of a probe.</summary>
+        public string Selector { get; internal set; }
+        public string DnsName { get; internal set; }
+        /// <summary>The DNS answer status (NoError, NonExistentDomain, Timeout …).</summary>
+        public DnsResponseStatus LookupStatus { get; internal set; }
+        /// <summary>A DKIM key record is published at the name.</summary>
+        public bool Found { get; internal set; }
+        /// <summary>The parsed record, or null.</summary>
+        public DkimKeyRecord Record { get; internal set; }
+        /// <summary>The character-strings of the TXT record as published.</summary>
+        public IReadOnlyList<string> RecordStrings { get; internal set; } = Array.Empty<string>();
+        /// <summary>CNAME targets followed (DKIM keys hosted by a mail provider).</summary>
+        public IReadOnlyList<string> Aliases { get; internal set; } = Array.Empty<string>();
+        /// <summary>With a private key to compare: whether the published key is its public half; null otherwise.</summary>
+        public bool? MatchesPrivateKey { get; internal set; }
+        public IReadOnlyList<Finding> Findings { get; internal set; } = Array.Empty<Finding>();
+        public bool IsUsable => Record != null && Record.IsUsable;
+    }
+
+    /// <summary>Fetches and audits DKIM key records (Test-DkimRecord).</summary>
+    public sealed class DkimRecordChecker
+    {
+        /// <summary>
+        /// Selectors probed when none is given: generic names and those of common providers
+        /// (Microsoft 365 selector1/2, Google Workspace google, Mailchimp k1-k3, SendGrid s1/s2, Fastmail fm1-3,
+        /// Proton protonmail*, Zoho zoho, iCloud sig1, Mailjet mailjet, Amazon SES-style amazonses).
+        /// </summary>
+        public static readonly IReadOnlyList<string> CommonSelectors = new[]
+        {
+            "default", "dkim", "dkim1", "dkim2", "mail", "email", "smtp", "mx", "key1", "key2",
+            "selector1", "selector2", "google", "k1", "k2", "k3", "s1", "s2", "s1024", "s2048",
+            "fm1", "fm2", "fm3", "protonmail", "protonmail2", "protonmail3", "zoho", "sig1", "mailjet", "mandrill", "amazonses",
+        };
+
+        /// <summary>RFC 8301 3.2: signers SHOULD use at least 2048 bits.</summary>
+        public const int RecommendedRsaBits = 2048;
+
+        private readonly IDnsResolver _resolver;
+
+        /// <exception cref="ArgumentNullException">resolver is null.</exception>
+        public DkimRecordChecker(IDnsResolver resolver) { _resolver = resolver ?? throw new ArgumentNullException(nameof(resolver)); }
+
+        /// <summary>
+        /// Checks the given selectors of a domain (or, with none, probes <see cref="CommonSelectors"/>). With
+        /// explicit selectors there is one result per selector; when probing only found ones are returned, and one
+        /// summary result with a DkimNoSelectorFound finding when none is found. DNS failures never throw.
+        /// </summary>
+        /// <param name="privateKey">Optional key to compare the published keys with.</param>
+        /// <exception cref="ArgumentException">domain is empty.</exception>
+        /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+        public async Task<IReadOnlyList<DkimRecordCheck>> CheckAsync(string domain, IReadOnlyList<string> selectors, DkimPrivateKey privateKey, CancellationToken cancellationToken)
+        {
+            if (string.IsNullOrWhiteSpace(domain)) throw new ArgumentException("A domain is required.", nameof(domain));
+            domain = domain.Trim().TrimEnd('.');
+            var probing = selectors == null || selectors.Count == 0;
+            var list = probing ? CommonSelectors : selectors.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            var checks = await Task.WhenAll(list.Select(s => CheckOneAsync(domain, s, privateKey, probing, cancellationToken))).ConfigureAwait(false);
+            if (!probing) return checks;
+
+            // A wildcard TXT record answers every selector; only records that look like DKIM keys count as found.
+            // A CNAME into a provider whose key is gone is worth reporting even while probing.
+            var found = checks.Where(c => c.Found || c.Aliases.Count > 0 || c.LookupStatus != DnsResponseStatus.NoError && c.LookupStatus != DnsResponseStatus.NonExistentDomain).ToList();
+            if (found.Count > 0) return found;
+            return new[]
+            {
+                new DkimRecordCheck
+                {
+                    Domain = domain,
+                    DnsName = "_domainkey." + domain,
+                    LookupStatus = DnsResponseStatus.NonExistentDomain,
+                    Findings = new[] { Finding.Warning("DkimNoSelectorFound", $"None of the {list.Count} common selectors has a DKIM key at {domain}; pass the selector your mail provider uses with -Selector.", "RFC 6376 3.6.2.1") },
+                },
+            };
+        }
+
+        private async Task<DkimRecordCheck> CheckOneAsync(string domain, string selector, DkimPrivateKey privateKey, bool probing, CancellationToken ct)
+        {
+            var name = DkimRecordBuilder.DnsName(selector, domain);
+            var check = new DkimRecordCheck { Domain = domain, Selector = selector, DnsName = name };
+            var findings = new List<Finding>();
+            var answer = await _resolver.GetTxtAsync(name, ct).ConfigureAwait(false);
+            check.LookupStatus = answer.Status;
+            check.Aliases = answer.Aliases;
+            if (answer.Aliases.Count > 0)
+                findings.Add(Finding.Info("DkimRecordIsCname", $"{name} is a CNAME to {string.Join(" → ", answer.Aliases)} (key hosted elsewhere).", null));
+
+            if (answer.IsTemporaryFailure)
+            {
+                findings.Add(Finding.Error("DkimLookupFailed", $"The DNS lookup of {name} failed ({answer.Status}{(answer.Error == null ? "" : ": " + answer.Error)}); try again later.", "RFC 6376 6.1.2"));
+                check.Findings = findings;
+                return check;
+            }
+
+            // Probing: ignore TXT records that are plainly not DKIM keys (wildcards, SPF at the name).
+            var candidates = answer.Records.Where(r => !probing || LooksLikeDkim(r.Text)).ToList();
+            if (candidates.Count == 0)
+            {
+                if (answer.Aliases.Count > 0)
+                    findings.Add(Finding.Error("DkimCnameTargetMissing", $"{name} points (CNAME) to {answer.Aliases[answer.Aliases.Count - 1]}, which has no DKIM key ({answer.Status}): the provider side is not set up or was removed.", "RFC 6376 3.6.2.2"));
+                else
+                    findings.Add(Finding.Error("DkimRecordNotFound", $"No DKIM key record at {name} ({answer.Status}).", "RFC 6376 3.6.2.2"));
+                check.Findings = findings;
+                return check;
+            }
+
+            if (candidates.Count > 1)
+            {
+                var joined = DkimKeyRecord.Parse(string.Concat(candidates.Select(c => c.Text)));
+                if (candidates.All(c => !DkimKeyRecord.Parse(c.Text).IsUsable) && joined.IsUsable)
+                    findings.Add(Finding.Error("DkimRecordSplitIntoRecords", $"The key is split into {candidates.Count} separate TXT records; it must be one TXT record made of several strings.", "RFC 6376 3.6.2.2"));
+                else
+                    findings.Add(Finding.Error("DkimMultipleRecords", $"{candidates.Count} TXT records at {name}; verifiers may pick any of them.", "RFC 6376 3.6.2.2"));
+            }
+
+            var txt = candidates.FirstOrDefault(c => DkimKeyRecord.Parse(c.Text).IsUsable) ?? candidates[0];
+            var record = DkimKeyRecord.Parse(txt.Text);
+            check.Found = true;
+            check.Record = record;
+            check.RecordStrings = txt.Strings;
+            findings.AddRange(record.Findings);
+
+            if (txt.Text.IndexOf('"') >= 0 || txt.Text.IndexOf('\\') >= 0)
+                findings.Add(Finding.Error("DkimRecordQuoted", "The record contains quote or backslash characters: it was probably pasted with the zone-file quoting into a DNS provider's form.", "RFC 6376 3.6.2.2"));
+            if (record.PublicKeyBase64 != null && record.PublicKeyBase64.Length > 0 && record.GetTag("p").Any(char.IsWhiteSpace))
+                findings.Add(Finding.Info("DkimRecordWhitespaceInKey", "p= contains whitespace (allowed, ignored by verifiers): the key was probably split with spaces between strings.", "RFC 6376 3.6.1"));
+            if (txt.Strings.Count > 1 && txt.Strings.Take(txt.Strings.Count - 1).Any(s => s.EndsWith(" ") && record.GetTag("p") != null && record.GetTag("p").Contains(" ")))
+                findings.Add(Finding.Warning("DkimRecordSplitWithSpaces", "The strings of the record carry spaces at their joins inside p=; some verifiers mis-read such keys.", "RFC 6376 3.6.2.2"));
+            if (record.KeyAlgorithm == DkimKeyAlgorithm.Rsa && record.KeyLength >= 1024 && record.KeyLength < RecommendedRsaBits)
+                findings.Add(Finding.Warning("DkimRsaKeyTooShort", $"The RSA key has {record.KeyLength} bits; use at least {RecommendedRsaBits}.", "RFC 8301 3.2"));
+            if (record.IsTesting)
+                findings.Add(Finding.Warning("DkimTestingMode", "t=y: verifiers treat this domain as testing DKIM; remove the flag once signing works.", "RFC 6376 3.6.1"));
+            if (record.KeyAlgorithm == DkimKeyAlgorithm.Ed25519)
+                findings.Add(Finding.Info("DkimEd25519Only", "An Ed25519 key: many verifiers still ignore ed25519-sha256; sign with an RSA key as well.", "RFC 8463 5"));
+            if (record.Version == null)
+                findings.Add(Finding.Info("DkimRecordNoVersion", "The record has no v=DKIM1 tag (optional, but it identifies the record).", "RFC 6376 3.6.1"));
+
+            if (privateKey != null)
+            {
+                check.MatchesPrivateKey = privateKey.Matches(record);
+                if (check.MatchesPrivateKey == true)
+                    findings.Add(Finding.Info("DkimKeyMatches", "The published key is the public half of the given private key.", null));
+                else if (record.KeyAlgorithm != null && record.KeyAlgorithm != privateKey.Algorithm)
+                    findings.Add(Finding.Error("DkimKeyMismatch", $"The published key is {record.KeyType} but the private key is {privateKey.Algorithm.ToString().ToLowerInvariant()}.", "RFC 6376 3.6.1"));
+                else
+                    findings.Add(Finding.Error("DkimKeyMismatch", "The published key is not the public half of the given private key: signatures made with it will fail.", "RFC 6376 3.6.1"));
+            }
+            check.Findings = findings;
+            return check;
+        }
+
+        private static bool LooksLikeDkim(string text)
+        {
+            var t = text.TrimStart();
+            return t.StartsWith("v=DKIM1", StringComparison.Ordinal) || text.Contains("p=") || text.Contains("k=");
+        }
+    }
+}

@@ -1,0 +1,167 @@
+using System;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using MimeKit;
+using SmtpTools.Core.Dkim;
+using SmtpTools.Core.Dns;
+using SmtpTools.Core.Errors;
+using SmtpTools.Core.Tests.Support;
+using Xunit;
+
+namespace SmtpTools.Core.Tests.Dkim
+{
+    public class DkimCoreTests
+    {
+        private static MimeMessage NewMessage()
+        {
+            var m = new MimeMessage();
+            m.From.Add(new MailboxAddress("Alice", "alice@example.test"));
+            m.To.Add(new MailboxAddress("Bob", "bob@example.test"));
+            m.Subject = "Hello";
+            m.Date = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+            m.MessageId = "abc@example.test";
+            m.Body = new TextPart("plain") { Text = "Hi Bob.\r\n" };
+            return m;
+        }
+
+        [Theory]
+        [InlineData(DkimKeyAlgorithm.Rsa, 1024)]
+        [InlineData(DkimKeyAlgorithm.Rsa, 2048)]
+        [InlineData(DkimKeyAlgorithm.Ed25519, 0)]
+        public async Task GeneratedKeyRoundTripsThroughPemAndSignsVerifiably(DkimKeyAlgorithm algorithm, int bits)
+        {
+            var key = DkimPrivateKey.Generate(algorithm, bits == 0 ? 2048 : bits);
+            var pem = key.ToPkcs8Pem();
+            Assert.StartsWith("-----BEGIN PRIVATE KEY-----\n", pem);
+            var loaded = DkimPrivateKey.Parse(pem);
+            Assert.Equal(key.PublicKeyBase64, loaded.PublicKeyBase64);
+            Assert.Equal(algorithm == DkimKeyAlgorithm.Ed25519 ? 256 : bits, loaded.KeyLength);
+
+            var record = DkimRecordBuilder.BuildRecord(loaded, new DkimRecordOptions { Testing = true, EmailOnly = true, HashAlgorithm = "sha256", Note = "a; b" });
+            var parsed = DkimKeyRecord.Parse(record);
+            Assert.True(parsed.IsUsable, string.Join("; ", parsed.Findings));
+            Assert.True(parsed.IsTesting);
+            Assert.Equal(loaded.KeyLength, parsed.KeyLength);
+            Assert.Equal("a=3B=20b", parsed.Note);
+            Assert.True(loaded.Matches(parsed));
+            Assert.False(DkimPrivateKey.Generate(algorithm, bits == 0 ? 2048 : bits).Matches(parsed));
+
+            var dns = new InMemoryDnsResolver().AddTxt("sel._domainkey.example.test", DkimRecordBuilder.SplitIntoStrings(record).ToArray());
+            var message = NewMessage();
+            new DkimMessageSigner(loaded, "example.test", "sel").Sign(message);
+            var raw = DkimConformanceTests.Serialize(message);
+            var results = await new DkimMessageVerifier(dns).VerifyAsync(DkimConformanceTests.Parse(raw), CancellationToken.None);
+            var check = Assert.Single(results);
+            Assert.Equal(DkimVerificationResult.Pass, check.Result);
+            Assert.Equal(algorithm == DkimKeyAlgorithm.Ed25519 ? "ed25519-sha256" : "rsa-sha256", check.Algorithm);
+            Assert.Contains("c=relaxed/relaxed", raw.Replace("\r\n", "").Replace(" ", ""));
+            Assert.Equal(2, check.SignedHeaders.Count(h => h.Equals("from", StringComparison.OrdinalIgnoreCase)));
+        }
+
+        [Fact]
+        public void SplitStringsAreAtMost255AndJoinBack()
+        {
+            var key = DkimPrivateKey.Generate(DkimKeyAlgorithm.Rsa, 4096);
+            var record = DkimRecordBuilder.BuildRecord(key);
+            var strings = DkimRecordBuilder.SplitIntoStrings(record);
+            Assert.True(strings.Count >= 3);
+            Assert.All(strings, s => Assert.True(Encoding.ASCII.GetByteCount(s) <= 255));
+            Assert.Equal(record, string.Concat(strings));
+            var zone = DkimRecordBuilder.ZoneFileRecord("s._domainkey.example.test", strings);
+            Assert.StartsWith("s._domainkey.example.test. IN TXT ( \"v=DKIM1; k=rsa; p=", zone);
+            Assert.EndsWith("\" )", zone);
+        }
+
+        [Fact]
+        public void UnreadableKeyFileIsInvalidData()
+        {
+            var ex = Assert.Throws<SmtpToolsException>(() => DkimPrivateKey.Parse("not a key"));
+            Assert.Equal("DkimKeyInvalid", ex.ErrorId);
+            Assert.Equal(FailureKind.InvalidData, ex.Kind);
+        }
+
+        [Theory]
+        [InlineData("v=DKIM1; p=", false, true)]
+        [InlineData("v=DKIM2; p=MCowBQYDK2VwAyEA", false, false)]
+        [InlineData("p=abc; v=DKIM1", false, false)]
+        [InlineData("v=DKIM1; k=rsa; h=sha1; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDkHlOQoBTzWRiGs5V6NpP3idY6Wk08a5qhdR6wy5bdOKb2jLQiY/J16JYi0Qvx/byYzCNb3W91y3FutACDfzwQ/BC/e/8uBsCR+yz1Lxj+PL6lHvqMKrM3rG4hstT5QjvHO9PzoxZyVYLzBfO2EeC3Ip3G+2kryOTIKT+l/K4w3QIDAQAB", false, false)]
+        [InlineData("v=DKIM1; k=ed25519; p=MCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=", false, false)]
+        public void KeyRecordUsability(string text, bool usable, bool revoked)
+        {
+            var record = DkimKeyRecord.Parse(text);
+            Assert.Equal(usable, record.IsUsable);
+            Assert.Equal(revoked, record.IsRevoked);
+        }
+
+        [Fact]
+        public async Task VerifierReportsTempErrorAndPermError()
+        {
+            var key = DkimPrivateKey.Generate(DkimKeyAlgorithm.Ed25519);
+            var message = NewMessage();
+            new DkimMessageSigner(key, "example.test", "sel").Sign(message);
+            var raw = DkimConformanceTests.Serialize(message);
+
+            var timeout = new InMemoryDnsResolver().AddTimeout("sel._domainkey.example.test");
+            Assert.Equal(DkimVerificationResult.TempError, (await new DkimMessageVerifier(timeout).VerifyAsync(DkimConformanceTests.Parse(raw), default)).Single().Result);
+            var missing = new InMemoryDnsResolver();
+            var perm = (await new DkimMessageVerifier(missing).VerifyAsync(DkimConformanceTests.Parse(raw), default)).Single();
+            Assert.Equal(DkimVerificationResult.PermError, perm.Result);
+            Assert.Contains("No DKIM key", perm.Reason);
+            var revoked = new InMemoryDnsResolver().AddTxt("sel._domainkey.example.test", "v=DKIM1; k=ed25519; p=");
+            Assert.Equal(DkimVerificationResult.PermError, (await new DkimMessageVerifier(revoked).VerifyAsync(DkimConformanceTests.Parse(raw), default)).Single().Result);
+            var wrongType = new InMemoryDnsResolver().AddTxt("sel._domainkey.example.test", DkimRecordBuilder.BuildRecord(DkimPrivateKey.Generate(DkimKeyAlgorithm.Rsa, 1024)));
+            Assert.Equal(DkimVerificationResult.PermError, (await new DkimMessageVerifier(wrongType).VerifyAsync(DkimConformanceTests.Parse(raw), default)).Single().Result);
+            var otherKey = new InMemoryDnsResolver().AddTxt("sel._domainkey.example.test", DkimRecordBuilder.BuildRecord(DkimPrivateKey.Generate(DkimKeyAlgorithm.Ed25519)));
+            Assert.Equal(DkimVerificationResult.Fail, (await new DkimMessageVerifier(otherKey).VerifyAsync(DkimConformanceTests.Parse(raw), default)).Single().Result);
+        }
+
+        [Fact]
+        public async Task CheckerFindingsAndProbing()
+        {
+            var good = DkimPrivateKey.Generate(DkimKeyAlgorithm.Rsa, 2048);
+            var weak = DkimPrivateKey.Generate(DkimKeyAlgorithm.Rsa, 1024);
+            var dns = new InMemoryDnsResolver()
+                .AddTxt("good._domainkey.example.test", DkimRecordBuilder.SplitIntoStrings(DkimRecordBuilder.BuildRecord(good)).ToArray())
+                .AddTxt("weak._domainkey.example.test", DkimRecordBuilder.BuildRecord(weak, new DkimRecordOptions { Testing = true }))
+                .AddTxt("revoked._domainkey.example.test", "v=DKIM1; k=rsa; p=")
+                .AddTxt("selector1._domainkey.probe.test", DkimRecordBuilder.BuildRecord(good))
+                .AddTxt("google._domainkey.probe.test", DkimRecordBuilder.BuildRecord(weak))
+                .AddCname("selector2._domainkey.probe.test", "selector2-probe._domainkey.provider.test")
+                .AddTimeout("slow._domainkey.example.test");
+            var checker = new DkimRecordChecker(dns);
+
+            var results = await checker.CheckAsync("example.test", new[] { "good", "weak", "revoked", "absent", "slow" }, good, default);
+            Assert.Equal(new[] { "good", "weak", "revoked", "absent", "slow" }, results.Select(r => r.Selector));
+            Assert.True(results[0].Found && results[0].IsUsable && results[0].MatchesPrivateKey == true);
+            Assert.Equal(2, results[0].RecordStrings.Count);
+            Assert.Contains(results[1].Findings, f => f.Id == "DkimRsaKeyTooShort");
+            Assert.Contains(results[1].Findings, f => f.Id == "DkimTestingMode");
+            Assert.Contains(results[1].Findings, f => f.Id == "DkimKeyMismatch");
+            Assert.False(results[1].MatchesPrivateKey);
+            Assert.True(results[2].Found && results[2].Record.IsRevoked && !results[2].IsUsable);
+            Assert.False(results[3].Found);
+            Assert.Contains(results[3].Findings, f => f.Id == "DkimRecordNotFound");
+            Assert.Contains(results[4].Findings, f => f.Id == "DkimLookupFailed");
+
+            var probed = await checker.CheckAsync("probe.test", null, null, default);
+            Assert.Equal(new[] { "selector1", "google" }.OrderBy(s => s), probed.Where(p => p.Found).Select(p => p.Selector).OrderBy(s => s));
+            Assert.Equal(3, probed.Count);
+            Assert.Contains(probed.Single(p => p.Selector == "selector2").Findings, f => f.Id == "DkimCnameTargetMissing");
+            var none = Assert.Single(await checker.CheckAsync("nothing.test", null, null, default));
+            Assert.False(none.Found);
+            Assert.Null(none.Selector);
+            Assert.Equal("DkimNoSelectorFound", Assert.Single(none.Findings).Id);
+        }
+
+        [Fact]
+        public async Task CnameToMissingProviderKeyIsReported()
+        {
+            var dns = new InMemoryDnsResolver().AddCname("s1._domainkey.example.test", "s1.provider.test");
+            var result = Assert.Single(await new DkimRecordChecker(dns).CheckAsync("example.test", new[] { "s1" }, null, default));
+            Assert.False(result.Found);
+            Assert.Contains(result.Findings, f => f.Id == "DkimCnameTargetMissing");
+        }
+    }
+}
