@@ -10,9 +10,9 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     DotNetFrameworkVersion = '4.7.2'
-    FormatsToProcess     = @()
+    FormatsToProcess     = @('Dkim.format.ps1xml')
     TypesToProcess       = @()
-    CmdletsToExport      = @()
+    CmdletsToExport      = @('New-DkimKey', 'Test-DkimRecord')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

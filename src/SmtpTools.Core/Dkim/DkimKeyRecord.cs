@@ -49,6 +49,8 @@ namespace SmtpTools.Core.Dkim
         public string PublicKeyBase64 { get; private set; }
         /// <summary>The decoded p= bytes (SubjectPublicKeyInfo or RSAPublicKey for RSA; the raw 32-byte key for Ed25519), or null.</summary>
         public byte[] PublicKeyBytes { get; private set; }
+        /// <summary>SHA-256 of <see cref="PublicKeyBytes"/>, lower-case hex (as New-DkimKey reports it); null without a key.</summary>
+        public string PublicKeyFingerprint => DkimPrivateKey.Fingerprint(PublicKeyBytes);
         /// <summary>RSA modulus length in bits, or 256 for Ed25519; 0 when it could not be decoded.</summary>
         public int KeyLength { get; private set; }
         /// <summary>p= is present but empty: the key was revoked (RFC 6376 3.6.1).</summary>

@@ -43,13 +43,13 @@ namespace SmtpTools.Core.Dkim
         /// <summary>The p= value.</summary>
         public string PublicKeyBase64 => Convert.ToBase64String(PublicKeyBytes);
         /// <summary>SHA-256 of the p= bytes, lower-case hex: identifies the key without revealing it.</summary>
-        public string PublicKeyFingerprint
+        public string PublicKeyFingerprint => Fingerprint(PublicKeyBytes);
+
+        internal static string Fingerprint(byte[] publicKeyBytes)
         {
-            get
-            {
-                using (var sha = SHA256.Create())
-                    return string.Concat(sha.ComputeHash(PublicKeyBytes).Select(b => b.ToString("x2")));
-            }
+            if (publicKeyBytes == null) return null;
+            using (var sha = SHA256.Create())
+                return string.Concat(sha.ComputeHash(publicKeyBytes).Select(b => b.ToString("x2")));
         }
 
         /// <summary>Generates a new key pair.</summary>

@@ -1,0 +1,130 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using SmtpTools.Core.Dkim;
+using SmtpTools.Infrastructure;
+
+namespace SmtpTools.Commands
+{
+    /// <summary>Fetches and audits the DKIM key records of domains, for given or common selectors.</summary>
+    [Cmdlet(VerbsDiagnostic.Test, "DkimRecord")]
+    [OutputType(typeof(DkimRecordCheck))]
+    [OutputType(typeof(bool))]
+    public sealed class TestDkimRecordCommand : DnsCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("DomainName", "Name")]
+        [ValidateNotNullOrEmpty]
+        public string[] Domain { get; set; }
+
+        /// <summary>Selectors to check; without it a built-in list of common selectors is probed.</summary>
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string[] Selector { get; set; }
+
+        /// <summary>A private key file whose public half should be the one published.</summary>
+        [Parameter]
+        [Alias("PrivateKeyPath")]
+        [ValidateNotNullOrEmpty]
+        public string KeyPath { get; set; }
+
+        /// <summary>Return only true/false per domain: a usable key without errors was found (and matches -KeyPath).</summary>
+        [Parameter]
+        public SwitchParameter Quiet { get; set; }
+
+        private DkimPrivateKey _key;
+        private DkimRecordChecker _checker;
+
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            _checker = new DkimRecordChecker(Resolver);
+            if (KeyPath == null) return;
+            string path = null;
+            try
+            {
+                path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(KeyPath);
+                _key = DkimPrivateKey.Load(path);
+                WriteVerbose($"Comparing published keys with the {_key.Algorithm} key in {path} (fingerprint {_key.PublicKeyFingerprint}).");
+            }
+            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            {
+                // Every comparison would be meaningless without the key: a set-up failure.
+                ThrowTerminatingError(ErrorRecordFactory.FromException(ex, path ?? KeyPath));
+            }
+        }
+
+        protected override void ProcessRecord()
+        {
+            var selectors = Selector?.Where(s => !string.IsNullOrWhiteSpace(s)).ToArray();
+            if (selectors == null || selectors.Length == 0)
+                WriteVerbose($"No -Selector: probing {DkimRecordChecker.CommonSelectors.Count} common selectors.");
+            foreach (var domain in Domain)
+            {
+                if (string.IsNullOrWhiteSpace(domain)) continue;
+                var name = domain.Trim();
+                var checker = _checker;
+                var key = _key;
+                Enqueue(ct => checker.CheckAsync(name, selectors, key, ct),
+                    results => Write(results),
+                    ex => WriteError(ErrorRecordFactory.FromException(ex, name)));
+            }
+        }
+
+        private void Write(IReadOnlyList<Core.Dkim.DkimRecordCheck> results)
+        {
+            if (Quiet)
+            {
+                WriteObject(results.Any(r => r.IsUsable && r.Findings.All(f => f.Severity != Core.Findings.FindingSeverity.Error)));
+                return;
+            }
+            foreach (var r in results) WriteObject(Map(r));
+        }
+
+        private static DkimRecordCheck Map(Core.Dkim.DkimRecordCheck r)
+        {
+            var findings = Finding.From(r.Findings);
+            var record = r.Record;
+            return new DkimRecordCheck
+            {
+                Domain = r.Domain,
+                Selector = r.Selector,
+                DnsName = r.DnsName,
+                Status = StatusOf(r),
+                Found = r.Found,
+                IsUsable = r.IsUsable,
+                Revoked = record?.IsRevoked ?? false,
+                KeyAlgorithm = record?.KeyType,
+                KeyLength = record?.KeyLength ?? 0,
+                Testing = record?.IsTesting ?? false,
+                Flags = record == null ? null : string.Join(":", record.Flags),
+                HashAlgorithms = record == null || record.HashAlgorithms.Count == 0 ? null : string.Join(":", record.HashAlgorithms),
+                ServiceTypes = record == null ? null : string.Join(":", record.ServiceTypes),
+                Note = record?.Note,
+                Record = record?.Text,
+                RecordStrings = r.RecordStrings.ToArray(),
+                RecordStringCount = r.RecordStrings.Count,
+                CnameTarget = r.Aliases.Count == 0 ? null : r.Aliases[r.Aliases.Count - 1],
+                MatchesPrivateKey = r.MatchesPrivateKey,
+                PublicKeyFingerprint = record?.PublicKeyFingerprint,
+                LookupStatus = r.LookupStatus.ToString(),
+                Findings = findings,
+                FindingCount = findings.Length,
+                ErrorCount = findings.Count(f => f.Severity == FindingSeverity.Error),
+                WarningCount = findings.Count(f => f.Severity == FindingSeverity.Warning),
+                FindingIds = string.Join(";", findings.Select(f => f.Id)),
+            };
+        }
+
+        private static string StatusOf(Core.Dkim.DkimRecordCheck r)
+        {
+            if (r.Findings.Any(f => f.Id == "DkimLookupFailed")) return "LookupFailed";
+            if (!r.Found) return "NotFound";
+            if (r.Record.IsRevoked) return "Revoked";
+            if (!r.IsUsable || r.Findings.Any(f => f.Severity == Core.Findings.FindingSeverity.Error)) return "Invalid";
+            if (r.Findings.Any(f => f.Severity == Core.Findings.FindingSeverity.Warning)) return "Warning";
+            return "Valid";
+        }
+    }
+}
