@@ -144,13 +144,44 @@ namespace SmtpTools.Core.Dkim
         /// <summary>The private key as PEM PKCS#8 ("BEGIN PRIVATE KEY"), LF line endings.</summary>
         public string ToPkcs8Pem()
         {
-            var der = PrivateKeyInfoFactory.CreatePrivateKeyInfo(PrivateKey).GetDerEncoded();
+            var der = Algorithm == DkimKeyAlgorithm.Ed25519 ? Ed25519Pkcs8((Ed25519PrivateKeyParameters)PrivateKey) : PrivateKeyInfoFactory.CreatePrivateKeyInfo(PrivateKey).GetDerEncoded();
             var b64 = Convert.ToBase64String(der);
             var sb = new StringBuilder("-----BEGIN PRIVATE KEY-----\n");
             for (int i = 0; i < b64.Length; i += 64) sb.Append(b64, i, Math.Min(64, b64.Length - i)).Append('\n');
             sb.Append("-----END PRIVATE KEY-----\n");
             Array.Clear(der, 0, der.Length);
             return sb.ToString();
+        }
+
+        /// <summary>
+        /// RFC 8410 section 7 version-1 form, exactly as OpenSSL writes it: BouncyCastle adds the optional public key
+        /// (OneAsymmetricKey v2), which OpenSSL 3.0 refuses to load.
+        /// </summary>
+        private static byte[] Ed25519Pkcs8(Ed25519PrivateKeyParameters key)
+        {
+            var prefix = new byte[] { 0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20 };
+            var seed = key.GetEncoded();
+            var der = new byte[prefix.Length + seed.Length];
+            Buffer.BlockCopy(prefix, 0, der, 0, prefix.Length);
+            Buffer.BlockCopy(seed, 0, der, prefix.Length, seed.Length);
+            Array.Clear(seed, 0, seed.Length);
+            return der;
+        }
+
+        /// <summary>
+        /// Compares a published record with this key: same key type and public key, whether verifiers can use the
+        /// record, and both key lengths. Never throws for a bad record.
+        /// </summary>
+        /// <exception cref="ArgumentNullException">record is null.</exception>
+        public DkimKeyComparison CompareWith(DkimKeyRecord record)
+        {
+            if (record == null) throw new ArgumentNullException(nameof(record));
+            return new DkimKeyComparison(
+                matches: Matches(record),
+                sameAlgorithm: record.KeyAlgorithm == Algorithm,
+                recordUsable: record.IsUsable,
+                publishedKeyLength: record.KeyLength,
+                localKeyLength: KeyLength);
         }
 
         /// <summary>True when <paramref name="record"/> publishes this key's public half (same type and same key).</summary>
@@ -163,5 +194,26 @@ namespace SmtpTools.Core.Dkim
             var mine = (RsaKeyParameters)PublicKey;
             return published.Modulus.Equals(mine.Modulus) && published.Exponent.Equals(mine.Exponent);
         }
+    }
+
+    /// <summary>The result of <see cref="DkimPrivateKey.CompareWith"/>.</summary>
+    public sealed class DkimKeyComparison
+    {
+        internal DkimKeyComparison(bool matches, bool sameAlgorithm, bool recordUsable, int publishedKeyLength, int localKeyLength)
+        {
+            Matches = matches; SameAlgorithm = sameAlgorithm; RecordUsable = recordUsable;
+            PublishedKeyLength = publishedKeyLength; LocalKeyLength = localKeyLength;
+        }
+
+        /// <summary>The record publishes exactly this key's public half.</summary>
+        public bool Matches { get; }
+        /// <summary>k= names the local key's type.</summary>
+        public bool SameAlgorithm { get; }
+        /// <summary>Verifiers can use the record (not revoked, known k=, v=, h=, s=, a decodable key of at least 1024 bits).</summary>
+        public bool RecordUsable { get; }
+        /// <summary>Signatures made with the local key will verify against the record.</summary>
+        public bool SignaturesWillVerify => Matches && RecordUsable;
+        public int PublishedKeyLength { get; }
+        public int LocalKeyLength { get; }
     }
 }

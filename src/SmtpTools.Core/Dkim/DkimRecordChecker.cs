@@ -150,10 +150,13 @@ namespace SmtpTools.Core.Dkim
 
             if (privateKey != null)
             {
-                check.MatchesPrivateKey = privateKey.Matches(record);
-                if (check.MatchesPrivateKey == true)
+                var comparison = privateKey.CompareWith(record);
+                check.MatchesPrivateKey = comparison.Matches;
+                if (comparison.Matches && comparison.RecordUsable)
                     findings.Add(Finding.Info("DkimKeyMatches", "The published key is the public half of the given private key.", null));
-                else if (record.KeyAlgorithm != null && record.KeyAlgorithm != privateKey.Algorithm)
+                else if (comparison.Matches)
+                    findings.Add(Finding.Error("DkimKeyMatchesUnusableRecord", "The published key is the public half of the given private key, but verifiers cannot use the record (see the other findings).", "RFC 6376 3.6.1"));
+                else if (record.KeyAlgorithm != null && !comparison.SameAlgorithm)
                     findings.Add(Finding.Error("DkimKeyMismatch", $"The published key is {record.KeyType} but the private key is {privateKey.Algorithm.ToString().ToLowerInvariant()}.", "RFC 6376 3.6.1"));
                 else
                     findings.Add(Finding.Error("DkimKeyMismatch", "The published key is not the public half of the given private key: signatures made with it will fail.", "RFC 6376 3.6.1"));

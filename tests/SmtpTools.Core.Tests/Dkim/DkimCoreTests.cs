@@ -46,6 +46,15 @@ namespace SmtpTools.Core.Tests.Dkim
             Assert.Equal(loaded.KeyLength, parsed.KeyLength);
             Assert.Equal("a=3B=20b", parsed.Note);
             Assert.True(loaded.Matches(parsed));
+            var comparison = loaded.CompareWith(parsed);
+            Assert.True(comparison.SignaturesWillVerify && comparison.SameAlgorithm);
+            Assert.Equal(comparison.LocalKeyLength, comparison.PublishedKeyLength);
+            var revoked = loaded.CompareWith(DkimKeyRecord.Parse("v=DKIM1; k=" + parsed.KeyType + "; p="));
+            Assert.False(revoked.Matches || revoked.RecordUsable || revoked.SignaturesWillVerify);
+            Assert.True(revoked.SameAlgorithm);
+            var restricted = loaded.CompareWith(DkimKeyRecord.Parse(record.Replace("s=email", "s=other")));
+            Assert.True(restricted.Matches);
+            Assert.False(restricted.SignaturesWillVerify);
             Assert.False(DkimPrivateKey.Generate(algorithm, bits == 0 ? 2048 : bits).Matches(parsed));
 
             var dns = new InMemoryDnsResolver().AddTxt("sel._domainkey.example.test", DkimRecordBuilder.SplitIntoStrings(record).ToArray());

@@ -79,6 +79,32 @@ namespace SmtpTools.Core.Tests.Dkim
             Assert.NotEqual(0, tampered.ExitCode);
         }
 
+        [Fact]
+        public void Ed25519Pkcs8PemIsTheSameFormatOpensslUses()
+        {
+            // OpenSSL's Ed25519 PKCS#8 key is readable by us ...
+            var theirs = Path.Combine(_folder, "openssl-ed25519.pem");
+            Assert.Equal(0, DkimTestZone.Run("openssl", null, "genpkey", "-algorithm", "ed25519", "-out", theirs).ExitCode);
+            var key = DkimPrivateKey.Load(theirs);
+            Assert.Equal(DkimKeyAlgorithm.Ed25519, key.Algorithm);
+            Assert.Equal(RawEd25519PublicKey(theirs), key.PublicKeyBase64);
+
+            // ... and ours by OpenSSL, which derives the same public key we publish.
+            var ours = Path.Combine(_folder, "ours-ed25519.pem");
+            var generated = DkimPrivateKey.Generate(DkimKeyAlgorithm.Ed25519);
+            File.WriteAllText(ours, generated.ToPkcs8Pem());
+            Assert.Equal(generated.PublicKeyBase64, RawEd25519PublicKey(ours));
+        }
+
+        private string RawEd25519PublicKey(string pemFile)
+        {
+            var der = Path.Combine(_folder, "pub.der");
+            var r = DkimTestZone.Run("openssl", null, "pkey", "-in", pemFile, "-pubout", "-outform", "DER", "-out", der);
+            Assert.True(r.ExitCode == 0, r.ToString());
+            var bytes = File.ReadAllBytes(der);
+            return Convert.ToBase64String(bytes, bytes.Length - 32, 32);
+        }
+
         [Theory]
         [InlineData(1024, false)]
         [InlineData(2048, true)]
