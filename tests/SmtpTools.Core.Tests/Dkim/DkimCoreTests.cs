@@ -126,6 +126,48 @@ namespace SmtpTools.Core.Tests.Dkim
             Assert.Equal(DkimVerificationResult.Fail, (await new DkimMessageVerifier(otherKey).VerifyAsync(DkimConformanceTests.Parse(raw), default)).Single().Result);
         }
 
+        [Theory]
+        [InlineData("a=rsa-sha256", "a=rsa-sha1", "rsa-sha1")]
+        [InlineData("a=rsa-sha256", "a=rsa-md5", "not a known")]
+        [InlineData("d=example.test", "d=other.test", "is not in the d= domain")]
+        [InlineData("v=1;", "v=1; x=1000;", "expired")]
+        [InlineData("h=from:from:", "h=", "does not include From")]
+        public async Task BrokenSignatureTagsArePermErrors(string from, string to, string reason)
+        {
+            var key = DkimPrivateKey.Generate(DkimKeyAlgorithm.Rsa, 1024);
+            var message = NewMessage();
+            new DkimMessageSigner(key, "example.test", "sel") { AgentOrUserIdentifier = "@mail.example.test" }.Sign(message);
+            var raw = DkimConformanceTests.Serialize(message);
+            var dns = new InMemoryDnsResolver()
+                .AddTxt("sel._domainkey.example.test", DkimRecordBuilder.BuildRecord(key))
+                .AddTxt("sel._domainkey.other.test", DkimRecordBuilder.BuildRecord(key));
+            Assert.Equal(DkimVerificationResult.Pass, (await new DkimMessageVerifier(dns).VerifyAsync(DkimConformanceTests.Parse(raw), default)).Single().Result);
+            var headerEnd = raw.IndexOf("\r\nFrom:", StringComparison.Ordinal);
+            Assert.Contains(from, raw.Substring(0, headerEnd));
+            var broken = raw.Substring(0, headerEnd).Replace(from, to) + raw.Substring(headerEnd);
+            var check = (await new DkimMessageVerifier(dns).VerifyAsync(DkimConformanceTests.Parse(broken), default)).Single();
+            Assert.Equal(DkimVerificationResult.PermError, check.Result);
+            Assert.Contains(reason, check.Reason);
+        }
+
+        [Fact]
+        public async Task StrictKeyRejectsSubdomainIdentityAndTestingFlagIsReported()
+        {
+            var key = DkimPrivateKey.Generate(DkimKeyAlgorithm.Ed25519);
+            var message = NewMessage();
+            new DkimMessageSigner(key, "example.test", "sel") { AgentOrUserIdentifier = "alice@mail.example.test" }.Sign(message);
+            var raw = DkimConformanceTests.Serialize(message);
+            var strict = new InMemoryDnsResolver().AddTxt("sel._domainkey.example.test", DkimRecordBuilder.BuildRecord(key, new DkimRecordOptions { StrictSubdomains = true }));
+            var check = (await new DkimMessageVerifier(strict).VerifyAsync(DkimConformanceTests.Parse(raw), default)).Single();
+            Assert.Equal(DkimVerificationResult.PermError, check.Result);
+            Assert.Equal("alice@mail.example.test", check.Identity);
+            var testing = new InMemoryDnsResolver().AddTxt("sel._domainkey.example.test", DkimRecordBuilder.BuildRecord(key, new DkimRecordOptions { Testing = true }));
+            check = (await new DkimMessageVerifier(testing).VerifyAsync(DkimConformanceTests.Parse(raw), default)).Single();
+            Assert.Equal(DkimVerificationResult.Pass, check.Result);
+            Assert.True(check.KeyTesting);
+            Assert.Equal(256, check.KeyLength);
+        }
+
         [Fact]
         public async Task CheckerFindingsAndProbing()
         {
