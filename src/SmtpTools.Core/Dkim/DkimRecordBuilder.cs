@@ -27,7 +27,16 @@ namespace SmtpTools.Core.Dkim
         public const int MaxStringLength = 255;
 
         /// <summary>The owner name of a key: <c>selector._domainkey.domain</c> (RFC 6376 3.6.2.1).</summary>
-        public static string DnsName(string selector, string domain) => selector + "._domainkey." + domain.TrimEnd('.');
+        /// <remarks>An internationalized domain is converted to its A-label form (xn--…), the form DNS holds.</remarks>
+        /// <exception cref="ArgumentException">The domain is not a valid (internationalized) domain name.</exception>
+        public static string DnsName(string selector, string domain)
+        {
+            if (selector == null) throw new ArgumentNullException(nameof(selector));
+            if (domain == null) throw new ArgumentNullException(nameof(domain));
+            domain = domain.Trim().TrimEnd('.');
+            if (domain.Any(c => c > 127)) domain = new System.Globalization.IdnMapping().GetAscii(domain);
+            return selector.Trim() + "._domainkey." + domain;
+        }
 
         /// <summary>The record text <c>v=DKIM1; k=…; [h=…; t=…; s=…; n=…;] p=…</c>.</summary>
         /// <exception cref="ArgumentNullException">key is null.</exception>

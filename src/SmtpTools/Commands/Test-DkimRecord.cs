@@ -67,7 +67,11 @@ namespace SmtpTools.Commands
                 var checker = _checker;
                 var key = _key;
                 Enqueue(ct => checker.CheckAsync(name, selectors, key, ct),
-                    results => Write(results),
+                    results =>
+                    {
+                        WriteVerbose($"{name}: {results.Count(r => r.Found)} DKIM key record(s) found, {results.Sum(r => r.Findings.Count)} finding(s).");
+                        Write(results);
+                    },
                     ex => WriteError(ErrorRecordFactory.FromException(ex, name)));
             }
         }

@@ -84,6 +84,13 @@ namespace SmtpTools.Core.Tests.Dkim
         }
 
         [Fact]
+        public void DnsNameUsesALabels()
+        {
+            Assert.Equal("s1._domainkey.example.test", DkimRecordBuilder.DnsName("s1", "example.test."));
+            Assert.Equal("s1._domainkey.xn--bcher-kva.test", DkimRecordBuilder.DnsName("s1", "b\u00fccher.test"));
+        }
+
+        [Fact]
         public void UnreadableKeyFileIsInvalidData()
         {
             var ex = Assert.Throws<SmtpToolsException>(() => DkimPrivateKey.Parse("not a key"));
