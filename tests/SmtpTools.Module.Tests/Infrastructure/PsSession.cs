@@ -33,9 +33,13 @@ namespace SmtpTools.Module.Tests.Infrastructure
     {
         private readonly Runspace _runspace;
 
+        /// <summary>A session with SmtpTools imported (usable as an xUnit class fixture).</summary>
         public PsSession() : this(importModule: true) { }
 
-        public PsSession(bool importModule)
+        /// <summary>A session without SmtpTools, for tests of the import itself.</summary>
+        public static PsSession WithoutModule() => new PsSession(importModule: false);
+
+        private PsSession(bool importModule)
         {
             ModulePaths.EnsureBuilt();
             Host = new TestHost();
