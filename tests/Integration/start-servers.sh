@@ -66,7 +66,6 @@ chmod 644 "$TLS"/*.crt "$RUN/ca-bundle.pem"; chmod 640 "$TLS"/*.key
 
 # --- DNS: Knot ------------------------------------------------------------------------------------
 KNOT="$RUN/knot"; mkdir -p "$KNOT/db"
-chown -R knot:knot "$KNOT" 2>/dev/null || true
 {
   echo "server:"
   echo "    rundir: \"$KNOT\""
@@ -118,7 +117,7 @@ wait_for_zones() {
   for f in "$ZONES"/*.zone; do
     [ -e "$f" ] || continue
     zone="$(basename "$f" .zone)"
-    wait_for "DNS zone $zone" sh -c "dig +short +time=1 +tries=1 @127.0.0.1 -p $DNS_PORT SOA $zone | grep -q ."
+    wait_for "DNS zone $zone" sh -c "dig +short +time=1 +tries=1 @127.0.0.1 -p $DNS_PORT SOA $zone | grep -q '^[^;]'"
   done
 }
 if [ -n "$DNS_ONLY" ]; then
