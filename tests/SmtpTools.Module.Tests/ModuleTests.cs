@@ -171,5 +171,25 @@ namespace SmtpTools.Module.Tests
             }
             Assert.True(File.Exists(Path.Combine(ModulePaths.ModuleDirectory, "en-US", "about_SmtpTools.help.txt")));
         }
+    
+        [Fact]
+        public void RepositoryScriptsParseAndBuildScriptOffersTheFourTasks()
+        {
+            // pwsh is not available here, so the engine's parser is the check that these scripts are valid PowerShell.
+            var scripts = new[] { Path.Combine(ModulePaths.RepoRoot, "build.ps1") }
+                .Concat(Directory.GetFiles(Path.Combine(ModulePaths.RepoRoot, "tests", "Pester"), "*.ps1"))
+                .Concat(Directory.GetFiles(Path.Combine(ModulePaths.RepoRoot, "module"), "*.psm1"));
+            foreach (var script in scripts)
+            {
+                Parser.ParseFile(script, out _, out var errors);
+                Assert.True(errors.Length == 0, script + ": " + string.Join("; ", errors.Select(e => $"{e.Extent.StartLineNumber}: {e.Message}")));
+            }
+
+            var build = Parser.ParseFile(Path.Combine(ModulePaths.RepoRoot, "build.ps1"), out _, out _);
+            var task = build.ParamBlock.Parameters.Single(p => p.Name.VariablePath.UserPath == "Task");
+            var validateSet = task.Attributes.OfType<AttributeAst>().Single(a => a.TypeName.Name == "ValidateSet");
+            Assert.Equal(new[] { "Build", "Test", "Docs", "Package" }, validateSet.PositionalArguments.Select(a => a.SafeGetValue()));
+            Assert.Equal("Build", task.DefaultValue.SafeGetValue());
+        }
     }
 }
