@@ -151,11 +151,12 @@ namespace SmtpTools.HelpGen
                 Type = Get("Type", ""),
                 ParameterSets = ListOf("Parameter Sets").DefaultIfEmpty("(All)").ToList(),
                 Aliases = ListOf("Aliases"),
-                Required = string.Equals(Get("Required", "False"), "True", StringComparison.OrdinalIgnoreCase),
+                // "True" or, as some pages write it, "True (SetName)".
+                Required = Get("Required", "False").StartsWith("True", StringComparison.OrdinalIgnoreCase),
                 Position = string.Equals(position, "Named", StringComparison.OrdinalIgnoreCase) ? "named" : position,
                 DefaultValue = Get("Default value", "None"),
                 PipelineInput = Get("Accept pipeline input", "False"),
-                Globbing = string.Equals(Get("Accept wildcard characters", "False"), "True", StringComparison.OrdinalIgnoreCase),
+                Globbing = Get("Accept wildcard characters", "False").StartsWith("True", StringComparison.OrdinalIgnoreCase),
                 AcceptedValues = ListOf("Accepted values"),
             };
         }
