@@ -57,6 +57,9 @@ namespace SmtpTools.Core.Spf
         /// <summary>True when the string contains at least one macro-expand (not only %%, %_ or %-).</summary>
         public bool HasMacros => _tokens.Any(t => t.Letter != '\0');
 
+        /// <summary>True when every macro letter used is one of <paramref name="letters"/> (lower case).</summary>
+        public bool UsesOnly(string letters) => _tokens.All(t => t.Letter == '\0' || letters.IndexOf(t.Letter) >= 0);
+
         /// <summary>True when expansion needs the validated name (%{p}), which costs DNS queries.</summary>
         public bool UsesValidatedName => _tokens.Any(t => t.Letter == 'p');
 

@@ -49,7 +49,9 @@ namespace SmtpTools.Core.Spf
     /// <summary>A syntax error in a record, with the term that caused it.</summary>
     public sealed class SpfSyntaxError
     {
-        public SpfSyntaxError(string term, string message) { Term = term; Message = message; }
+        public SpfSyntaxError(string term, string message, bool isMacroError = false) { Term = term; Message = message; IsMacroError = isMacroError; }
+        /// <summary>True when the error is a malformed macro (RFC 7208 7.1) rather than a malformed term.</summary>
+        public bool IsMacroError { get; }
         /// <summary>The offending term (null when the error is about the record as a whole).</summary>
         public string Term { get; }
         public string Message { get; }
@@ -115,8 +117,8 @@ namespace SmtpTools.Core.Spf
             }
             foreach (var raw in text.Substring(6).Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries))
             {
-                var term = ParseTerm(raw, out string error);
-                if (term == null) errors.Add(new SpfSyntaxError(raw, error));
+                var term = ParseTerm(raw, out string error, out bool macroError);
+                if (term == null) errors.Add(new SpfSyntaxError(raw, error, macroError));
                 else terms.Add(term);
             }
             foreach (var name in new[] { "redirect", "exp" })
@@ -138,9 +140,10 @@ namespace SmtpTools.Core.Spf
             }
         }
 
-        private static SpfTerm ParseTerm(string text, out string error)
+        private static SpfTerm ParseTerm(string text, out string error, out bool macroError)
         {
             error = null;
+            macroError = false;
             var modifier = ModifierName.Match(text);
             if (modifier.Success)
             {
@@ -148,7 +151,7 @@ namespace SmtpTools.Core.Spf
                 string value = text.Substring(modifier.Length);
                 var term = new SpfTerm { Text = text, Kind = SpfTermKind.Modifier, Name = name, Value = value };
                 bool isDomain = name == "redirect" || name == "exp";
-                if (!SpfMacroString.TryParse(value, false, out var spec, out error)) return null;
+                if (!SpfMacroString.TryParse(value, false, out var spec, out error)) { macroError = spec == null && value.IndexOf('%') >= 0; return null; }
                 if (isDomain && !IsDomainSpec(spec, out error)) return null;
                 term.DomainSpec = spec;
                 return term;
@@ -174,14 +177,14 @@ namespace SmtpTools.Core.Spf
                 case "include":
                 case "exists":
                     if (!argument.StartsWith(":", StringComparison.Ordinal) || argument.Length == 1) { error = $"'{mechanism}' needs ':' and a domain"; return null; }
-                    return WithDomainSpec(result, argument.Substring(1), out error);
+                    return WithDomainSpec(result, argument.Substring(1), out error, out macroError);
                 case "ptr":
                     if (argument.Length == 0) return result;
                     if (!argument.StartsWith(":", StringComparison.Ordinal) || argument.Length == 1) { error = "'ptr' takes ':' and a domain or nothing"; return null; }
-                    return WithDomainSpec(result, argument.Substring(1), out error);
+                    return WithDomainSpec(result, argument.Substring(1), out error, out macroError);
                 case "a":
                 case "mx":
-                    return ParseAOrMx(result, argument, out error);
+                    return ParseAOrMx(result, argument, out error, out macroError);
                 case "ip4":
                 case "ip6":
                     return ParseIp(result, argument, out error);
@@ -191,9 +194,10 @@ namespace SmtpTools.Core.Spf
             }
         }
 
-        private static SpfTerm ParseAOrMx(SpfTerm term, string argument, out string error)
+        private static SpfTerm ParseAOrMx(SpfTerm term, string argument, out string error, out bool macroError)
         {
             error = null;
+            macroError = false;
             if (argument.Length == 0) return term;
             if (argument[0] != ':' && argument[0] != '/') { error = $"unexpected '{argument}' after '{term.Name}'"; return null; }
             var m = DualCidr.Match(argument[0] == ':' ? argument.Substring(1) : argument);
@@ -212,7 +216,7 @@ namespace SmtpTools.Core.Spf
             if (argument[0] == ':')
             {
                 if (spec.Length == 0) { error = $"'{term.Name}:' needs a domain"; return null; }
-                return WithDomainSpec(term, spec, out error);
+                return WithDomainSpec(term, spec, out error, out macroError);
             }
             if (spec.Length != 0) { error = $"unexpected '{argument}' after '{term.Name}'"; return null; }
             return term;
@@ -250,9 +254,10 @@ namespace SmtpTools.Core.Spf
             return term;
         }
 
-        private static SpfTerm WithDomainSpec(SpfTerm term, string spec, out string error)
+        private static SpfTerm WithDomainSpec(SpfTerm term, string spec, out string error, out bool macroError)
         {
-            if (!SpfMacroString.TryParse(spec, false, out var parsed, out error)) return null;
+            macroError = false;
+            if (!SpfMacroString.TryParse(spec, false, out var parsed, out error)) { macroError = spec.IndexOf('%') >= 0; return null; }
             if (!IsDomainSpec(parsed, out error)) return null;
             term.Value = spec;
             term.DomainSpec = parsed;
