@@ -89,12 +89,12 @@ namespace SmtpTools.Core.Spf
     /// <summary>Parses SPF record text (RFC 7208 4.5, 4.6, 5, 6, 7).</summary>
     public static class SpfRecordParser
     {
-        private static readonly Regex ModifierName = new Regex(@"^[A-Za-z][A-Za-z0-9\-_.]*=", RegexOptions.CultureInvariant);
-        private static readonly Regex MechanismName = new Regex(@"^[A-Za-z][A-Za-z0-9\-_.]*", RegexOptions.CultureInvariant);
-        private static readonly Regex DualCidr = new Regex(@"^(?<spec>.*?)(?:/(?<v4>0|[1-9][0-9]*))?(?://(?<v6>0|[1-9][0-9]*))?$", RegexOptions.CultureInvariant | RegexOptions.Singleline);
-        private static readonly Regex SingleCidr = new Regex(@"^(?<net>.*?)(?:/(?<len>0|[1-9][0-9]*))?$", RegexOptions.CultureInvariant | RegexOptions.Singleline);
-        private static readonly Regex Ip4Text = new Regex(@"^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})$", RegexOptions.CultureInvariant);
-        private static readonly Regex TopLabel = new Regex(@"^(?:[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*|[A-Za-z0-9]+-[A-Za-z0-9\-]*[A-Za-z0-9])$", RegexOptions.CultureInvariant);
+        private static readonly Regex ModifierName = new Regex(@"^[A-Za-z][A-Za-z0-9\-_.]*=", RegexOptions.CultureInvariant | RegexOptions.Compiled);
+        private static readonly Regex MechanismName = new Regex(@"^[A-Za-z][A-Za-z0-9\-_.]*", RegexOptions.CultureInvariant | RegexOptions.Compiled);
+        private static readonly Regex DualCidr = new Regex(@"^(?<spec>.*?)(?:/(?<v4>0|[1-9][0-9]*))?(?://(?<v6>0|[1-9][0-9]*))?$", RegexOptions.CultureInvariant | RegexOptions.Singleline | RegexOptions.Compiled);
+        private static readonly Regex SingleCidr = new Regex(@"^(?<net>.*?)(?:/(?<len>0|[1-9][0-9]*))?$", RegexOptions.CultureInvariant | RegexOptions.Singleline | RegexOptions.Compiled);
+        private static readonly Regex Ip4Text = new Regex(@"^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})$", RegexOptions.CultureInvariant | RegexOptions.Compiled);
+        private static readonly Regex TopLabel = new Regex(@"^(?:[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*|[A-Za-z0-9]+-[A-Za-z0-9\-]*[A-Za-z0-9])$", RegexOptions.CultureInvariant | RegexOptions.Compiled);
 
         /// <summary>True when the text is an SPF version 1 record: "v=spf1" (any case) followed by a space or the end.</summary>
         public static bool IsSpfRecord(string text) =>
