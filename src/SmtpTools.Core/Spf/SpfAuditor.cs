@@ -92,6 +92,14 @@ namespace SmtpTools.Core.Spf
         /// <summary>Findings of this record and of everything it includes.</summary>
         public IReadOnlyList<Finding> Findings { get; internal set; } = Array.Empty<Finding>();
         public override string ToString() => $"{Domain}: {Status} ({Record})";
+
+        /// <summary>The same audit reached through another kind of edge (include versus redirect); shares every list.</summary>
+        internal SpfAudit WithVia(string via)
+        {
+            var copy = (SpfAudit)MemberwiseClone();
+            copy.IncludedVia = via;
+            return copy;
+        }
     }
 
     /// <summary>
@@ -295,7 +303,12 @@ namespace SmtpTools.Core.Spf
                 node.OwnFindings.Add(Finding.Warning("SpfTooDeep", $"{domain}: '{term.Text}' is nested deeper than {_options.MaxDepth} levels; not followed.", "RFC 7208 4.6.4"));
                 return null;
             }
-            if (!run.Done.TryGetValue(target, out var child))
+            if (run.Done.TryGetValue(target, out var child))
+            {
+                // Audited before in this run (a provider included from several places): same audit, this edge's kind.
+                if (child.IncludedVia != via) child = child.WithVia(via);
+            }
+            else
             {
                 child = await AuditNodeAsync(target, via, path, run).ConfigureAwait(false);
                 run.Done[target] = child;

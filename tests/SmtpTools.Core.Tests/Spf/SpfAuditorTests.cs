@@ -154,6 +154,18 @@ namespace SmtpTools.Core.Tests.Spf
         }
 
         [Fact]
+        public async Task TargetReachedByIncludeAndRedirectKeepsEachEdgeKind()
+        {
+            var dns = new InMemoryDnsResolver().AddTxt("both.test", "v=spf1 include:p.test redirect=p.test").AddTxt("p.test", "v=spf1 ip4:192.0.2.1 ?all");
+            var a = await Audit(dns, "both.test");
+            Assert.Equal(new[] { "include", "redirect" }, a.Includes.Select(i => i.IncludedVia));
+            Assert.All(a.Includes, i => Assert.Equal("p.test", i.Domain));
+            // the policy ends in p.test's ?all through the redirect
+            AssertFinding(a, "SpfNeutralAll", FindingSeverity.Warning, "RFC 7208 5.1");
+            Assert.Equal(2, a.DnsLookupCount);
+        }
+
+        [Fact]
         public async Task SizeLimitsAndManyAddresses()
         {
             string longRecord = "v=spf1 " + string.Join(" ", Enumerable.Range(1, 40).Select(i => $"ip4:203.0.113.{i}")) + " a:pool.test -all";
