@@ -85,7 +85,9 @@ namespace SmtpTools.HelpGen
             {
                 var code = set.Code.FirstOrDefault() ?? throw new HelpFormatException(page.Path, set.Line, $"syntax block '{set.Title}' has no code block");
                 var order = Regex.Matches(string.Join(" ", code.Lines), @"(?<=[\s\[])-(\w+)").Select(m => m.Groups[1].Value).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-                help.Syntax.Add(new SyntaxSet { Name = set.Title.Trim(), Order = order });
+                // PlatyPS marks the default set in the heading: "### ByName (Default)".
+                var name = Regex.Replace(set.Title, @"\s*\(Default\)\s*$", "", RegexOptions.IgnoreCase).Trim();
+                help.Syntax.Add(new SyntaxSet { Name = name, Order = order });
             }
             if (help.Syntax.Count == 0) throw new HelpFormatException(page.Path, page.Section("SYNTAX").Line, "SYNTAX has no '### <ParameterSetName>' block");
 
