@@ -194,7 +194,7 @@ namespace SmtpTools.Core.Dmarc
         /// <summary>
         /// The organizational domain: RFC 7489 via the Public Suffix List; RFC 9989 via the DNS tree walk (psd=n marks
         /// it, psd=y marks the name above it as a public suffix domain, else the shortest name with a record, else the
-        /// name itself). Returns null with <paramref name="tempError"/> set when a DNS query failed.
+        /// name itself). Returns a null domain and the error text when a DNS query failed.
         /// </summary>
         public async Task<(string OrganizationalDomain, string TempError)> GetOrganizationalDomainAsync(string domain, CancellationToken cancellationToken)
         {
