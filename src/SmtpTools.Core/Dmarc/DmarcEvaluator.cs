@@ -184,9 +184,9 @@ namespace SmtpTools.Core.Dmarc
 
             var record = policy.Record;
             string tempError = null;
-            var (fromOrg, fromOrgError) = await OrgAsync(domain, ct).ConfigureAwait(false);
-            evaluation.OrganizationalDomain = fromOrg;
-            if (fromOrgError != null) tempError = fromOrgError;
+            // The From domain's organizational domain is looked up only when relaxed alignment needs it (under
+            // RFC 9989 that is a DNS tree walk).
+            var fromOrg = new FromOrganization(this, domain);
 
             if (request.SpfResult == SpfResult.Pass && request.SpfDomain != null)
             {
@@ -213,6 +213,7 @@ namespace SmtpTools.Core.Dmarc
             else
                 evaluation.Result = DmarcResult.Fail;
 
+            evaluation.OrganizationalDomain = fromOrg.Known;
             await ChoosePolicyAsync(evaluation, domain, policy, findings, ct).ConfigureAwait(false);
             if (Spec == DmarcSpecification.Rfc7489)
             {
@@ -277,7 +278,7 @@ namespace SmtpTools.Core.Dmarc
             return false;
         }
 
-        private async Task<bool> TemporaryFailureCouldPassAsync(string domain, string fromOrg, DmarcEvaluationRequest request, DmarcRecord record, CancellationToken ct)
+        private async Task<bool> TemporaryFailureCouldPassAsync(string domain, FromOrganization fromOrg, DmarcEvaluationRequest request, DmarcRecord record, CancellationToken ct)
         {
             if (request.SpfResult == SpfResult.TempError && request.SpfDomain != null &&
                 (await AlignedAsync(domain, fromOrg, request.SpfDomain, record.SpfAlignment, ct).ConfigureAwait(false)).Aligned)
@@ -291,15 +292,30 @@ namespace SmtpTools.Core.Dmarc
             return false;
         }
 
-        private async Task<(bool Aligned, string TempError)> AlignedAsync(string fromDomain, string fromOrg, string authDomain, DmarcAlignmentMode mode, CancellationToken ct)
+        private async Task<(bool Aligned, string TempError)> AlignedAsync(string fromDomain, FromOrganization fromOrg, string authDomain, DmarcAlignmentMode mode, CancellationToken ct)
         {
             string auth = NormalizeForAlignment(authDomain);
             if (auth == null) return (false, null);
             if (mode == DmarcAlignmentMode.Strict) return (string.Equals(fromDomain, auth, StringComparison.OrdinalIgnoreCase), null);
             if (string.Equals(fromDomain, auth, StringComparison.OrdinalIgnoreCase)) return (true, null);
-            if (fromOrg == null) return (false, null);
+            var (org, fromError) = await fromOrg.GetAsync(ct).ConfigureAwait(false);
+            if (org == null) return (false, fromError);
             var (authOrg, error) = await OrgAsync(auth, ct).ConfigureAwait(false);
-            return (authOrg != null && string.Equals(fromOrg, authOrg, StringComparison.OrdinalIgnoreCase), error);
+            return (authOrg != null && string.Equals(org, authOrg, StringComparison.OrdinalIgnoreCase), error);
+        }
+
+        private sealed class FromOrganization
+        {
+            private readonly DmarcEvaluator _owner;
+            private readonly string _domain;
+            private Task<(string OrganizationalDomain, string TempError)> _lookup;
+
+            public FromOrganization(DmarcEvaluator owner, string domain) { _owner = owner; _domain = domain; }
+
+            /// <summary>The organizational domain if it was looked up and found; else null.</summary>
+            public string Known => _lookup != null && _lookup.Status == TaskStatus.RanToCompletion ? _lookup.Result.OrganizationalDomain : null;
+
+            public Task<(string OrganizationalDomain, string TempError)> GetAsync(CancellationToken ct) => _lookup ?? (_lookup = _owner.OrgAsync(_domain, ct));
         }
 
         private Task<(string OrganizationalDomain, string TempError)> OrgAsync(string domain, CancellationToken ct) =>

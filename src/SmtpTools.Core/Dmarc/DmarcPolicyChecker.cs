@@ -228,15 +228,21 @@ namespace SmtpTools.Core.Dmarc
         /// </summary>
         public async Task AuthorizeReportDestinationsAsync(string policyDomain, DmarcRecord record, List<Finding> findings, CancellationToken cancellationToken)
         {
-            var (policyOrg, _) = await GetOrganizationalDomainAsync(policyDomain, cancellationToken).ConfigureAwait(false);
+            var (policyOrg, policyOrgError) = await GetOrganizationalDomainAsync(policyDomain, cancellationToken).ConfigureAwait(false);
             var checkedDomains = new Dictionary<string, bool?>(StringComparer.OrdinalIgnoreCase);
             foreach (var (uri, tag) in record.AggregateReportUris.Select(u => (u, "rua")).Concat(record.ForensicReportUris.Select(u => (u, "ruf"))))
             {
                 if (uri.MailtoDomain == null) continue;
                 string destination = NormalizeDomain(uri.MailtoDomain);
                 if (destination == null) continue;
-                var (destinationOrg, _) = await GetOrganizationalDomainAsync(destination, cancellationToken).ConfigureAwait(false);
-                if (policyOrg != null && destinationOrg != null && string.Equals(policyOrg, destinationOrg, StringComparison.OrdinalIgnoreCase))
+                var (destinationOrg, orgError) = await GetOrganizationalDomainAsync(destination, cancellationToken).ConfigureAwait(false);
+                if (policyOrg == null || destinationOrg == null)
+                {
+                    findings.Add(Finding.Warning("DmarcReportAuthorizationUnknown",
+                        $"Could not tell whether {destination} is outside the organizational domain of {policyDomain} ({orgError ?? policyOrgError ?? "DNS failure"}).", "RFC 7489 7.1"));
+                    continue;
+                }
+                if (string.Equals(policyOrg, destinationOrg, StringComparison.OrdinalIgnoreCase))
                     continue;
                 uri.IsExternal = true;
                 if (!checkedDomains.TryGetValue(destination, out var authorized))
