@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
 using SmtpTools.Infrastructure;
@@ -21,6 +22,7 @@ namespace SmtpTools.Commands
         private const string AuditSet = "Audit";
         private const string RecordSet = "Record";
         private const string EvaluateSet = "Evaluate";
+        private const string MessageSet = "Message";
 
         /// <summary>The domain(s) to audit, or the RFC5322.From domain to evaluate.</summary>
         [Parameter(ParameterSetName = AuditSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -47,6 +49,29 @@ namespace SmtpTools.Commands
         [Parameter(ParameterSetName = EvaluateSet, ValueFromPipelineByPropertyName = true)]
         [AllowEmptyCollection]
         public string[] DkimPassDomain { get; set; }
+
+        /// <summary>A message file (.eml) to evaluate: DKIM signatures verified, SPF checked, From domain(s) extracted.</summary>
+        [Parameter(ParameterSetName = MessageSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("FullName")]
+        [ValidateNotNullOrEmpty]
+        public string MessagePath { get; set; }
+
+        /// <summary>The SMTP client address the message came from (for SPF).</summary>
+        [Parameter(ParameterSetName = MessageSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("IPAddress")]
+        [ValidateNotNull]
+        public IPAddress ClientIPAddress { get; set; }
+
+        /// <summary>The HELO/EHLO name the client gave (the SPF identity when the sender is null).</summary>
+        [Parameter(ParameterSetName = MessageSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("Helo")]
+        public string HeloDomain { get; set; }
+
+        /// <summary>The envelope sender (MAIL FROM); default: the message's Return-Path header. '' = null sender.</summary>
+        [Parameter(ParameterSetName = MessageSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("MailFrom")]
+        [AllowEmptyString]
+        public string Sender { get; set; }
 
         /// <summary>Rfc9989 (DMARCbis tree walk, default) or Rfc7489 (Public Suffix List organizational domain).</summary>
         [Parameter]
@@ -97,6 +122,9 @@ namespace SmtpTools.Commands
                 case EvaluateSet:
                     foreach (var name in Names()) EnqueueEvaluation(name);
                     return;
+                case MessageSet:
+                    EnqueueMessage();
+                    return;
                 default:
                     foreach (var name in Names()) EnqueueAudit(name);
                     return;
@@ -134,10 +162,64 @@ namespace SmtpTools.Commands
                     var (check, evaluation) = pair;
                     WriteVerbose($"{name}: dmarc={evaluation.Result.ToString().ToLowerInvariant()} (SPF aligned: {evaluation.SpfAligned}, DKIM aligned: {evaluation.DkimAligned}).");
                     var output = Map(check);
-                    ApplyEvaluation(output, evaluation, request);
+                    ApplyEvaluation(output, evaluation, request, evaluation.Findings);
                     Write(output, evaluation.Result == CoreDmarc.DmarcResult.Pass);
                 },
                 ex => WriteError(ErrorRecordFactory.FromException(ex, name)));
+        }
+
+        private void EnqueueMessage()
+        {
+            string path;
+            try { path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(MessagePath); }
+            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            {
+                WriteError(ErrorRecordFactory.FromException(ex, MessagePath));
+                return;
+            }
+            var evaluator = new CoreDmarc.DmarcMessageEvaluator(_checker);
+            var context = new CoreDmarc.DmarcMessageContext { ClientIPAddress = ClientIPAddress, HeloDomain = HeloDomain, Sender = Sender };
+            var specification = (DmarcSpecification)(int)Specification;
+            var client = ClientIPAddress.ToString();
+            Enqueue(ct => evaluator.EvaluateFileAsync(path, context, ct),
+                result =>
+                {
+                    var e = result.Evaluation;
+                    WriteVerbose($"{path}: dmarc={e.Result.ToString().ToLowerInvariant()}; {result.DkimSignatures.Count} DKIM signature(s), SPF {(result.Spf == null ? "not checked" : result.Spf.Result + " for " + result.Spf.Domain)}.");
+                    var output = result.Policy != null
+                        ? Map(result.Policy)
+                        : new DmarcPolicy { Specification = specification, Status = "NoFromDomain", QueriedNames = Array.Empty<string>() };
+                    ApplyEvaluation(output, e, result.Request, result.Findings);
+                    output.MessagePath = path;
+                    output.ClientIPAddress = client;
+                    output.DkimSignatures = result.DkimSignatures.Select(s => new DmarcDkimSignature
+                    {
+                        Domain = s.Domain,
+                        Selector = s.Selector,
+                        Algorithm = s.Algorithm,
+                        Result = s.Result.ToString(),
+                        Reason = s.Reason,
+                        Aligned = s.Result == Core.Dkim.DkimVerificationResult.Pass && e.DkimAligned &&
+                                  string.Equals(CoreDmarc.DmarcPolicyChecker.NormalizeDomain(s.Domain), e.AlignedDkimDomain, StringComparison.OrdinalIgnoreCase),
+                    }).ToArray();
+                    if (result.Spf != null)
+                    {
+                        output.Spf = new DmarcSpfCheck
+                        {
+                            Identity = result.SpfIdentity,
+                            Sender = result.SpfSender,
+                            Domain = result.Spf.Domain,
+                            Result = (SpfResult)(int)result.Spf.Result,
+                            MatchedMechanism = result.Spf.MatchedMechanism,
+                            Explanation = result.Spf.Explanation,
+                            Reason = result.Spf.Reason,
+                            DnsLookupCount = result.Spf.DnsLookupCount,
+                            VoidLookupCount = result.Spf.VoidLookupCount,
+                        };
+                    }
+                    Write(output, e.Result == CoreDmarc.DmarcResult.Pass);
+                },
+                ex => WriteError(ErrorRecordFactory.FromException(ex, path)));
         }
 
         // The audit (with report-destination checks) and the evaluation share one discovery.
@@ -200,7 +282,8 @@ namespace SmtpTools.Commands
             return output;
         }
 
-        internal static void ApplyEvaluation(DmarcPolicy output, CoreDmarc.DmarcEvaluation evaluation, CoreDmarc.DmarcEvaluationRequest request)
+        internal static void ApplyEvaluation(DmarcPolicy output, CoreDmarc.DmarcEvaluation evaluation, CoreDmarc.DmarcEvaluationRequest request,
+            IEnumerable<Core.Findings.Finding> evaluationFindings)
         {
             output.DmarcResult = (DmarcResult)(int)evaluation.Result;
             output.FromDomains = evaluation.FromDomains.ToArray();
@@ -215,7 +298,7 @@ namespace SmtpTools.Commands
             output.Reject = evaluation.Reject;
             output.FromDomainExists = evaluation.FromDomainExists;
             output.OrganizationalDomain = evaluation.OrganizationalDomain;
-            var findings = (output.Findings ?? Array.Empty<Finding>()).Concat(Finding.From(evaluation.Findings)).ToArray();
+            var findings = (output.Findings ?? Array.Empty<Finding>()).Concat(Finding.From(evaluationFindings)).ToArray();
             SetFindings(output, findings);
         }
 
