@@ -257,6 +257,64 @@ namespace SmtpTools.Module.Tests
         }
 
         [Fact]
+        public void MessagePathVerifiesDkimAndSpfAndAnAlteredCopyFails()
+        {
+            var dir = Directory.CreateTempSubdirectory("dmarc-module-").FullName;
+            try
+            {
+                var selector = DkimTestZone.NewSelector("dm");
+                var key = Run("New-DkimKey -Domain dmarc.test -Selector $sel -Path $dir", new Dictionary<string, object> { ["sel"] = selector, ["dir"] = dir }).Single();
+                DkimTestZone.AddTxt("dmarc.test", selector + "._domainkey", (string[])key.Properties["DnsRecordStrings"].Value);
+                var message = "Return-Path: <bounce@signed.dmarc.test>\r\nFrom: Alice <alice@signed.dmarc.test>\r\nTo: bob@example.test\r\nSubject: dmarc\r\n" +
+                              "Date: Wed, 02 Dec 2026 06:00:00 +0000\r\nMessage-ID: <" + selector + "@signed.dmarc.test>\r\n\r\nHello DMARC.\r\n";
+                var signed = DkimTestZone.DkimpySign(message, S(key, "PrivateKeyPath"), "dmarc.test", selector, ed25519: false);
+                Assert.True(signed.ExitCode == 0, signed.ToString());
+                var good = Path.Combine(dir, "good.eml");
+                var altered = Path.Combine(dir, "altered.eml");
+                File.WriteAllText(good, signed.StandardOutput);
+                File.WriteAllText(altered, signed.StandardOutput.Replace("Hello DMARC.", "Hello DMARC!"));
+
+                // Input by property name, as from Get-ChildItem: 192.0.2.1 fails SPF, so DKIM decides.
+                var r = Run("[pscustomobject]@{ FullName = $good }, [pscustomobject]@{ FullName = $altered } | Test-DmarcPolicy -ClientIPAddress 192.0.2.1 -HeloDomain mx.example.test -Server $dns",
+                    new Dictionary<string, object> { ["good"] = good, ["altered"] = altered });
+                Assert.Empty(r.Errors);
+                Assert.Equal(2, r.Output.Count);
+                var pass = r.Output[0];
+                Assert.Equal(good, S(pass, "MessagePath"));
+                Assert.Equal("signed.dmarc.test", S(pass, "Domain"));
+                Assert.Equal("Pass", S(pass, "DmarcResult"));
+                Assert.True(r.Value<bool>(0, "DkimAligned"));
+                Assert.False(r.Value<bool>(0, "SpfAligned"));
+                Assert.Equal("Fail", S(pass, "SpfResult"));
+                var sig = PSObject.AsPSObject(((object[])LanguagePrimitives.ConvertTo(P(pass, "DkimSignatures"), typeof(object[]))).Single());
+                Assert.Equal("SmtpTools.DmarcDkimSignature", sig.TypeNames[0]);
+                Assert.Equal("Pass", S(sig, "Result"));
+                Assert.Equal(selector, S(sig, "Selector"));
+                Assert.True((bool)P(sig, "Aligned"));
+                var spf = PSObject.AsPSObject(P(pass, "Spf"));
+                Assert.Equal("SmtpTools.DmarcSpfCheck", spf.TypeNames[0]);
+                Assert.Equal("MailFrom", S(spf, "Identity"));
+                Assert.Equal("signed.dmarc.test", S(spf, "Domain"));
+
+                var fail = r.Output[1];
+                Assert.Equal("Fail", S(fail, "DmarcResult"));
+                Assert.Equal("Reject", S(fail, "Disposition"));
+                Assert.True(r.Value<bool>(1, "Reject"));
+                var badSig = PSObject.AsPSObject(((object[])LanguagePrimitives.ConvertTo(P(fail, "DkimSignatures"), typeof(object[]))).Single());
+                Assert.Equal("Fail", S(badSig, "Result"));
+
+                // From the loopback address SPF passes aligned; -Quiet answers dmarc=pass.
+                var quiet = Run("Test-DmarcPolicy -MessagePath $altered -ClientIPAddress 127.0.0.1 -Server $dns -Quiet", new Dictionary<string, object> { ["altered"] = altered });
+                Assert.Equal(new object[] { true }, quiet.Output.Select(o => o.BaseObject));
+
+                var missing = Run("Test-DmarcPolicy -MessagePath $p -ClientIPAddress 127.0.0.1 -Server $dns", new Dictionary<string, object> { ["p"] = Path.Combine(dir, "nope.eml") });
+                Assert.Empty(missing.Output);
+                Assert.StartsWith("FileNotFound", Assert.Single(missing.Errors).FullyQualifiedErrorId);
+            }
+            finally { Directory.Delete(dir, true); }
+        }
+
+        [Fact]
         public void TableView()
         {
             var text = _s.Render($"'reject.dmarc.test', 'multi.dmarc.test' | Test-DmarcPolicy -Server '{Dns}'");
@@ -287,6 +345,7 @@ namespace SmtpTools.Module.Tests
             Assert.Contains("Audit", sets);
             Assert.Contains("Record", sets);
             Assert.Contains("Evaluate", sets);
+            Assert.Contains("Message", sets);
         }
 
         [Fact]
