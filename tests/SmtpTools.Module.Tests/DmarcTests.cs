@@ -31,7 +31,9 @@ namespace SmtpTools.Module.Tests
 
         private static object P(PSObject o, string name) => o.Properties[name].Value;
         private static string S(PSObject o, string name) => P(o, name)?.ToString();
-        private static string[] Ids(PSObject o) => ((object[])LanguagePrimitives.ConvertTo(P(o, "Findings"), typeof(object[]))).Select(f => ((PSObject)PSObject.AsPSObject(f)).Properties["Id"].Value.ToString()).ToArray();
+        private static List<PSObject> Items(PSObject o, string name) => ((object[])LanguagePrimitives.ConvertTo(P(o, name), typeof(object[]))).Select(PSObject.AsPSObject).ToList();
+        private static string[] Ids(PSObject o) => Items(o, "Findings").Select(f => S(f, "Id")).ToArray();
+        private static string[] Strings(PSObject o, string name) => (string[])LanguagePrimitives.ConvertTo(P(o, name), typeof(string[]));
 
         [Fact]
         public void PipelineKeepsInputOrderAndReturnsTypedObjects()
@@ -122,14 +124,14 @@ namespace SmtpTools.Module.Tests
             var bad = r.Output[0];
             Assert.Equal("Invalid", S(bad, "Status"));
             Assert.False(r.Value<bool>(0, "IsValid"));
-            var errors = (string[])LanguagePrimitives.ConvertTo(P(bad, "SyntaxErrors"), typeof(string[]));
+            var errors = Strings(bad, "SyntaxErrors");
             Assert.Contains(errors, e => e.StartsWith("position 21:") && e.Contains("adkim=x"));
             Assert.Contains("DmarcSyntaxError", Ids(bad));
 
             var unknown = r.Output[1];
             Assert.Equal("Warning", S(unknown, "Status"));
             Assert.True(r.Value<bool>(1, "IsValid"));
-            Assert.Equal(new[] { "foo" }, (string[])LanguagePrimitives.ConvertTo(P(unknown, "UnknownTags"), typeof(string[])));
+            Assert.Equal(new[] { "foo" }, Strings(unknown, "UnknownTags"));
             Assert.Contains("DmarcUnknownTag", Ids(unknown));
         }
 
@@ -139,7 +141,7 @@ namespace SmtpTools.Module.Tests
             var r = Run("Test-DmarcPolicy ext.dmarc.test -Server $dns");
             Assert.Empty(r.Errors);
             var o = r.Single();
-            var rua = ((object[])LanguagePrimitives.ConvertTo(P(o, "AggregateReportUris"), typeof(object[]))).Select(PSObject.AsPSObject).ToList();
+            var rua = Items(o, "AggregateReportUris");
             Assert.Equal(2, rua.Count);
             Assert.Equal("SmtpTools.DmarcReportUri", rua[0].TypeNames[0]);
             Assert.Equal("mailto:agg@auth.dmarcreports.test", S(rua[0], "Uri"));
@@ -147,7 +149,7 @@ namespace SmtpTools.Module.Tests
             Assert.True((bool)P(rua[0], "IsAuthorized"));
             Assert.False((bool)P(rua[1], "IsAuthorized"));
             Assert.Equal("10m", S(rua[1], "MaxSize"));
-            var ruf = ((object[])LanguagePrimitives.ConvertTo(P(o, "ForensicReportUris"), typeof(object[]))).Select(PSObject.AsPSObject).Single();
+            var ruf = Items(o, "ForensicReportUris").Single();
             Assert.False((bool)P(ruf, "IsExternal"));
             Assert.Null(P(ruf, "IsAuthorized"));
             Assert.Equal("noauth.dmarcreports.test", S(o, "UnauthorizedReportDestination"));
@@ -191,7 +193,7 @@ namespace SmtpTools.Module.Tests
             Assert.Equal("mailto:d@example.com!5m", S(ok, "AggregateReportUri"));
             Assert.Contains("DmarcSubdomainPolicyWeaker", Ids(ok));
             Assert.Equal("Invalid", S(r.Output[1], "Status"));
-            Assert.Contains("position", string.Join(" ", (string[])LanguagePrimitives.ConvertTo(P(r.Output[1], "SyntaxErrors"), typeof(string[]))));
+            Assert.Contains("position", string.Join(" ", Strings(r.Output[1], "SyntaxErrors")));
             Assert.Equal(false, r.Output[2].BaseObject);
         }
 
@@ -286,7 +288,7 @@ namespace SmtpTools.Module.Tests
                 Assert.True(r.Value<bool>(0, "DkimAligned"));
                 Assert.False(r.Value<bool>(0, "SpfAligned"));
                 Assert.Equal("Fail", S(pass, "SpfResult"));
-                var sig = PSObject.AsPSObject(((object[])LanguagePrimitives.ConvertTo(P(pass, "DkimSignatures"), typeof(object[]))).Single());
+                var sig = Items(pass, "DkimSignatures").Single();
                 Assert.Equal("SmtpTools.DmarcDkimSignature", sig.TypeNames[0]);
                 Assert.Equal("Pass", S(sig, "Result"));
                 Assert.Equal(selector, S(sig, "Selector"));
@@ -300,7 +302,7 @@ namespace SmtpTools.Module.Tests
                 Assert.Equal("Fail", S(fail, "DmarcResult"));
                 Assert.Equal("Reject", S(fail, "Disposition"));
                 Assert.True(r.Value<bool>(1, "Reject"));
-                var badSig = PSObject.AsPSObject(((object[])LanguagePrimitives.ConvertTo(P(fail, "DkimSignatures"), typeof(object[]))).Single());
+                var badSig = Items(fail, "DkimSignatures").Single();
                 Assert.Equal("Fail", S(badSig, "Result"));
 
                 // From the loopback address SPF passes aligned; -Quiet answers dmarc=pass.
