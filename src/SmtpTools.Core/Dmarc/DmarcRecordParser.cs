@@ -121,8 +121,12 @@ namespace SmtpTools.Core.Dmarc
                         Error(position, "v may appear only once, first.");
                         continue;
                     }
-                    if (Is7489 && name == "p" && _tags.Count != 1)
-                        Error(position, "p must be the first tag after v (RFC 7489 6.3).");
+                    if (name == "p" && _tags.Count != 1)
+                    {
+                        if (Is7489) Error(position, "p must be the first tag after v (RFC 7489 6.3).");
+                        else _findings.Add(Finding.Warning("DmarcPolicyNotSecond",
+                            $"p at position {position} is not the first tag after v: allowed by RFC 9989, but receivers that follow RFC 7489 reject the record.", "RFC 7489 6.3"));
+                    }
                     Tag(tag);
                 }
                 Finish();
@@ -261,6 +265,9 @@ namespace SmtpTools.Core.Dmarc
                         return null;
                     }
                     var entry = new DmarcReportUri(uri, size, unit);
+                    if (size != null && !Is7489)
+                        _findings.Add(Finding.Info("DmarcReportSizeLimitIgnored",
+                            $"{tag.Name} destination {item}: RFC 9989 dropped the !size limit; reporters ignore it (RFC 7489 reporters still honour it).", "RFC 9989"));
                     if (entry.MailtoAddress == null)
                         _findings.Add(Finding.Warning("DmarcNonMailtoReportUri", $"{tag.Name} destination {uri} is not a mailto: URI; receivers are only required to support mailto.", Ref(_spec, "6.2", "4.7")));
                     else if (entry.MailtoDomain == null)

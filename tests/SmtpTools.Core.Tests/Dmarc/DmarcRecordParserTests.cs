@@ -38,7 +38,9 @@ namespace SmtpTools.Core.Tests.Dmarc
         {
             const string text = "v=DMARC1; sp=none; p=reject";
             Assert.Equal(DmarcRecordStatus.SyntaxError, DmarcRecordParser.Parse(text, DmarcSpecification.Rfc7489).Status);
-            Assert.True(DmarcRecordParser.Parse(text, DmarcSpecification.Rfc9989).IsValid);
+            var bis = DmarcRecordParser.Parse(text, DmarcSpecification.Rfc9989);
+            Assert.True(bis.IsValid);
+            Assert.Contains(bis.Findings, f => f.Id == "DmarcPolicyNotSecond");
         }
 
         [Fact]
