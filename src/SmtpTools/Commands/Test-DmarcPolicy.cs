@@ -36,9 +36,9 @@ namespace SmtpTools.Commands
         [AllowEmptyString]
         public string Record { get; set; }
 
-        /// <summary>The SPF result of the message (evaluation).</summary>
-        [Parameter(ParameterSetName = EvaluateSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        public SpfResult SpfResult { get; set; }
+        /// <summary>The SPF result of the message (evaluation); None when only DKIM results are given.</summary>
+        [Parameter(ParameterSetName = EvaluateSet, ValueFromPipelineByPropertyName = true)]
+        public SpfResult SpfResult { get; set; } = SpfResult.None;
 
         /// <summary>The domain SPF checked (MAIL FROM domain, or HELO for a null sender).</summary>
         [Parameter(ParameterSetName = EvaluateSet, ValueFromPipelineByPropertyName = true)]

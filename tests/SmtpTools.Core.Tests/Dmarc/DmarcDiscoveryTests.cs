@@ -140,6 +140,18 @@ namespace SmtpTools.Core.Tests.Dmarc
         }
 
         [Fact]
+        public async Task Unicode_domains_are_looked_up_as_a_labels()
+        {
+            var dns = new InMemoryDnsResolver().AddTxt("_dmarc.xn--bcher-kva.example", "v=DMARC1; p=reject");
+            var check = await Checker(dns).DiscoverAsync("BÜCHER.example.", CancellationToken.None);
+            Assert.Equal(DmarcLookupStatus.Found, check.Status);
+            Assert.Equal("xn--bcher-kva.example", check.PolicyDomain);
+            var invalid = await Checker(dns).DiscoverAsync("a..example", CancellationToken.None);
+            Assert.Equal(DmarcLookupStatus.InvalidDomain, invalid.Status);
+            Assert.DoesNotContain(dns.Log, q => q.Contains("a..example"));
+        }
+
+        [Fact]
         public async Task Test_mode_means_the_policy_is_not_applied()
         {
             var dns = new InMemoryDnsResolver().AddTxt("_dmarc.example.com", "v=DMARC1; p=reject; t=y");
