@@ -317,6 +317,17 @@ namespace SmtpTools.Module.Tests
         }
 
         [Fact]
+        public void ProgressIsACountAndTheSummaryIsVerbose()
+        {
+            var r = Run("$ProgressPreference = 'Continue'; @(1..150 | ForEach-Object { 'reject.dmarc.test' } | Test-DmarcPolicy -Server $dns -Verbose).Count");
+            Assert.Empty(r.Errors);
+            Assert.Equal(150, (int)r.Output.Single().BaseObject);
+            Assert.Contains(r.Progress, p => p.StatusDescription.Contains("input(s) checked") && p.PercentComplete == -1);
+            Assert.Contains(r.Progress, p => p.RecordType == ProgressRecordType.Completed);
+            Assert.Contains(r.Verbose, v => v.StartsWith("150 input(s) checked;"));
+        }
+
+        [Fact]
         public void TableView()
         {
             var text = _s.Render($"'reject.dmarc.test', 'multi.dmarc.test' | Test-DmarcPolicy -Server '{Dns}'");

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Linq;
 using System.Management.Automation;
 using System.Net;
@@ -86,8 +87,12 @@ namespace SmtpTools.Commands
         [Parameter]
         public SwitchParameter Quiet { get; set; }
 
+        private const int ProgressActivityId = 7489;
         private CoreDmarc.DmarcPolicyChecker _checker;
         private CoreDmarc.DmarcOptions _options;
+        private int _started;
+        private int _done;
+        private readonly Stopwatch _sinceProgress = new Stopwatch();
 
         protected override void BeginProcessing()
         {
@@ -109,6 +114,37 @@ namespace SmtpTools.Commands
                 }
             }
             _checker = new CoreDmarc.DmarcPolicyChecker(Resolver, _options);
+            _sinceProgress.Start();
+        }
+
+        protected override void EndProcessing()
+        {
+            base.EndProcessing();
+            if (_done > 0)
+                ProgressFromAnyThread(new ProgressRecord(ProgressActivityId, "Test-DmarcPolicy", $"{_done} input(s) checked") { RecordType = ProgressRecordType.Completed });
+            if (ParameterSetName != RecordSet)
+                WriteVerbose($"{_done} input(s) checked; {Resolver.QueriesSent} DNS question(s) sent.");
+        }
+
+        /// <summary>Counts on the pipeline thread; pipeline input has no known total, so progress is a count.</summary>
+        private void Completed()
+        {
+            _done++;
+            if (_sinceProgress.ElapsedMilliseconds < 200 && _done % 100 != 0) return;
+            _sinceProgress.Restart();
+            ProgressFromAnyThread(new ProgressRecord(ProgressActivityId, "Test-DmarcPolicy", $"{_done} input(s) checked, {_started - _done} in progress")
+            {
+                PercentComplete = -1,
+            });
+        }
+
+        // Enqueue with the progress count kept.
+        private void Track<T>(Func<System.Threading.CancellationToken, Task<T>> work, Action<T> onSuccess, object target)
+        {
+            _started++;
+            Enqueue(work,
+                result => { onSuccess(result); Completed(); },
+                ex => { WriteError(ErrorRecordFactory.FromException(ex, target)); Completed(); });
         }
 
         protected override void ProcessRecord()
@@ -136,13 +172,13 @@ namespace SmtpTools.Commands
         private void EnqueueAudit(string name)
         {
             var checker = _checker;
-            Enqueue(ct => checker.CheckAsync(name, ct),
+            Track(ct => checker.CheckAsync(name, ct),
                 check =>
                 {
                     WriteVerbose($"{name}: {check.Status} after {check.QueriedNames.Count} _dmarc quer{(check.QueriedNames.Count == 1 ? "y" : "ies")}; {check.Findings.Count} finding(s).");
                     Write(Map(check), check.HasPolicy && check.Findings.All(f => f.Severity != Core.Findings.FindingSeverity.Error));
                 },
-                ex => WriteError(ErrorRecordFactory.FromException(ex, name)));
+                name);
         }
 
         private void EnqueueEvaluation(string name)
@@ -156,7 +192,7 @@ namespace SmtpTools.Commands
                 Dkim = (DkimPassDomain ?? Array.Empty<string>()).Where(d => !string.IsNullOrWhiteSpace(d))
                     .Select(d => new CoreDmarc.DkimAuthInput(d.Trim(), CoreDmarc.DkimAuthResult.Pass)).ToList(),
             };
-            Enqueue(ct => EvaluateAsync(checker, request, ct),
+            Track(ct => EvaluateAsync(checker, request, ct),
                 pair =>
                 {
                     var (check, evaluation) = pair;
@@ -165,7 +201,7 @@ namespace SmtpTools.Commands
                     ApplyEvaluation(output, evaluation, request, evaluation.Findings);
                     Write(output, evaluation.Result == CoreDmarc.DmarcResult.Pass);
                 },
-                ex => WriteError(ErrorRecordFactory.FromException(ex, name)));
+                name);
         }
 
         private void EnqueueMessage()
@@ -181,7 +217,7 @@ namespace SmtpTools.Commands
             var context = new CoreDmarc.DmarcMessageContext { ClientIPAddress = ClientIPAddress, HeloDomain = HeloDomain, Sender = Sender };
             var specification = (DmarcSpecification)(int)Specification;
             var client = ClientIPAddress.ToString();
-            Enqueue(ct => evaluator.EvaluateFileAsync(path, context, ct),
+            Track(ct => evaluator.EvaluateFileAsync(path, context, ct),
                 result =>
                 {
                     var e = result.Evaluation;
@@ -219,7 +255,7 @@ namespace SmtpTools.Commands
                     }
                     Write(output, e.Result == CoreDmarc.DmarcResult.Pass);
                 },
-                ex => WriteError(ErrorRecordFactory.FromException(ex, path)));
+                path);
         }
 
         // The audit (with report-destination checks) and the evaluation share one discovery.
