@@ -16,6 +16,7 @@ namespace SmtpTools.Core.Dmarc
     {
         // The version value is case-sensitive (%x44 %x4d %x41 %x52 %x43 %x31); the tag name is not.
         private static readonly Regex VersionPrefix = new Regex(@"^[ \t]*[vV][ \t]*=[ \t]*DMARC1(?=$|[ \t;])", RegexOptions.CultureInvariant);
+        private static readonly Regex VersionTag = new Regex(@"^[ \t]*[vV][ \t]*=[ \t]*DMARC1[ \t]*$", RegexOptions.CultureInvariant);
         private static readonly Regex TagName = new Regex(@"^[A-Za-z][A-Za-z0-9_]*$", RegexOptions.CultureInvariant);
         private static readonly Regex UriSyntax = new Regex(@"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s,;!]+$", RegexOptions.CultureInvariant);
         private static readonly Regex SizeSyntax = new Regex(@"^([0-9]+)([kmgtKMGT])?$", RegexOptions.CultureInvariant);
@@ -80,7 +81,9 @@ namespace SmtpTools.Core.Dmarc
                 Record.Version = "DMARC1";
 
                 var segments = Split(text);
-                if (Is7489 && segments.Count == 1)
+                if (!VersionTag.IsMatch(segments[0].Text))
+                    Error(segments[0].Text.IndexOf("DMARC1", StringComparison.Ordinal) + 7, "A ';' must follow v=DMARC1 before the next tag.");
+                else if (Is7489 && segments.Count == 1)
                     Error(text.Length + 1, "A ';' must follow v=DMARC1 (RFC 7489 6.4 grammar).");
 
                 for (int i = 1; i < segments.Count; i++)

@@ -24,6 +24,17 @@ namespace SmtpTools.Core.Tests.Dmarc
             Assert.Equal(19, r.SyntaxErrors.Single().Position);
         }
 
+        [Theory]
+        [InlineData(DmarcSpecification.Rfc9989)]
+        [InlineData(DmarcSpecification.Rfc7489)]
+        public void A_missing_separator_after_the_version_is_a_syntax_error(DmarcSpecification spec)
+        {
+            var r = DmarcRecordParser.Parse("v=DMARC1 p=reject", spec);
+            Assert.Equal(DmarcRecordStatus.SyntaxError, r.Status);
+            Assert.Equal(9, r.SyntaxErrors[0].Position);
+            Assert.True(DmarcRecordParser.Parse("v = DMARC1 ;p=reject", spec).IsValid);
+        }
+
         [Fact]
         public void Unknown_tags_are_reported_and_ignored()
         {
