@@ -92,13 +92,11 @@ namespace SmtpTools.Core.Dmarc
     public sealed class DmarcEvaluator
     {
         private readonly DmarcPolicyChecker _checker;
-        private readonly PublicSuffixList _psl;
 
         /// <exception cref="ArgumentNullException">checker is null.</exception>
         public DmarcEvaluator(DmarcPolicyChecker checker)
         {
             _checker = checker ?? throw new ArgumentNullException(nameof(checker));
-            _psl = checker.Options.PublicSuffixList ?? PublicSuffixList.Default;
         }
 
         private DmarcSpecification Spec => _checker.Options.Specification;

@@ -86,14 +86,14 @@ namespace SmtpTools.Core.Dmarc
 
         private readonly IDnsResolver _resolver;
         private readonly DmarcOptions _options;
-        private readonly PublicSuffixList _psl;
+        // The embedded list is parsed only when RFC 7489 mode first needs it.
+        private PublicSuffixList Psl => _options.PublicSuffixList ?? PublicSuffixList.Default;
 
         /// <exception cref="ArgumentNullException">resolver is null.</exception>
         public DmarcPolicyChecker(IDnsResolver resolver, DmarcOptions options = null)
         {
             _resolver = resolver ?? throw new ArgumentNullException(nameof(resolver));
             _options = options ?? new DmarcOptions();
-            _psl = _options.PublicSuffixList ?? PublicSuffixList.Default;
         }
 
         public DmarcOptions Options => _options;
@@ -201,7 +201,7 @@ namespace SmtpTools.Core.Dmarc
             string name = NormalizeDomain(domain);
             if (name == null) return (null, null);
             if (Spec == DmarcSpecification.Rfc7489)
-                return (_psl.GetOrganizationalDomain(name, _options.PublicSuffixSections), null);
+                return (Psl.GetOrganizationalDomain(name, _options.PublicSuffixSections), null);
 
             string shortestWithRecord = null;
             foreach (var candidate in WalkNames(name))
@@ -285,7 +285,7 @@ namespace SmtpTools.Core.Dmarc
             yield return (name, DmarcPolicySource.Domain);
             if (Spec == DmarcSpecification.Rfc7489)
             {
-                string org = _psl.GetOrganizationalDomain(name, _options.PublicSuffixSections);
+                string org = Psl.GetOrganizationalDomain(name, _options.PublicSuffixSections);
                 if (org != null && !string.Equals(org, name, StringComparison.OrdinalIgnoreCase))
                     yield return (org, DmarcPolicySource.OrganizationalDomain);
                 yield break;
