@@ -58,7 +58,7 @@ namespace SmtpTools.Benchmarks
             return 0;
         }
 
-        private sealed class Measurement
+        internal sealed class Measurement
         {
             public int Items;
             public double Seconds;
@@ -110,7 +110,7 @@ namespace SmtpTools.Benchmarks
             return $"198.51.100.{(i % 3) * 16 + 5}";
         }
 
-        private static DnsResolver Resolver(TemporaryKnot knot) => new DnsResolver(new DnsResolverOptions
+        internal static DnsResolver Resolver(TemporaryKnot knot) => new DnsResolver(new DnsResolverOptions
         {
             Servers = DnsServerEndpoint.ParseAll(new[] { knot.Endpoint }),
             Timeout = TimeSpan.FromSeconds(5),
@@ -118,7 +118,7 @@ namespace SmtpTools.Benchmarks
             MaxConcurrentQueries = 64,
         });
 
-        private static void ForEachConcurrently(List<string> items, int concurrency, Func<string, Task> work)
+        internal static void ForEachConcurrently(List<string> items, int concurrency, Func<string, Task> work)
         {
             int next = -1;
             var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
@@ -162,7 +162,7 @@ namespace SmtpTools.Benchmarks
             return new Measurement { Items = count, Seconds = double.Parse(parts[2], CultureInfo.InvariantCulture), Queries = -1 };
         }
 
-        private static string[] Row(string name, Measurement m) => new[]
+        internal static string[] Row(string name, Measurement m) => new[]
         {
             name,
             m.Items.ToString(CultureInfo.InvariantCulture),
@@ -172,7 +172,7 @@ namespace SmtpTools.Benchmarks
             m.Seconds.ToString("0.00", CultureInfo.InvariantCulture),
         };
 
-        private static void Print(List<string[]> rows)
+        internal static void Print(List<string[]> rows)
         {
             var header = new[] { "run", "domains", "domains/s", "DNS queries", "queries/s", "seconds" };
             var all = new[] { header }.Concat(rows).ToList();

@@ -25,7 +25,10 @@ namespace SmtpTools.Tests.Shared
         public static string NewSelector(string prefix) => prefix + Guid.NewGuid().ToString("N").Substring(0, 10);
 
         /// <summary>Adds one TXT record made of <paramref name="strings"/> at <c>owner.dkim.test</c> in one knotc transaction.</summary>
-        public static void AddTxt(string owner, IEnumerable<string> strings)
+        public static void AddTxt(string owner, IEnumerable<string> strings) => AddTxt(Zone, owner, strings);
+
+        /// <summary>Adds one TXT record at <c>owner.zone</c> of another zone the integration server serves (e.g. dmarc.test).</summary>
+        public static void AddTxt(string zone, string owner, IEnumerable<string> strings)
         {
             var rdata = string.Join(" ", strings.Select(s => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\""));
             lock (ZoneLock)
@@ -33,18 +36,18 @@ namespace SmtpTools.Tests.Shared
                 // Another test process may hold the zone's transaction for a moment: retry the begin.
                 for (int attempt = 0; ; attempt++)
                 {
-                    var begin = Run("knotc", null, "-s", KnotcSocket, "zone-begin", Zone);
+                    var begin = Run("knotc", null, "-s", KnotcSocket, "zone-begin", zone);
                     if (begin.ExitCode == 0) break;
                     if (attempt >= 100) throw new InvalidOperationException("knotc zone-begin failed: " + begin.Output);
                     Thread.Sleep(100);
                 }
-                var set = Run("knotc", null, "-s", KnotcSocket, "zone-set", Zone, owner, "60", "TXT", rdata);
+                var set = Run("knotc", null, "-s", KnotcSocket, "zone-set", zone, owner, "60", "TXT", rdata);
                 if (set.ExitCode != 0)
                 {
-                    Run("knotc", null, "-s", KnotcSocket, "zone-abort", Zone);
+                    Run("knotc", null, "-s", KnotcSocket, "zone-abort", zone);
                     throw new InvalidOperationException("knotc zone-set failed: " + set.Output);
                 }
-                var commit = Run("knotc", null, "-s", KnotcSocket, "zone-commit", Zone);
+                var commit = Run("knotc", null, "-s", KnotcSocket, "zone-commit", zone);
                 if (commit.ExitCode != 0) throw new InvalidOperationException("knotc zone-commit failed: " + commit.Output);
             }
         }
