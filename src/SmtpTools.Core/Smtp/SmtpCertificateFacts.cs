@@ -32,6 +32,10 @@ namespace SmtpTools.Core.Smtp
         public string SignatureAlgorithm { get; set; }
         /// <summary>The platform built a chain to a trusted root without errors.</summary>
         public bool ChainIsValid { get; set; }
+        /// <summary>Revocation could not be checked (no CRL/OCSP published or reachable); not counted as a chain error.</summary>
+        public bool RevocationUnknown { get; set; }
+        /// <summary>The certificate is trusted and names the host: what a TLS client should accept.</summary>
+        public bool IsAcceptable => ChainIsValid && HostnameMatches;
         /// <summary>Chain problems as "Status: text" (e.g. "UntrustedRoot: self-signed certificate").</summary>
         public IReadOnlyList<string> ChainErrors { get; set; } = Array.Empty<string>();
         /// <summary>The certificate names the host that was connected to.</summary>
@@ -43,6 +47,8 @@ namespace SmtpTools.Core.Smtp
         /// <summary>Subjects of the chain the platform built, leaf first.</summary>
         public IReadOnlyList<string> Chain { get; set; } = Array.Empty<string>();
 
+        private const X509ChainStatusFlags RevocationUnknownFlags = X509ChainStatusFlags.RevocationStatusUnknown | X509ChainStatusFlags.OfflineRevocation;
+
         /// <summary>Captures the facts; call it from a RemoteCertificateValidationCallback.</summary>
         /// <exception cref="ArgumentNullException">certificate is null.</exception>
         public static SmtpCertificateFacts From(X509Certificate certificate, X509Chain chain, SslPolicyErrors errors, DateTime utcNow)
@@ -52,15 +58,20 @@ namespace SmtpTools.Core.Smtp
             var raw = cert.RawData;
             var chainErrors = new List<string>();
             var subjects = new List<string>();
+            bool revocationUnknown = false;
             if (chain != null)
             {
                 foreach (var status in chain.ChainStatus)
-                    if (status.Status != X509ChainStatusFlags.NoError)
-                        chainErrors.Add(status.Status + ": " + (status.StatusInformation ?? "").Trim());
+                {
+                    // A CA without CRL/OCSP (common for private CAs) or no way to reach it: reported apart, not as distrust.
+                    if ((status.Status & ~RevocationUnknownFlags) == 0) { revocationUnknown |= status.Status != X509ChainStatusFlags.NoError; continue; }
+                    chainErrors.Add(status.Status + ": " + (status.StatusInformation ?? "").Trim());
+                }
                 foreach (var element in chain.ChainElements)
                     subjects.Add(element.Certificate.Subject);
             }
-            if ((errors & SslPolicyErrors.RemoteCertificateChainErrors) != 0 && chainErrors.Count == 0)
+            bool chainFlag = (errors & SslPolicyErrors.RemoteCertificateChainErrors) != 0;
+            if (chainFlag && chainErrors.Count == 0 && !revocationUnknown)
                 chainErrors.Add("RemoteCertificateChainErrors: the chain could not be validated");
             var notAfterUtc = cert.NotAfter.ToUniversalTime();
             return new SmtpCertificateFacts
@@ -75,7 +86,8 @@ namespace SmtpTools.Core.Smtp
                 Sha256Fingerprint = Hex(SHA256.Create().ComputeHash(raw)),
                 SerialNumber = cert.SerialNumber,
                 SignatureAlgorithm = cert.SignatureAlgorithm?.FriendlyName ?? cert.SignatureAlgorithm?.Value,
-                ChainIsValid = (errors & SslPolicyErrors.RemoteCertificateChainErrors) == 0,
+                ChainIsValid = !chainFlag || chainErrors.Count == 0,
+                RevocationUnknown = revocationUnknown,
                 ChainErrors = chainErrors,
                 HostnameMatches = (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0,
                 IsSelfSigned = cert.SubjectName.RawData.SequenceEqual(cert.IssuerName.RawData),

@@ -317,9 +317,9 @@ namespace SmtpTools.Core.Smtp
                 client.ServerCertificateValidationCallback = (sender, certificate, chain, errors) =>
                 {
                     _recorder.HandshakeSeen();
-                    if (certificate != null)
-                        _result.Certificate = SmtpCertificateFacts.From(certificate, chain, errors, _owner._utcNow());
-                    return errors == System.Net.Security.SslPolicyErrors.None || _options.SkipCertificateCheck;
+                    if (certificate == null) return _options.SkipCertificateCheck;
+                    _result.Certificate = SmtpCertificateFacts.From(certificate, chain, errors, _owner._utcNow());
+                    return _result.Certificate.IsAcceptable || _options.SkipCertificateCheck;
                 };
 
                 var socketOptions = implicitTls ? SecureSocketOptions.SslOnConnect : mode.ToSecureSocketOptions();

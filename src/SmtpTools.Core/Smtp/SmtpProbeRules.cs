@@ -46,6 +46,8 @@ namespace SmtpTools.Core.Smtp
                     findings.Add(Finding.Error("SmtpCertificateSelfSigned", $"The server certificate is self-signed ({c.Subject}) and not trusted.", "RFC 5280 6"));
                 else if (!c.ChainIsValid)
                     findings.Add(Finding.Error("SmtpCertificateUntrusted", "The server certificate chain is not trusted: " + string.Join("; ", c.ChainErrors), "RFC 5280 6"));
+                if (c.RevocationUnknown)
+                    findings.Add(Finding.Info("SmtpCertificateRevocationUnknown", "The revocation status of the certificate chain could not be checked (no CRL or OCSP published or reachable).", "RFC 5280 6.3"));
             }
 
             if (r.IsOpenRelay == true)
