@@ -184,7 +184,7 @@ namespace SmtpTools.Module.Tests
             Assert.Empty(none.Output);
             Assert.StartsWith("SmtpNullMx", Assert.Single(none.Errors).FullyQualifiedErrorId);
 
-            var implicitMx = Run("[pscustomobject]@{ DomainName = 'implicit.smtpconn.test'; Port = $plain } | Test-SmtpConnection -DnsServer $dns");
+            var implicitMx = Run("Test-SmtpConnection -DomainName implicit.smtpconn.test -Port $plain -DnsServer $dns");
             Assert.Equal("implicit.smtpconn.test", Prop(implicitMx.Single(), "SmtpServer"));
         }
 

@@ -29,7 +29,7 @@ namespace SmtpTools.Commands
         public string[] SmtpServer { get; set; }
 
         /// <summary>Test every MX host of this domain, in preference order.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = DomainSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, ParameterSetName = DomainSet)]
         [Alias("DomainName")]
         [ValidateNotNullOrEmpty]
         public string Domain { get; set; }
