@@ -42,7 +42,7 @@ namespace SmtpTools.Core.Smtp
         public string Recipient { get; set; }
         /// <summary>Before AUTH, try RCPT to <see cref="RelayTestRecipient"/>; an accepting server is an open relay.</summary>
         public bool TestOpenRelay { get; set; }
-        /// <summary>Name sent with EHLO; null: MailKit's default (the local address literal).</summary>
+        /// <summary>Name sent with EHLO; null: MailKit's default (the local host name).</summary>
         public string HeloName { get; set; }
         /// <summary>Accept any server certificate (its facts are still recorded and judged).</summary>
         public bool SkipCertificateCheck { get; set; }

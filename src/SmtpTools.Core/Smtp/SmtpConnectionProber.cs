@@ -388,7 +388,7 @@ namespace SmtpTools.Core.Smtp
                 int startTlsIndex = -1;
                 for (int i = 0; i < replies.Count; i++)
                     if (replies[i].Command == "STARTTLS" && replies[i].IsPositive) { startTlsIndex = i; break; }
-                var ehlos = replies.Select((r, i) => (reply: r, index: i)).Where(x => x.reply.Command == "EHLO" && x.reply.Code == 250).ToList();
+                var ehlos = replies.Select((r, i) => (reply: r, index: i)).Where(x => (x.reply.Command == "EHLO" || x.reply.Command == "HELO") && x.reply.Code == 250).ToList();
                 var plain = _result.ImplicitTls ? default : ehlos.FirstOrDefault(x => startTlsIndex < 0 || x.index < startTlsIndex);
                 var secured = _result.ImplicitTls ? ehlos.LastOrDefault() : startTlsIndex < 0 ? default : ehlos.LastOrDefault(x => x.index > startTlsIndex);
                 var latest = secured.reply ?? plain.reply;

@@ -66,7 +66,7 @@ namespace SmtpTools.Commands
         [Parameter]
         public SwitchParameter TestOpenRelay { get; set; }
 
-        /// <summary>The name to send with EHLO (default: the local address literal).</summary>
+        /// <summary>The name to send with EHLO (default: MailKit's, the local host name).</summary>
         [Parameter]
         [Alias("LocalDomain")]
         [ValidateNotNullOrEmpty]
