@@ -328,7 +328,7 @@ namespace SmtpTools.Core.Smtp
                 Touch();
                 try
                 {
-                    await client.ConnectAsync(stream, _target.Host, _target.Port, socketOptions, _idle.Token).ConfigureAwait(false);
+                    await client.ConnectAsync(stream, MailKitHost(_target.Host), _target.Port, socketOptions, _idle.Token).ConfigureAwait(false);
                 }
                 catch (NotSupportedException) when (!_idle.IsCancellationRequested)
                 {
@@ -369,6 +369,9 @@ namespace SmtpTools.Core.Smtp
                     // QUIT is a courtesy; every phase already passed.
                 }
             }
+
+            /// <summary>MailKit adds the brackets of an IPv6 literal itself when it builds its URI: give it the bare address.</summary>
+            private static string MailKitHost(string host) => host.Trim('[', ']');
 
             private static string CertificateProblem(SmtpCertificateFacts c)
             {
@@ -463,6 +466,8 @@ namespace SmtpTools.Core.Smtp
                         !_result.IsEncrypted && _result.SupportsStartTls == true ? " (use STARTTLS: many servers offer AUTH only after it)" : "";
                     Fail(SmtpProbePhase.Authenticate, "The server offers no AUTH mechanism on this connection" + hint + ".");
                 }
+                if (!_result.IsEncrypted && _options.Security != SmtpSecurityMode.None)
+                    Fail(SmtpProbePhase.Authenticate, "Refusing to send credentials over an unencrypted connection (the server offers no STARTTLS here); -Security None allows it.");
                 _recorder.MaskClient = true;
                 try
                 {

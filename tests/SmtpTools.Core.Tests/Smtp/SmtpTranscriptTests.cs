@@ -19,6 +19,8 @@ namespace SmtpTools.Core.Tests.Smtp
     {
         private const string Ehlo = "EHLO";
 
+        // The scripts are plain text (no TLS handshake can be replayed), so AUTH tests choose -Security None, the only
+        // mode in which the prober sends credentials without TLS.
         private static async Task<SmtpConnectionProbeResult> Replay(ScriptedSmtpStream server, SmtpProbeOptions options = null, int port = 25, bool scriptCoversEverything = true)
         {
             var prober = new SmtpConnectionProber(new InMemoryDnsResolver(), null,
@@ -91,7 +93,7 @@ namespace SmtpTools.Core.Tests.Smtp
                 .Then(null, "334 UGFzc3dvcmQ6")
                 .Then(null, reply)
                 .Then("QUIT", "221 2.0.0 Service closing transmission channel");
-            var options = new SmtpProbeOptions { Credential = new NetworkCredential("user@contoso.example", "S3cret-Passw0rd"), Timeout = TimeSpan.FromSeconds(5) };
+            var options = new SmtpProbeOptions { Credential = new NetworkCredential("user@contoso.example", "S3cret-Passw0rd"), Security = SmtpSecurityMode.None, Timeout = TimeSpan.FromSeconds(5) };
             var r = await Replay(server, options);
             Assert.Equal(SmtpProbePhase.Authenticate, r.FailedPhase);
             Assert.Equal(reply, r.Error);
@@ -122,7 +124,7 @@ namespace SmtpTools.Core.Tests.Smtp
                 .Then("QUIT", "221 Bye");
             var token = new System.Security.SecureString();
             foreach (var ch in "ya29.token-value") token.AppendChar(ch);
-            var r = await Replay(server, new SmtpProbeOptions { AccessToken = new NetworkCredential("user@contoso.example", token), Timeout = TimeSpan.FromSeconds(5) });
+            var r = await Replay(server, new SmtpProbeOptions { AccessToken = new NetworkCredential("user@contoso.example", token), Security = SmtpSecurityMode.None, Timeout = TimeSpan.FromSeconds(5) });
             Assert.Equal(SmtpProbePhase.None, r.FailedPhase);
             Assert.True(r.Authenticated);
             Assert.Equal("XOAUTH2", r.AuthMechanism);
@@ -130,6 +132,42 @@ namespace SmtpTools.Core.Tests.Smtp
             Assert.Contains("ya29.token-value", Encoding.UTF8.GetString(Convert.FromBase64String(sent.Substring(13))));
             Assert.DoesNotContain(sent.Substring(13), string.Join("\n", r.Transcript));
             Assert.Contains("C: AUTH XOAUTH2 ********", r.Transcript);
+        }
+
+        [Fact]
+        public async Task CredentialsAreNeverSentInClearTextUnlessSecurityNoneWasChosen()
+        {
+            var server = new ScriptedSmtpStream("220 mx ESMTP")
+                .Then(Ehlo, "250-mx", "250 AUTH PLAIN LOGIN")
+                .Then("QUIT", "221 Bye");
+            var credential = new NetworkCredential("user@example.test", "Cleartext-Passw0rd");
+            var r = await Replay(server, new SmtpProbeOptions { Credential = credential, Timeout = TimeSpan.FromSeconds(5) });
+            Assert.Equal(SmtpProbePhase.Authenticate, r.FailedPhase);
+            Assert.Contains("unencrypted", r.Error);
+            Assert.DoesNotContain(server.ClientLines, l => l.StartsWith("AUTH", StringComparison.Ordinal));
+            Assert.Contains("SmtpAuthBeforeTls", Ids(r));
+
+            var chosen = new ScriptedSmtpStream("220 mx ESMTP")
+                .Then(Ehlo, "250-mx", "250 AUTH PLAIN LOGIN")
+                .Then("AUTH PLAIN", "235 2.7.0 Authentication successful")
+                .Then("QUIT", "221 Bye");
+            var ok = await Replay(chosen, new SmtpProbeOptions { Credential = credential, Security = SmtpSecurityMode.None, Timeout = TimeSpan.FromSeconds(5) });
+            Assert.True(ok.Authenticated);
+            Assert.Equal("PLAIN", ok.AuthMechanism);
+            Assert.DoesNotContain(chosen.ClientLines.Single(l => l.StartsWith("AUTH", StringComparison.Ordinal)).Substring(11), string.Join("\n", ok.Transcript));
+        }
+
+        [Fact]
+        public async Task Ipv6LiteralTarget()
+        {
+            var server = new ScriptedSmtpStream("220 v6 ESMTP")
+                .Then(Ehlo, "250-v6", "250 STARTTLS")
+                .Then("QUIT", "221 Bye");
+            var prober = new SmtpConnectionProber(new InMemoryDnsResolver(), null, (address, p, ct) => Task.FromResult<Stream>(server), () => DateTime.UtcNow);
+            var r = await prober.ProbeAsync(new SmtpProbeTarget("[2001:db8::25]", 25), new SmtpProbeOptions { Security = SmtpSecurityMode.None, Timeout = TimeSpan.FromSeconds(5) }, CancellationToken.None);
+            Assert.True(r.FailedPhase == SmtpProbePhase.None, r.Error);
+            Assert.Equal(IPAddress.Parse("2001:db8::25"), r.Address);
+            Assert.True(r.SupportsStartTls);
         }
 
         [Fact]
