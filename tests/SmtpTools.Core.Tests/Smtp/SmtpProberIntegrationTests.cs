@@ -133,6 +133,27 @@ namespace SmtpTools.Core.Tests.Smtp
         }
 
         [Fact]
+        public async Task SecurityNoneStaysInPlainTextAndHeloNameIsUsed()
+        {
+            var r = await Probe(Port("SMTPTOOLS_SMTP_SUBMISSION_PORT"), new SmtpProbeOptions { Security = SmtpSecurityMode.None, HeloName = "probe.smtpconn.test", Timeout = TimeSpan.FromSeconds(10) });
+            Assert.Equal(SmtpProbePhase.None, r.FailedPhase);
+            Assert.False(r.IsEncrypted);
+            Assert.True(r.SupportsStartTls);
+            Assert.Null(r.Certificate);
+            Assert.Null(r.AuthMechanismsAfterTls);
+            Assert.Empty(r.AuthMechanismsBeforeTls);
+            Assert.DoesNotContain("SmtpStartTlsNotOffered", Ids(r));
+            Assert.Equal("C: EHLO probe.smtpconn.test", r.Transcript[1]);
+            Assert.Equal(0, r.Timings.StartTls);
+
+            // Credentials over that plain connection: AUTH is not offered before TLS, so the phase fails without sending anything.
+            var auth = await Probe(Port("SMTPTOOLS_SMTP_SUBMISSION_PORT"), new SmtpProbeOptions { Security = SmtpSecurityMode.None, Credential = Alice, Timeout = TimeSpan.FromSeconds(10) });
+            Assert.Equal(SmtpProbePhase.Authenticate, auth.FailedPhase);
+            Assert.Contains("STARTTLS", auth.Error);
+            Assert.DoesNotContain(auth.Transcript, l => l.StartsWith("C: AUTH", StringComparison.Ordinal));
+        }
+
+        [Fact]
         public async Task ClosedPortFailsAtConnect()
         {
             var r = await Probe(Port("SMTPTOOLS_SMTP_CLOSED_PORT"));
