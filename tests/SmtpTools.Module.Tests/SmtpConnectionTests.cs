@@ -129,6 +129,8 @@ namespace SmtpTools.Module.Tests
             Assert.Equal(true, Value(r.Output[3], "Authenticated"));
             Assert.NotEmpty(r.Debug);
             Assert.Contains(r.Debug, d => d.Contains("C: AUTH "));
+            Assert.Contains(r.Verbose, v => v.Contains("authenticated with "));
+            Assert.Contains(r.Verbose, v => v.Contains("failed at Authenticate"));
 
             var password = IntegrationServers.Get("SMTPTOOLS_PASSWORD_ALICE");
             var user = IntegrationServers.Get("SMTPTOOLS_USER_ALICE");
