@@ -1,0 +1,97 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading;
+
+namespace SmtpTools.Benchmarks
+{
+    /// <summary>
+    /// A private knotd on a free 127.0.0.1 port serving one zone file from a temporary folder (the same settings
+    /// tests/Integration/start-servers.sh uses). Dispose stops exactly that process and deletes the folder.
+    /// </summary>
+    internal sealed class TemporaryKnot : IDisposable
+    {
+        private readonly Process _process;
+
+        public TemporaryKnot(string zone, string zoneText)
+        {
+            Folder = Directory.CreateTempSubdirectory("smtptools-bench-knot-").FullName;
+            Port = FreePort();
+            Directory.CreateDirectory(Path.Combine(Folder, "db"));
+            File.WriteAllText(Path.Combine(Folder, zone + ".zone"), zoneText);
+            string conf = Path.Combine(Folder, "knot.conf");
+            File.WriteAllText(conf, string.Join("\n",
+                "server:",
+                $"    rundir: \"{Folder}\"",
+                $"    pidfile: \"{Folder}/knot.pid\"",
+                "    user: root:root",
+                $"    listen: [ 127.0.0.1@{Port} ]",
+                "control:",
+                $"    listen: \"{Folder}/knot.sock\"",
+                "database:",
+                $"    storage: \"{Folder}/db\"",
+                "log:",
+                $"  - target: \"{Folder}/knot.log\"",
+                "    any: warning",
+                "template:",
+                "  - id: default",
+                $"    storage: \"{Folder}\"",
+                "    file: \"%s.zone\"",
+                "    zonefile-load: whole",
+                "    zonefile-sync: -1",
+                "    journal-content: none",
+                "    semantic-checks: off",
+                "zone:",
+                $"  - domain: \"{zone}.\"",
+                ""));
+            _process = Process.Start(new ProcessStartInfo("knotd", $"-c \"{conf}\"") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true })
+                ?? throw new InvalidOperationException("knotd did not start");
+            WaitForZone(zone);
+        }
+
+        public string Folder { get; }
+        public int Port { get; }
+        public string Endpoint => "127.0.0.1:" + Port;
+
+        private void WaitForZone(string zone)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (DateTime.UtcNow < deadline)
+            {
+                if (_process.HasExited) throw new InvalidOperationException("knotd exited: " + _process.StandardError.ReadToEnd());
+                var dig = Process.Start(new ProcessStartInfo("dig", $"@127.0.0.1 -p {Port} +short +time=1 +tries=1 SOA {zone}.") { RedirectStandardOutput = true, UseShellExecute = false });
+                string answer = dig.StandardOutput.ReadToEnd();
+                dig.WaitForExit();
+                if (dig.ExitCode == 0 && answer.Contains("hostmaster")) return;
+                Thread.Sleep(200);
+            }
+            throw new TimeoutException($"knotd did not serve {zone} within 30 s; see {Folder}/knot.log");
+        }
+
+        private static int FreePort()
+        {
+            using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            return ((IPEndPoint)udp.LocalEndPoint).Port;
+        }
+
+        public void Dispose()
+        {
+            try
+            {
+                if (!_process.HasExited)
+                {
+                    _process.Kill();
+                    _process.WaitForExit(5000);
+                }
+            }
+            finally
+            {
+                _process.Dispose();
+                try { Directory.Delete(Folder, true); } catch (IOException) { }
+            }
+        }
+    }
+}

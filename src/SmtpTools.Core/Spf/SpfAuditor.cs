@@ -1,0 +1,447 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using SmtpTools.Core.Dns;
+using SmtpTools.Core.Findings;
+
+namespace SmtpTools.Core.Spf
+{
+    /// <summary>Settings for <see cref="SpfAuditor"/>.</summary>
+    public sealed class SpfAuditOptions
+    {
+        /// <summary>Also resolve the names of a and mx mechanisms (void lookups, more than 10 addresses/MX). Default true.</summary>
+        public bool ResolveAddresses { get; set; } = true;
+        /// <summary>Include/redirect nesting followed at most (deeper targets are reported, not audited).</summary>
+        public int MaxDepth { get; set; } = 20;
+    }
+
+    /// <summary>The overall verdict of an audit.</summary>
+    public enum SpfAuditStatus
+    {
+        /// <summary>A valid record without warnings.</summary>
+        Valid,
+        /// <summary>Valid, but with warnings.</summary>
+        Warning,
+        /// <summary>check_host() would give permerror (or another error-severity finding, such as +all).</summary>
+        Invalid,
+        /// <summary>The domain publishes no SPF record.</summary>
+        NoRecord,
+        /// <summary>A DNS lookup failed (timeout, SERVFAIL): nothing can be concluded yet.</summary>
+        TempError,
+    }
+
+    /// <summary>One mechanism of an audited record.</summary>
+    public sealed class SpfAuditMechanism
+    {
+        public string Qualifier { get; internal set; }
+        public string Name { get; internal set; }
+        public string Value { get; internal set; }
+        /// <summary>DNS lookups this mechanism costs, including everything inside an include.</summary>
+        public int DnsLookups { get; internal set; }
+        public string Text { get; internal set; }
+        public override string ToString() => Text;
+    }
+
+    /// <summary>One modifier of an audited record.</summary>
+    public sealed class SpfAuditModifier
+    {
+        public string Name { get; internal set; }
+        public string Value { get; internal set; }
+        /// <summary>DNS lookups this modifier costs (redirect: 1 plus the target's).</summary>
+        public int DnsLookups { get; internal set; }
+        public override string ToString() => Name + "=" + Value;
+    }
+
+    /// <summary>The audit of one domain's SPF record and, through <see cref="Includes"/>, of everything it includes.</summary>
+    public sealed class SpfAudit
+    {
+        internal readonly List<Finding> OwnFindings = new List<Finding>();
+
+        public string Domain { get; internal set; }
+        /// <summary>"include" or "redirect" for nested records, null for the audited domain itself.</summary>
+        public string IncludedVia { get; internal set; }
+        /// <summary>The SPF record text (strings joined), or null when there is none (or more than one).</summary>
+        public string Record { get; internal set; }
+        /// <summary>The character-strings of the SPF TXT record as published.</summary>
+        public IReadOnlyList<string> RecordStrings { get; internal set; } = Array.Empty<string>();
+        /// <summary>Every v=spf1 record found (more than one is a permerror).</summary>
+        public IReadOnlyList<string> Records { get; internal set; } = Array.Empty<string>();
+        public ParsedSpfRecord Parsed { get; internal set; }
+        public IReadOnlyList<SpfAuditMechanism> Mechanisms { get; internal set; } = Array.Empty<SpfAuditMechanism>();
+        public IReadOnlyList<SpfAuditModifier> Modifiers { get; internal set; } = Array.Empty<SpfAuditModifier>();
+        /// <summary>The audited include and redirect targets, in record order.</summary>
+        public IReadOnlyList<SpfAudit> Includes => IncludeList;
+        internal List<SpfAudit> IncludeList { get; } = new List<SpfAudit>();
+        /// <summary>DNS-querying terms through the whole tree (RFC 7208 4.6.4).</summary>
+        public int DnsLookupCount { get; internal set; }
+        /// <summary>Lookups in the tree that returned no records or NXDOMAIN.</summary>
+        public int VoidLookupCount { get; internal set; }
+        /// <summary>The qualifier of the all mechanism ("+", "-", "~", "?"), or null when there is none.</summary>
+        public string AllQualifier { get; internal set; }
+        /// <summary>The TXT lookup outcome for this domain.</summary>
+        public DnsResponseStatus LookupStatus { get; internal set; }
+        public bool Found => Record != null || Records.Count > 0;
+        /// <summary>True when there is exactly one record and nothing in the tree makes check_host() a permerror or temperror.</summary>
+        public bool IsValid { get; internal set; }
+        public SpfAuditStatus Status { get; internal set; }
+        /// <summary>Findings of this record and of everything it includes.</summary>
+        public IReadOnlyList<Finding> Findings { get; internal set; } = Array.Empty<Finding>();
+        public override string ToString() => $"{Domain}: {Status} ({Record})";
+
+        /// <summary>The same audit reached through another kind of edge (include versus redirect); shares every list.</summary>
+        internal SpfAudit WithVia(string via)
+        {
+            var copy = (SpfAudit)MemberwiseClone();
+            copy.IncludedVia = via;
+            return copy;
+        }
+    }
+
+    /// <summary>
+    /// Fetches, parses and audits SPF records: the include/redirect tree, RFC 7208's processing limits and the
+    /// usual mistakes. Thread-safe; share one instance (and its resolver's cache) across many domains.
+    /// </summary>
+    public sealed class SpfAuditor
+    {
+        /// <summary>Finding ids that make check_host() a permerror.</summary>
+        public static readonly IReadOnlyCollection<string> PermErrorFindings = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "SpfMultipleRecords", "SpfSyntaxError", "SpfMalformedMacro", "SpfTooManyDnsLookups", "SpfTooManyVoidLookups",
+            "SpfIncludeLoop", "SpfIncludeWithoutRecord", "SpfRedirectWithoutRecord", "SpfTooManyMxRecords",
+        };
+
+        private readonly IDnsResolver _resolver;
+        private readonly SpfAuditOptions _options;
+
+        /// <exception cref="ArgumentNullException">resolver is null.</exception>
+        public SpfAuditor(IDnsResolver resolver, SpfAuditOptions options = null)
+        {
+            _resolver = resolver ?? throw new ArgumentNullException(nameof(resolver));
+            _options = options ?? new SpfAuditOptions();
+        }
+
+        /// <summary>Audits the SPF policy of <paramref name="domain"/>. DNS failures become findings, never exceptions.</summary>
+        /// <exception cref="ArgumentException">domain is empty.</exception>
+        /// <exception cref="OperationCanceledException">the token was cancelled.</exception>
+        public async Task<SpfAudit> AuditAsync(string domain, CancellationToken cancellationToken)
+        {
+            if (string.IsNullOrWhiteSpace(domain)) throw new ArgumentException("A domain is needed.", nameof(domain));
+            domain = DnsResolver.Normalize(domain.Trim());
+            var run = new Run(cancellationToken);
+            var root = await AuditNodeAsync(domain, null, new List<string>(), run).ConfigureAwait(false);
+            if (!SpfChecker.IsCheckableDomain(domain))
+                root.OwnFindings.Insert(0, Finding.Error("SpfInvalidDomain", $"'{domain}' is not a fully qualified domain name; check_host() returns none for it.", "RFC 7208 4.3"));
+            AddTreeFindings(root);
+            Summarize(root, new HashSet<SpfAudit>());
+            return root;
+        }
+
+        private sealed class Run
+        {
+            public Run(CancellationToken token) { Token = token; }
+            public CancellationToken Token { get; }
+            /// <summary>Targets already audited in this run: a provider included twice is audited once.</summary>
+            public Dictionary<string, SpfAudit> Done { get; } = new Dictionary<string, SpfAudit>(StringComparer.OrdinalIgnoreCase);
+        }
+
+        private async Task<SpfAudit> AuditNodeAsync(string domain, string via, List<string> path, Run run)
+        {
+            var node = new SpfAudit { Domain = domain, IncludedVia = via };
+            var answer = await _resolver.GetTxtAsync(domain, run.Token).ConfigureAwait(false);
+            node.LookupStatus = answer.Status;
+            if (answer.IsTemporaryFailure)
+            {
+                node.OwnFindings.Add(Finding.Error("SpfLookupFailed",
+                    $"The TXT lookup of {domain} failed ({answer.Error ?? answer.Status.ToString()}); check_host() gives temperror until it answers.", "RFC 7208 4.4"));
+                return node;
+            }
+            var spf = answer.Records.Where(r => SpfRecordParser.IsSpfRecord(r.Text)).ToList();
+            node.Records = spf.Select(r => r.Text).ToList();
+            if (spf.Count == 0)
+            {
+                if (via == null)
+                    node.OwnFindings.Add(Finding.Warning("SpfNoRecord", $"{domain} publishes no SPF record; receivers get the result none.", "RFC 7208 4.5"));
+                return node;
+            }
+            if (spf.Count > 1)
+            {
+                node.OwnFindings.Add(Finding.Error("SpfMultipleRecords",
+                    $"{domain} publishes {spf.Count} SPF records; check_host() gives permerror. Merge them into one: {string.Join(" | ", node.Records)}", "RFC 7208 4.5"));
+                return node;
+            }
+
+            var txt = spf[0];
+            node.Record = txt.Text;
+            node.RecordStrings = txt.Strings.ToList();
+            CheckSizes(node, txt);
+            var parsed = SpfRecordParser.Parse(txt.Text);
+            node.Parsed = parsed;
+            foreach (var error in parsed.Errors)
+            {
+                bool macro = error.IsMacroError;
+                node.OwnFindings.Add(Finding.Error(macro ? "SpfMalformedMacro" : "SpfSyntaxError",
+                    error.Term == null ? $"{domain}: {error.Message}." : $"{domain}: term '{error.Term}' is invalid: {error.Message}.",
+                    macro ? "RFC 7208 7.1" : "RFC 7208 4.6.1"));
+            }
+
+            var childPath = new List<string>(path) { domain };
+            var mechanisms = new List<SpfAuditMechanism>();
+            int voids = 0;
+            foreach (var term in parsed.Mechanisms)
+            {
+                run.Token.ThrowIfCancellationRequested();
+                var m = new SpfAuditMechanism
+                {
+                    Qualifier = term.Qualifier.ToString(),
+                    Name = term.Name,
+                    Value = term.Value ?? (term.Network == null ? null : term.Network.ToString()),
+                    Text = term.Text,
+                    DnsLookups = term.CountsAsDnsLookup ? 1 : 0,
+                };
+                if (term.Name == "ip4" || term.Name == "ip6") m.Value = term.Text.Substring(term.Text.IndexOf(':') + 1);
+                mechanisms.Add(m);
+                switch (term.Name)
+                {
+                    case "all":
+                        if (node.AllQualifier == null) node.AllQualifier = m.Qualifier;
+                        break;
+                    case "include":
+                    {
+                        var child = await FollowAsync(node, term, domain, "include", childPath, run).ConfigureAwait(false);
+                        if (child == null) break;
+                        m.DnsLookups += child.DnsLookupCount;
+                        if (!child.Found && !child.LookupStatus.IsTemporary())
+                        {
+                            voids++;
+                            node.OwnFindings.Add(Finding.Error("SpfIncludeWithoutRecord",
+                                $"{domain}: '{term.Text}' names {child.Domain}, which publishes no SPF record{(child.LookupStatus == DnsResponseStatus.NonExistentDomain ? " (the name does not exist)" : "")}; check_host() gives permerror.", "RFC 7208 5.2"));
+                        }
+                        break;
+                    }
+                    case "a":
+                    case "mx":
+                        voids += await CheckAddressesAsync(node, term, domain, run).ConfigureAwait(false);
+                        break;
+                    case "ptr":
+                        node.OwnFindings.Add(Finding.Warning("SpfPtrDeprecated",
+                            $"{domain}: '{term.Text}' uses the ptr mechanism, which is slow, unreliable and SHOULD NOT be used.", "RFC 7208 5.5"));
+                        break;
+                    case "exists":
+                        if (ExpandStatic(term.DomainSpec, domain) is string existsName)
+                        {
+                            var a = await _resolver.GetAddressesAsync(existsName, AddressFamily.InterNetwork, run.Token).ConfigureAwait(false);
+                            if (a.IsTemporaryFailure) AddLookupFailed(node, existsName, "A", a);
+                            else if (a.Records.Count == 0) voids++;
+                        }
+                        break;
+                }
+            }
+            node.Mechanisms = mechanisms;
+
+            var modifiers = new List<SpfAuditModifier>();
+            foreach (var term in parsed.Modifiers)
+            {
+                var mod = new SpfAuditModifier { Name = term.Name, Value = term.Value };
+                modifiers.Add(mod);
+                if (term.Name == "redirect")
+                {
+                    if (parsed.All != null)
+                    {
+                        node.OwnFindings.Add(Finding.Warning("SpfRedirectIgnored",
+                            $"{domain}: 'redirect={term.Value}' is never used because the record has an all mechanism.", "RFC 7208 6.1"));
+                        continue;
+                    }
+                    mod.DnsLookups = 1;
+                    var child = await FollowAsync(node, term, domain, "redirect", childPath, run).ConfigureAwait(false);
+                    if (child == null) continue;
+                    mod.DnsLookups += child.DnsLookupCount;
+                    if (!child.Found && !child.LookupStatus.IsTemporary())
+                    {
+                        voids++;
+                        node.OwnFindings.Add(Finding.Error("SpfRedirectWithoutRecord",
+                            $"{domain}: 'redirect={term.Value}' names {child.Domain}, which publishes no SPF record; check_host() gives permerror.", "RFC 7208 6.1"));
+                    }
+                }
+                else if (term.Name != "exp")
+                {
+                    node.OwnFindings.Add(Finding.Info("SpfUnknownModifier",
+                        $"{domain}: modifier '{term.Text}' is not defined by RFC 7208 and is ignored by receivers.", "RFC 7208 6"));
+                }
+            }
+            node.Modifiers = modifiers;
+            node.DnsLookupCount = mechanisms.Sum(x => x.DnsLookups) + modifiers.Sum(x => x.DnsLookups);
+            node.VoidLookupCount = voids + node.IncludeList.Where(c => c.Found).Sum(c => c.VoidLookupCount);
+
+            if (node.AllQualifier == "+")
+                node.OwnFindings.Add(Finding.Error("SpfPassAll",
+                    via == null ? $"{domain}: '+all' lets every address on the Internet pass." : $"{domain}: '+all' makes every include of {domain} pass for any address.", "RFC 7208 5.1"));
+            return node;
+        }
+
+        private async Task<SpfAudit> FollowAsync(SpfAudit node, SpfTerm term, string domain, string via, List<string> path, Run run)
+        {
+            string target = ExpandStatic(term.DomainSpec, domain);
+            if (target == null)
+            {
+                node.OwnFindings.Add(Finding.Info("SpfMacroNotFollowed",
+                    $"{domain}: '{term.Text}' depends on the sender or client address (macros), so its target was not audited.", "RFC 7208 7"));
+                return null;
+            }
+            if (path.Contains(target, StringComparer.OrdinalIgnoreCase) || string.Equals(target, domain, StringComparison.OrdinalIgnoreCase))
+            {
+                node.OwnFindings.Add(Finding.Error("SpfIncludeLoop",
+                    $"{domain}: '{term.Text}' loops back to {target} ({string.Join(" -> ", path.Concat(new[] { target }))}); check_host() ends in permerror.", "RFC 7208 4.6.4"));
+                return null;
+            }
+            if (path.Count >= _options.MaxDepth)
+            {
+                node.OwnFindings.Add(Finding.Warning("SpfTooDeep", $"{domain}: '{term.Text}' is nested deeper than {_options.MaxDepth} levels; not followed.", "RFC 7208 4.6.4"));
+                return null;
+            }
+            if (run.Done.TryGetValue(target, out var child))
+            {
+                // Audited before in this run (a provider included from several places): same audit, this edge's kind.
+                if (child.IncludedVia != via) child = child.WithVia(via);
+            }
+            else
+            {
+                child = await AuditNodeAsync(target, via, path, run).ConfigureAwait(false);
+                run.Done[target] = child;
+            }
+            node.IncludeList.Add(child);
+            return child;
+        }
+
+        /// <summary>Resolves an a/mx name: void lookups, more than 10 MX records or addresses. Returns the void lookups.</summary>
+        private async Task<int> CheckAddressesAsync(SpfAudit node, SpfTerm term, string domain, Run run)
+        {
+            if (!_options.ResolveAddresses) return 0;
+            string name = term.DomainSpec == null ? domain : ExpandStatic(term.DomainSpec, domain);
+            if (name == null) return 0;
+            if (term.Name == "a")
+            {
+                int count = await CountAddressesAsync(node, name, run).ConfigureAwait(false);
+                if (count > 10)
+                    node.OwnFindings.Add(Finding.Warning("SpfTooManyAddresses",
+                        $"{domain}: '{term.Text}': {name} has {count} addresses; keep a and mx names to at most 10.", "RFC 7208 4.6.4"));
+                return count == 0 ? 1 : 0;
+            }
+            var mx = await _resolver.GetMxAsync(name, run.Token).ConfigureAwait(false);
+            if (mx.IsTemporaryFailure) { AddLookupFailed(node, name, "MX", mx); return 0; }
+            if (mx.Records.Count == 0) return 1;
+            if (mx.Records.Count > 10)
+                node.OwnFindings.Add(Finding.Error("SpfTooManyMxRecords",
+                    $"{domain}: '{term.Text}': {name} has {mx.Records.Count} MX records; more than 10 makes the mx mechanism a permerror.", "RFC 7208 4.6.4"));
+            foreach (var exchange in mx.Records.Take(10))
+            {
+                if (string.IsNullOrEmpty(exchange.Exchange)) continue;
+                int count = await CountAddressesAsync(node, exchange.Exchange, run).ConfigureAwait(false);
+                if (count > 10)
+                    node.OwnFindings.Add(Finding.Warning("SpfTooManyAddresses",
+                        $"{domain}: '{term.Text}': MX host {exchange.Exchange} has {count} addresses; keep a and mx names to at most 10.", "RFC 7208 4.6.4"));
+            }
+            return 0;
+        }
+
+        /// <summary>A and AAAA records of a name (max of the two families, as check_host() asks only one); -1 on failure.</summary>
+        private async Task<int> CountAddressesAsync(SpfAudit node, string name, Run run)
+        {
+            var v4 = _resolver.GetAddressesAsync(name, AddressFamily.InterNetwork, run.Token);
+            var v6 = _resolver.GetAddressesAsync(name, AddressFamily.InterNetworkV6, run.Token);
+            var a = await v4.ConfigureAwait(false);
+            var aaaa = await v6.ConfigureAwait(false);
+            if (a.IsTemporaryFailure) { AddLookupFailed(node, name, "A", a); return -1; }
+            if (aaaa.IsTemporaryFailure) { AddLookupFailed(node, name, "AAAA", aaaa); return -1; }
+            return Math.Max(a.Records.Count, aaaa.Records.Count);
+        }
+
+        private static void AddLookupFailed<T>(SpfAudit node, string name, string type, DnsAnswer<T> answer) =>
+            node.OwnFindings.Add(Finding.Error("SpfLookupFailed",
+                $"{node.Domain}: the {type} lookup of {name} failed ({answer.Error ?? answer.Status.ToString()}); check_host() may give temperror.", "RFC 7208 4.6.4"));
+
+        /// <summary>The target of a domain-spec that needs no sender or client data (only %{d} and literals); null otherwise.</summary>
+        private static string ExpandStatic(SpfMacroString spec, string domain)
+        {
+            if (spec == null) return domain;
+            if (spec.UsesOnly("d")) return DnsResolver.Normalize(spec.ExpandDomain(new SpfMacroValues { Domain = domain }));
+            return null;
+        }
+
+        private static void CheckSizes(SpfAudit node, DnsTxtRecord txt)
+        {
+            int bytes = Encoding.UTF8.GetByteCount(txt.Text);
+            if (bytes > 450)
+                node.OwnFindings.Add(Finding.Warning("SpfRecordTooLong",
+                    $"{node.Domain}: the record is {bytes} bytes; over 450 the DNS answer may not fit in 512 bytes of UDP.", "RFC 7208 3.4"));
+            for (int i = 0; i < txt.Strings.Count; i++)
+            {
+                int length = Encoding.UTF8.GetByteCount(txt.Strings[i]);
+                if (length > 255)
+                    node.OwnFindings.Add(Finding.Error("SpfStringTooLong",
+                        $"{node.Domain}: string {i + 1} of the TXT record is {length} bytes; a character-string holds at most 255 (split it).", "RFC 7208 3.3"));
+            }
+        }
+
+        /// <summary>Findings about the tree as a whole, recorded on the audited domain.</summary>
+        private static void AddTreeFindings(SpfAudit root)
+        {
+            if (!root.Found || root.Parsed == null) return;
+            if (root.DnsLookupCount > 10)
+            {
+                var costs = root.Mechanisms.Where(m => m.DnsLookups > 0).Select(m => $"{m.Text} {m.DnsLookups}")
+                    .Concat(root.Modifiers.Where(m => m.DnsLookups > 0).Select(m => $"{m} {m.DnsLookups}"));
+                root.OwnFindings.Add(Finding.Error("SpfTooManyDnsLookups",
+                    $"{root.Domain}: evaluating the record takes {root.DnsLookupCount} DNS lookups; more than 10 is a permerror. Cost per term: {string.Join(", ", costs)}.", "RFC 7208 4.6.4"));
+            }
+            if (root.VoidLookupCount > 2)
+                root.OwnFindings.Add(Finding.Error("SpfTooManyVoidLookups",
+                    $"{root.Domain}: {root.VoidLookupCount} lookups in the tree return no records; more than 2 is a permerror.", "RFC 7208 4.6.4"));
+
+            // The policy's final word is the all of the last record in the redirect chain.
+            var last = root;
+            var seen = new HashSet<SpfAudit>();
+            while (last.Parsed != null && last.Parsed.All == null && last.Parsed.Redirect != null && seen.Add(last))
+            {
+                var next = last.IncludeList.LastOrDefault(c => c.IncludedVia == "redirect");
+                if (next == null) break;
+                last = next;
+            }
+            if (last.Parsed == null) return;
+            if (last.Parsed.All == null && last.Parsed.Redirect == null)
+                root.OwnFindings.Add(Finding.Warning("SpfMissingAll",
+                    $"{root.Domain}: the policy ends without an all mechanism, so unlisted senders get neutral; end it with -all or ~all.", "RFC 7208 4.7"));
+            else if (last.AllQualifier == "?")
+                root.OwnFindings.Add(Finding.Warning("SpfNeutralAll",
+                    $"{root.Domain}: '?all' gives unlisted senders neutral, which protects nothing; use -all or ~all.", "RFC 7208 5.1"));
+        }
+
+        private static void Summarize(SpfAudit node, HashSet<SpfAudit> visiting)
+        {
+            if (!visiting.Add(node)) return;
+            foreach (var child in node.IncludeList) Summarize(child, visiting);
+            var all = new List<Finding>(node.OwnFindings);
+            foreach (var f in node.IncludeList.SelectMany(c => c.Findings))
+                if (!all.Contains(f)) all.Add(f);
+            node.Findings = all;
+            bool temp = all.Any(f => f.Id == "SpfLookupFailed");
+            bool perm = all.Any(f => PermErrorFindings.Contains(f.Id));
+            node.IsValid = node.Record != null && !temp && !perm;
+            if (temp) node.Status = SpfAuditStatus.TempError;
+            else if (!node.Found) node.Status = SpfAuditStatus.NoRecord;
+            else if (all.Any(f => f.Severity == FindingSeverity.Error)) node.Status = SpfAuditStatus.Invalid;
+            else if (all.Any(f => f.Severity == FindingSeverity.Warning)) node.Status = SpfAuditStatus.Warning;
+            else node.Status = SpfAuditStatus.Valid;
+        }
+    }
+
+    internal static class DnsStatusExtensions
+    {
+        public static bool IsTemporary(this DnsResponseStatus status) =>
+            !(status == DnsResponseStatus.NoError || status == DnsResponseStatus.NonExistentDomain || status == DnsResponseStatus.InvalidName);
+    }
+}

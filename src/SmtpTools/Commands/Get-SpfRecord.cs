@@ -1,0 +1,107 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Management.Automation;
+using SmtpTools.Core.Spf;
+using SmtpTools.Infrastructure;
+
+namespace SmtpTools.Commands
+{
+    /// <summary>Fetches, parses and audits the SPF records of domains, through their include/redirect trees.</summary>
+    [Cmdlet(VerbsCommon.Get, "SpfRecord")]
+    [OutputType(typeof(SpfRecord))]
+    public sealed class GetSpfRecordCommand : DnsCmdlet
+    {
+        private const int ProgressActivityId = 7208;
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Name", "DomainName")]
+        [ValidateNotNullOrEmpty]
+        public string[] Domain { get; set; }
+
+        private SpfAuditor _auditor;
+        private int _started;
+        private int _done;
+        private readonly Stopwatch _sinceProgress = new Stopwatch();
+
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            _auditor = new SpfAuditor(Resolver);
+            _sinceProgress.Start();
+        }
+
+        protected override void ProcessRecord()
+        {
+            foreach (var domain in Domain)
+            {
+                if (string.IsNullOrWhiteSpace(domain)) continue;
+                string name = domain.Trim();
+                var auditor = _auditor;
+                _started++;
+                Enqueue(ct => auditor.AuditAsync(name, ct),
+                    audit =>
+                    {
+                        WriteVerbose($"{audit.Domain}: {audit.Status}, {audit.DnsLookupCount} DNS lookup(s), {audit.Findings.Count} finding(s).");
+                        WriteObject(Map(audit, new Dictionary<SpfAudit, SpfRecord>()));
+                        Completed();
+                    },
+                    ex =>
+                    {
+                        WriteError(ErrorRecordFactory.FromException(ex, name));
+                        Completed();
+                    });
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            base.EndProcessing();
+            if (_done > 0)
+                ProgressFromAnyThread(new ProgressRecord(ProgressActivityId, "Get-SpfRecord", $"{_done} domain(s) audited") { RecordType = ProgressRecordType.Completed });
+            WriteVerbose($"{_done} domain(s) audited; {Resolver.QueriesSent} DNS question(s) sent.");
+        }
+
+        /// <summary>Runs on the pipeline thread. The input count is unknown for a pipeline, so progress is a count.</summary>
+        private void Completed()
+        {
+            _done++;
+            if (_sinceProgress.ElapsedMilliseconds < 200 && _done % 100 != 0) return;
+            _sinceProgress.Restart();
+            ProgressFromAnyThread(new ProgressRecord(ProgressActivityId, "Get-SpfRecord", $"{_done} domain(s) audited, {_started - _done} in progress")
+            {
+                PercentComplete = -1,
+            });
+        }
+
+        private static SpfRecord Map(SpfAudit audit, Dictionary<SpfAudit, SpfRecord> mapped)
+        {
+            if (mapped.TryGetValue(audit, out var done)) return done;
+            var findings = Finding.From(audit.Findings);
+            var record = new SpfRecord
+            {
+                Domain = audit.Domain,
+                IncludedVia = audit.IncludedVia,
+                Record = audit.Record,
+                RecordStrings = audit.RecordStrings.ToArray(),
+                Mechanisms = audit.Mechanisms.Select(m => new SpfMechanism { Qualifier = m.Qualifier, Name = m.Name, Value = m.Value, DnsLookups = m.DnsLookups, Text = m.Text }).ToArray(),
+                Modifiers = audit.Modifiers.Select(m => new SpfModifier { Name = m.Name, Value = m.Value, DnsLookups = m.DnsLookups }).ToArray(),
+                DnsLookupCount = audit.DnsLookupCount,
+                VoidLookupCount = audit.VoidLookupCount,
+                AllQualifier = audit.AllQualifier,
+                IsValid = audit.IsValid,
+                Status = (SpfRecordStatus)(int)audit.Status,
+                Findings = findings,
+                FindingCount = findings.Length,
+                ErrorCount = findings.Count(f => f.Severity == FindingSeverity.Error),
+                WarningCount = findings.Count(f => f.Severity == FindingSeverity.Warning),
+                FindingIds = string.Join(";", findings.Select(f => f.Id).Distinct()),
+                IncludeDomains = string.Join(";", audit.Includes.Select(i => i.Domain)),
+            };
+            mapped[audit] = record;
+            record.Includes = audit.Includes.Select(i => Map(i, mapped)).ToArray();
+            return record;
+        }
+    }
+}

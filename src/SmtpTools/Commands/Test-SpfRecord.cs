@@ -1,0 +1,103 @@
+using System;
+using System.Management.Automation;
+using System.Net;
+using SmtpTools.Core.Spf;
+using SmtpTools.Infrastructure;
+
+namespace SmtpTools.Commands
+{
+    /// <summary>Evaluates RFC 7208 check_host() for a client address and sender (or HELO name).</summary>
+    [Cmdlet(VerbsDiagnostic.Test, "SpfRecord")]
+    [OutputType(typeof(SpfCheckResult))]
+    [OutputType(typeof(bool))]
+    public sealed class TestSpfRecordCommand : DnsCmdlet
+    {
+        /// <summary>The SMTP client's address (IPv4 or IPv6).</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("IP", "ClientIP", "Address")]
+        [ValidateNotNullOrEmpty]
+        [ValidateIPAddress]
+        public string IPAddress { get; set; }
+
+        /// <summary>The MAIL FROM address; empty checks the HELO identity (postmaster@HeloDomain).</summary>
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+        [Alias("MailFrom", "EmailAddress", "From")]
+        [AllowEmptyString]
+        [AllowNull]
+        public string Sender { get; set; }
+
+        /// <summary>The HELO/EHLO name the client gave.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Helo", "Ehlo")]
+        [AllowEmptyString]
+        [AllowNull]
+        public string HeloDomain { get; set; }
+
+        /// <summary>Checks this domain's policy instead of the sender's domain.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("DomainName", "Name")]
+        [AllowEmptyString]
+        [AllowNull]
+        public string Domain { get; set; }
+
+        /// <summary>The receiving host's name, for %{r} in explanations.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Receiver")]
+        [AllowEmptyString]
+        [AllowNull]
+        public string ReceiverName { get; set; }
+
+        /// <summary>Return only true (Pass) or false per input.</summary>
+        [Parameter]
+        public SwitchParameter Quiet { get; set; }
+
+        private SpfChecker _checker;
+
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            _checker = new SpfChecker(Resolver);
+        }
+
+        protected override void ProcessRecord()
+        {
+            string text = IPAddress.Trim();
+            var request = new SpfCheckRequest
+            {
+                IPAddress = System.Net.IPAddress.Parse(text),
+                Sender = Sender,
+                HeloDomain = HeloDomain,
+                Domain = Domain,
+                ReceiverName = ReceiverName,
+            };
+            if (string.IsNullOrWhiteSpace(request.Sender) && string.IsNullOrWhiteSpace(request.HeloDomain) && string.IsNullOrWhiteSpace(request.Domain))
+            {
+                WriteError(ErrorRecordFactory.Create("SpfNoIdentity", ErrorCategory.InvalidArgument,
+                    $"Give -Sender, -HeloDomain or -Domain for {text}: there is no identity to check.", text));
+                return;
+            }
+            var checker = _checker;
+            string sender = Sender, helo = HeloDomain;
+            Enqueue(ct => checker.CheckHostAsync(request, ct),
+                outcome =>
+                {
+                    WriteVerbose($"{text} / {outcome.Domain}: {outcome.Result}. {outcome.Reason}");
+                    if (Quiet) WriteObject(outcome.Result == Core.Spf.SpfResult.Pass);
+                    else WriteObject(new SpfCheckResult
+                    {
+                        IPAddress = request.IPAddress.ToString(),
+                        Sender = sender,
+                        HeloDomain = helo,
+                        Domain = outcome.Domain,
+                        Result = (SpfResult)(int)outcome.Result,
+                        MatchedMechanism = outcome.MatchedMechanism,
+                        Explanation = outcome.Explanation,
+                        Reason = outcome.Reason,
+                        DnsLookupCount = outcome.DnsLookupCount,
+                        VoidLookupCount = outcome.VoidLookupCount,
+                    });
+                },
+                ex => WriteError(ErrorRecordFactory.FromException(ex, text)));
+        }
+    }
+}
