@@ -173,6 +173,17 @@ namespace SmtpTools.Core.Tests.Smtp
         }
 
         [Fact]
+        public async Task CancellationIsNotReportedAsATimeout()
+        {
+            // The caller's cancellation (Ctrl+C) must surface as cancellation, not as a Banner failure of the endpoint.
+            using var cts = new CancellationTokenSource();
+            var prober = NewProber();
+            var probe = prober.ProbeAsync(new SmtpProbeTarget(Host, Port("SMTPTOOLS_SMTP_SILENT_PORT")), new SmtpProbeOptions { Timeout = TimeSpan.FromMinutes(5) }, cts.Token);
+            cts.CancelAfter(TimeSpan.FromMilliseconds(300));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => probe);
+        }
+
+        [Fact]
         public async Task UntrustedCertificateIsACertificateFailureWithChainFacts()
         {
             var r = await Probe(Port("SMTPTOOLS_SMTP_UNTRUSTED_PORT"));
