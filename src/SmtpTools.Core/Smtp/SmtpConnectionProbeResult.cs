@@ -58,6 +58,8 @@ namespace SmtpTools.Core.Smtp
     /// <summary>One endpoint to probe: a host (name or address literal) and a port, optionally found through a domain's MX.</summary>
     public sealed class SmtpProbeTarget
     {
+        /// <exception cref="ArgumentException">host is empty.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">port is not 1..65535.</exception>
         public SmtpProbeTarget(string host, int port, string domain = null, int? mxPreference = null)
         {
             if (string.IsNullOrWhiteSpace(host)) throw new ArgumentException("A host name or address is required.", nameof(host));

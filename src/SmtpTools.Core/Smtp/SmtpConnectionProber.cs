@@ -354,11 +354,23 @@ namespace SmtpTools.Core.Smtp
                 CollectEhloFacts(client, connected: true);
                 Sink.Verbose($"{_target}: {_result.Banner}; {(_result.IsEncrypted ? _result.TlsProtocol + " " + _result.CipherSuite : "not encrypted")}; {_result.Capabilities.Count} EHLO keyword(s).");
 
-                if (_options.TestOpenRelay) await RelayTestAsync(client).ConfigureAwait(false);
-                if (_options.Credential != null || _options.AccessToken != null) await AuthenticateAsync(client).ConfigureAwait(false);
-                if (_options.Sender != null || _options.Recipient != null) await EnvelopeAsync(client).ConfigureAwait(false);
+                try
+                {
+                    if (_options.TestOpenRelay) await RelayTestAsync(client).ConfigureAwait(false);
+                    if (_options.Credential != null || _options.AccessToken != null) await AuthenticateAsync(client).ConfigureAwait(false);
+                    if (_options.Sender != null || _options.Recipient != null) await EnvelopeAsync(client).ConfigureAwait(false);
+                }
+                finally
+                {
+                    // Also after a failed phase: leave with QUIT rather than a dropped connection in the server's log.
+                    _recorder.Stop();
+                    await TryQuitAsync(client).ConfigureAwait(false);
+                }
+            }
 
-                _recorder.Stop();
+            private async Task TryQuitAsync(ProbeSmtpClient client)
+            {
+                if (_cancel.IsCancellationRequested || _idle.IsCancellationRequested || !client.IsConnected) return;
                 try
                 {
                     Touch();
@@ -366,7 +378,7 @@ namespace SmtpTools.Core.Smtp
                 }
                 catch (Exception) when (!_cancel.IsCancellationRequested)
                 {
-                    // QUIT is a courtesy; every phase already passed.
+                    // QUIT is a courtesy; the result is already complete.
                 }
             }
 
@@ -462,8 +474,7 @@ namespace SmtpTools.Core.Smtp
                 _result.Authenticated = false;
                 if (client.AuthenticationMechanisms.Count == 0)
                 {
-                    var hint = _result.AuthMechanismsBeforeTls?.Count > 0 && !_result.IsEncrypted ? "" :
-                        !_result.IsEncrypted && _result.SupportsStartTls == true ? " (use STARTTLS: many servers offer AUTH only after it)" : "";
+                    var hint = !_result.IsEncrypted && _result.SupportsStartTls == true ? " (use STARTTLS: many servers offer AUTH only after it)" : "";
                     Fail(SmtpProbePhase.Authenticate, "The server offers no AUTH mechanism on this connection" + hint + ".");
                 }
                 if (!_result.IsEncrypted && _options.Security != SmtpSecurityMode.None)

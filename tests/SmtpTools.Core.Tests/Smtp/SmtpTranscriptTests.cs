@@ -219,6 +219,7 @@ namespace SmtpTools.Core.Tests.Smtp
             Assert.Equal(SmtpProbePhase.Sender, r.FailedPhase);
             Assert.Equal(553, r.ReplyCode);
             Assert.False(r.SenderAccepted);
+            Assert.Equal("QUIT", server.ClientLines.Last());
             Assert.Null(r.RecipientAccepted);
             Assert.DoesNotContain(server.ClientLines, l => l.StartsWith("RCPT", StringComparison.Ordinal) || l == "DATA");
         }
