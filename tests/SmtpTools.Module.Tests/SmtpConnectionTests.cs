@@ -239,6 +239,21 @@ namespace SmtpTools.Module.Tests
         }
 
         [Fact]
+        public void PesterFileParsesAndUsesOnlyRealParameters()
+        {
+            // pwsh and Pester are not installable here: at least the engine's parser and the cmdlet's metadata check the file.
+            var path = Path.Combine(ModulePaths.RepoRoot, "tests", "Pester", "Test-SmtpConnection.Tests.ps1");
+            var ast = System.Management.Automation.Language.Parser.ParseFile(path, out _, out var errors);
+            Assert.Empty(errors);
+            var known = Run("(Get-Command Test-SmtpConnection).Parameters.Values | ForEach-Object { $_.Name; $_.Aliases }").Output.Select(o => o.ToString()).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var calls = ast.FindAll(n => n is System.Management.Automation.Language.CommandAst c && c.GetCommandName() == "Test-SmtpConnection", true)
+                .Cast<System.Management.Automation.Language.CommandAst>().ToList();
+            Assert.True(calls.Count >= 10);
+            var used = calls.SelectMany(c => c.CommandElements.OfType<System.Management.Automation.Language.CommandParameterAst>()).Select(p => p.ParameterName).ToList();
+            Assert.All(used, name => Assert.Contains(name, known));
+        }
+
+        [Fact]
         public void EveryParameterIsDocumentedAndHelpNamesTheCmdlet()
         {
             var page = File.ReadAllText(Path.Combine(ModulePaths.RepoRoot, "docs", "en-US", "Test-SmtpConnection.md")).Replace("\r\n", "\n");
