@@ -14,7 +14,7 @@ namespace SmtpTools.Benchmarks
 
     internal static class Program
     {
-        private static readonly IBenchmark[] All = { new SpfAuditBenchmark() };
+        private static readonly IBenchmark[] All = { new SpfAuditBenchmark(), new SmtpProbeBenchmark() };
 
         /// <summary>dotnet run -c Release --project bench/SmtpTools.Benchmarks -- spf-audit [--domains 2000] [--no-pyspf]</summary>
         private static int Main(string[] args)
