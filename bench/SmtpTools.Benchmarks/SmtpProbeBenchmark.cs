@@ -54,7 +54,7 @@ namespace SmtpTools.Benchmarks
                 if (py != null) rows.Add(new[] { "python3 smtplib STARTTLS + AUTH, sequential", n.ToString(CultureInfo.InvariantCulture), py.Value.ToString("0", CultureInfo.InvariantCulture), "n/a" });
             }
             var widths = Enumerable.Range(0, 4).Select(i => rows.Max(r => r[i].Length)).ToArray();
-            Console.WriteLine($"{"run".PadRight(widths[0])}  {"probes".PadLeft(widths[1])}  {"probes/s".PadLeft(Math.Max(8, widths[2]))}  median ms: Total (phases)");
+            Console.WriteLine($"{"run".PadRight(widths[0])}  {"probes".PadLeft(widths[1])}  {"probes/s".PadLeft(Math.Max(8, widths[2]))}  Total ms: median, p99, max (phase medians)");
             foreach (var r in rows) Console.WriteLine($"{r[0].PadRight(widths[0])}  {r[1].PadLeft(widths[1])}  {r[2].PadLeft(Math.Max(8, widths[2]))}  {r[3]}");
             return 0;
         }
@@ -82,7 +82,7 @@ namespace SmtpTools.Benchmarks
                 return values[values.Length / 2].ToString("0.0", CultureInfo.InvariantCulture);
             }
             return (n, n / clock.Elapsed.TotalSeconds,
-                $"{Median(t => t.Total)} (connect {Median(t => t.Connect)}, banner {Median(t => t.Banner)}, ehlo {Median(t => t.Ehlo)}, starttls {Median(t => t.StartTls)}, auth {Median(t => t.Authenticate)})");
+                $"{Median(t => t.Total)}, p99 {results.Select(r => r.Timings.Total).OrderBy(t => t).ElementAt(Math.Min(n - 1, (int)(n * 0.99))).ToString("0", CultureInfo.InvariantCulture)}, max {results.Max(r => r.Timings.Total).ToString("0", CultureInfo.InvariantCulture)} (connect {Median(t => t.Connect)}, banner {Median(t => t.Banner)}, ehlo {Median(t => t.Ehlo)}, starttls {Median(t => t.StartTls)}, auth {Median(t => t.Authenticate)})");
         }
 
         private static double? PythonSmtplib(string host, int port, NetworkCredential credential, int n, string caBundle)
