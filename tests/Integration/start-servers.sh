@@ -50,16 +50,17 @@ fi
 rm -rf "$RUN"
 mkdir -p "$RUN"
 
-# --- TLS: a throw-away CA, a server certificate it signs, and an untrusted self-signed one ---------
+# --- TLS: a throw-away CA, a server certificate it signs (a year: well outside the 30-day expiry warning), and an
+# untrusted self-signed one --------------------------------------------------------------------------------------------
 TLS="$RUN/tls"; mkdir -p "$TLS"
-openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=SmtpTools Test CA" \
+openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=SmtpTools Test CA" \
   -keyout "$TLS/ca.key" -out "$TLS/ca.crt" -addext "basicConstraints=critical,CA:TRUE" \
   -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
 openssl req -newkey rsa:2048 -nodes -subj "/CN=mail.smtptools.test" -keyout "$TLS/server.key" -out "$TLS/server.csr" 2>/dev/null
 printf 'subjectAltName=DNS:mail.smtptools.test,DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n' > "$TLS/server.ext"
-openssl x509 -req -in "$TLS/server.csr" -CA "$TLS/ca.crt" -CAkey "$TLS/ca.key" -CAcreateserial -days 30 \
+openssl x509 -req -in "$TLS/server.csr" -CA "$TLS/ca.crt" -CAkey "$TLS/ca.key" -CAcreateserial -days 365 \
   -extfile "$TLS/server.ext" -out "$TLS/server.crt" 2>/dev/null
-openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=untrusted.smtptools.test" \
+openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=untrusted.smtptools.test" \
   -addext "subjectAltName=DNS:untrusted.smtptools.test" -keyout "$TLS/untrusted.key" -out "$TLS/untrusted.crt" 2>/dev/null
 cat /etc/ssl/certs/ca-certificates.crt "$TLS/ca.crt" > "$RUN/ca-bundle.pem"
 chmod 644 "$TLS"/*.crt "$RUN/ca-bundle.pem"; chmod 640 "$TLS"/*.key

@@ -28,6 +28,9 @@ namespace SmtpTools.Tests.Shared
         public string Endpoint => "127.0.0.1:" + ((IPEndPoint)_socket.LocalEndPoint).Port;
         public IPEndPoint EndPoint => (IPEndPoint)_socket.LocalEndPoint;
 
+        /// <summary>A question has arrived (and is waiting, unanswered, in the socket).</summary>
+        public bool HasQuestion => _socket.Available > 0;
+
         public void Dispose() => _socket.Dispose();
     }
 }

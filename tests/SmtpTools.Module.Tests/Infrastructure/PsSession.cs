@@ -80,6 +80,31 @@ namespace SmtpTools.Module.Tests.Infrastructure
             };
         }
 
+        /// <summary>
+        /// Starts <paramref name="script"/>, waits until <paramref name="busy"/> says it is blocked on the network, then
+        /// stops the pipeline as Ctrl+C does. Returns whether the stop finished within <paramref name="stopWithin"/>
+        /// and how the pipeline ended.
+        /// </summary>
+        public (bool StoppedInTime, PSInvocationState State, Exception Error) RunAndStop(string script, Func<bool> busy, TimeSpan stopWithin, IDictionary<string, object> variables = null)
+        {
+            using var ps = PowerShell.Create();
+            ps.Runspace = _runspace;
+            if (variables != null)
+                foreach (var pair in variables) _runspace.SessionStateProxy.SetVariable(pair.Key, pair.Value);
+            ps.AddScript(script);
+            var invocation = ps.BeginInvoke();
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (!busy() && !invocation.IsCompleted && DateTime.UtcNow < deadline) System.Threading.Thread.Sleep(20);
+            if (invocation.IsCompleted) throw new InvalidOperationException("The script ended before it could be stopped: " + ps.InvocationStateInfo.Reason
+                + " " + string.Join("; ", ps.Streams.Error.Select(e => e.ToString())) + " " + string.Join("; ", ps.EndInvoke(invocation).Select(o => o?.ToString())));
+            var stop = System.Threading.Tasks.Task.Run(() => ps.Stop());
+            bool inTime = stop.Wait(stopWithin);
+            if (!inTime) stop.Wait(); // let it finish so the runspace is usable by the next test
+            Exception error = null;
+            try { ps.EndInvoke(invocation); } catch (Exception ex) { error = ex; }
+            return (inTime, ps.InvocationStateInfo.State, error);
+        }
+
         /// <summary>Pipes the script's output to Out-Default and returns the rendered text (format views).</summary>
         public string Render(string script)
         {
