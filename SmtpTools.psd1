@@ -10,9 +10,9 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     DotNetFrameworkVersion = '4.7.2'
-    FormatsToProcess     = @('Dkim.format.ps1xml')
+    FormatsToProcess     = @('Dkim.format.ps1xml', 'Send.format.ps1xml')
     TypesToProcess       = @()
-    CmdletsToExport      = @('New-DkimKey', 'Test-DkimRecord')
+    CmdletsToExport      = @('New-DkimKey', 'Test-DkimRecord', 'Send-SmtpMessage')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()
