@@ -215,18 +215,18 @@ namespace SmtpTools.Core.Smtp
 
         private static void ApplyPriority(MimeMessage message, OutgoingPriority priority)
         {
-            // The three headers clients read: Priority (RFC 2156), Importance and X-Priority (Outlook, Thunderbird).
+            // The three headers clients read: Priority (RFC 2156), Importance and X-Priority, with the values System.Net.Mail wrote.
             switch (priority)
             {
                 case OutgoingPriority.High:
                     message.Priority = MessagePriority.Urgent;
                     message.Importance = MessageImportance.High;
-                    message.XPriority = XMessagePriority.High;
+                    message.XPriority = XMessagePriority.Highest;
                     break;
                 case OutgoingPriority.Low:
                     message.Priority = MessagePriority.NonUrgent;
                     message.Importance = MessageImportance.Low;
-                    message.XPriority = XMessagePriority.Low;
+                    message.XPriority = XMessagePriority.Lowest;
                     break;
             }
         }
@@ -237,10 +237,14 @@ namespace SmtpTools.Core.Smtp
             foreach (var value in values)
             {
                 if (string.IsNullOrWhiteSpace(value)) continue;
-                // A CSV cell often holds "a@x; b@x": InternetAddressList parses lists.
-                if (!InternetAddressList.TryParse(value, out var parsed) || parsed.Mailboxes.Count() == 0 || parsed.Mailboxes.Any(m => !IsAddress(m.Address)))
-                    throw new SmtpToolsException("AddressInvalid", FailureKind.InvalidArgument, $"-{field}: '{value}' is not a valid e-mail address.");
-                list.AddRange(parsed.Mailboxes);
+                // A CSV cell often holds "a@x; b@x" (Outlook style) or "a@x, b@x": both are lists.
+                foreach (var piece in value.Split(';'))
+                {
+                    if (string.IsNullOrWhiteSpace(piece)) continue;
+                    if (!InternetAddressList.TryParse(piece, out var parsed) || !parsed.Mailboxes.Any() || parsed.Mailboxes.Any(m => !IsAddress(m.Address)))
+                        throw new SmtpToolsException("AddressInvalid", FailureKind.InvalidArgument, $"-{field}: '{value}' is not a valid e-mail address.");
+                    list.AddRange(parsed.Mailboxes);
+                }
             }
         }
 
