@@ -213,7 +213,7 @@ namespace SmtpTools.Core.Smtp
                     await DropAsync().ConfigureAwait(false);
                     throw;
                 }
-                catch (NoRecipientsAcceptedException)
+                catch (SmtpCommandException) when (_client != null && _client.NoneAccepted)
                 {
                     var refusedNow = _client.Refused.ToList();
                     foreach (var r in refusedNow) refused[r.Address] = r;
@@ -522,12 +522,6 @@ namespace SmtpTools.Core.Smtp
         }
     }
 
-    /// <summary>Thrown by <see cref="RecordingSmtpClient"/> when every RCPT TO was refused.</summary>
-    internal sealed class NoRecipientsAcceptedException : Exception
-    {
-        public NoRecipientsAcceptedException() : base("The server accepted none of the recipients.") { }
-    }
-
     /// <summary>
     /// MailKit's SmtpClient, but a refused recipient is recorded instead of aborting the message (so the others
     /// still get it), and the per-recipient DSN request comes from the message being sent.
@@ -547,6 +541,7 @@ namespace SmtpTools.Core.Smtp
         public void BeginTransaction(int recipients, DeliveryNotificationOptions notify)
         {
             Notify = notify;
+            NoneAccepted = false;
             Accepted.Clear();
             Refused.Clear();
             _expected = recipients;
@@ -573,7 +568,17 @@ namespace SmtpTools.Core.Smtp
             Advance();
         }
 
-        protected override void OnNoRecipientsAccepted(MimeMessage message) => throw new NoRecipientsAcceptedException();
+        /// <summary>True after a transaction in which every RCPT TO was refused.</summary>
+        public bool NoneAccepted { get; private set; }
+
+        // MailKit's own exception type, so MailKit resets the transaction (RSET) and keeps the session.
+        protected override void OnNoRecipientsAccepted(MimeMessage message)
+        {
+            NoneAccepted = true;
+            var last = Refused.LastOrDefault();
+            throw new SmtpCommandException(SmtpErrorCode.RecipientNotAccepted, last == null ? SmtpStatusCode.MailboxUnavailable : (SmtpStatusCode)last.StatusCode,
+                "The server accepted none of the recipients.");
+        }
 
         protected override DeliveryStatusNotification? GetDeliveryStatusNotifications(MimeMessage message, MailboxAddress mailbox) => ToMailKit(Notify);
 

@@ -1,0 +1,378 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+using MimeKit;
+using SmtpTools.Core.Diagnostics;
+using SmtpTools.Core.Errors;
+using SmtpTools.Core.Smtp;
+using SmtpTools.Core.Tests.Support;
+using Xunit;
+
+namespace SmtpTools.Core.Tests.Smtp
+{
+    /// <summary>Retries, reconnects, partial recipients and never-twice, against a scripted loopback SMTP server.</summary>
+    public sealed class SmtpSenderTests : IDisposable
+    {
+        private readonly FakeSmtpServer _server = new FakeSmtpServer(maxSize: 50_000);
+
+        public void Dispose() => _server.Dispose();
+
+        private SmtpSender Sender(int maxRetries = 3, IOperationSink sink = null, bool log = false) => new SmtpSender(new SmtpSenderOptions
+        {
+            Host = "127.0.0.1",
+            Port = _server.Port,
+            Security = SmtpSecurityMode.None,
+            MaxRetries = maxRetries,
+            RetryBaseDelay = TimeSpan.FromMilliseconds(5),
+            RetryMaxDelay = TimeSpan.FromMilliseconds(40),
+            Timeout = TimeSpan.FromSeconds(20),
+            ProtocolLog = log,
+        }, sink);
+
+        private static OutgoingMessage Msg(string subject, params string[] to) => new OutgoingMessage
+        {
+            From = "sender@example.test",
+            To = to.Length == 0 ? new List<string> { "rcpt@example.test" } : to.ToList(),
+            Subject = subject,
+            Body = "body of " + subject,
+        };
+
+        private async Task<SmtpSender> Connected(int maxRetries = 3, IOperationSink sink = null, bool log = false)
+        {
+            var sender = Sender(maxRetries, sink, log);
+            await sender.ConnectAsync(CancellationToken.None);
+            return sender;
+        }
+
+        [Fact]
+        public async Task ManyMessagesShareOneSessionAndReportTheFinalReply()
+        {
+            using var sender = await Connected();
+            var outcomes = new List<SmtpSendOutcome>();
+            for (int i = 1; i <= 5; i++) outcomes.Add(await sender.SendAsync(Msg("m" + i, $"r{i}@example.test"), CancellationToken.None));
+            await sender.DisconnectAsync(CancellationToken.None);
+
+            Assert.All(outcomes, o => Assert.Equal(SmtpSendStatus.Sent, o.Status));
+            Assert.All(outcomes, o => Assert.Equal(1, o.Attempts));
+            Assert.Equal("250 2.0.0 Ok: queued as Q1", outcomes[0].ServerResponse);
+            Assert.Equal(250, outcomes[0].StatusCode);
+            Assert.Equal("2.0.0", outcomes[0].EnhancedStatusCode);
+            Assert.Null(outcomes[0].FailedPhase);
+            Assert.Equal(1, _server.Connections);
+            Assert.Equal(1, sender.ConnectionsOpened);
+            Assert.Equal(5, _server.Delivered.Count);
+            Assert.Equal(new[] { "r1@example.test" }, _server.Delivered.First().Recipients);
+            Assert.Equal("QUIT", _server.Commands.Last());
+        }
+
+        [Fact]
+        public async Task A451AfterDataIsRetriedAndDeliveredOnce()
+        {
+            _server.Script = (verb, arg, n) => verb == "DATA-END" && n == 1 ? "451 4.3.0 Error: queue file write error" : null;
+            using var sender = await Connected();
+            var o = await sender.SendAsync(Msg("retry"), CancellationToken.None);
+            Assert.Equal(SmtpSendStatus.Sent, o.Status);
+            Assert.Equal(2, o.Attempts);
+            Assert.Single(_server.Delivered);
+            Assert.Equal(1, _server.Connections);
+        }
+
+        [Fact]
+        public async Task ConnectionLostBeforeTheDataReplyReconnectsAndSendsOnce()
+        {
+            _server.Script = (verb, arg, n) => verb == "DATA-END" && n == 1 ? FakeSmtpServer.Drop : null;
+            using var sender = await Connected();
+            var first = await sender.SendAsync(Msg("dropped"), CancellationToken.None);
+            var second = await sender.SendAsync(Msg("after"), CancellationToken.None);
+            Assert.Equal(SmtpSendStatus.Sent, first.Status);
+            Assert.Equal(2, first.Attempts);
+            Assert.Equal(SmtpSendStatus.Sent, second.Status);
+            Assert.Equal(1, second.Attempts);
+            Assert.Equal(2, _server.Connections);
+            Assert.Equal(new[] { "dropped", "after" }, _server.Delivered.Select(d => MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(d.Data))).Subject));
+        }
+
+        [Fact]
+        public async Task A421BetweenMessagesMeansReconnectNotFailure()
+        {
+            // The server closes the idle session with 421 when the second message starts (an idle timeout).
+            int mails = 0;
+            _server.Script = (verb, arg, n) => verb == "MAIL" && Interlocked.Increment(ref mails) == 2 ? "421 4.4.2 fake.test Error: timeout exceeded" : null;
+            using var sender = await Connected();
+            var a = await sender.SendAsync(Msg("a"), CancellationToken.None);
+            var b = await sender.SendAsync(Msg("b"), CancellationToken.None);
+            Assert.Equal(SmtpSendStatus.Sent, a.Status);
+            Assert.Equal(SmtpSendStatus.Sent, b.Status);
+            Assert.Equal(2, b.Attempts);
+            Assert.Equal(2, _server.Connections);
+            Assert.Equal(2, _server.Delivered.Count);
+        }
+
+        [Fact]
+        public async Task PermanentRefusalIsNotRetriedAndExplainsItself()
+        {
+            _server.Script = (verb, arg, n) => verb == "DATA-END" ? "552 5.3.4 Error: message file too big" : null;
+            using var sender = await Connected();
+            var o = await sender.SendAsync(Msg("big"), CancellationToken.None);
+            Assert.Equal(SmtpSendStatus.Failed, o.Status);
+            Assert.Equal(1, o.Attempts);
+            Assert.Equal("Data", o.FailedPhase);
+            Assert.Equal(552, o.StatusCode);
+            Assert.Equal("5.3.4", o.EnhancedStatusCode);
+            Assert.Equal("552 5.3.4 Error: message file too big", o.ServerResponse);
+            Assert.Contains("50,000 bytes", o.Hint);
+            Assert.Empty(_server.Delivered);
+            Assert.NotNull(o.Error);
+
+            // The session is still usable for the next message.
+            _server.Script = (verb, arg, n) => null;
+            Assert.Equal(SmtpSendStatus.Sent, (await sender.SendAsync(Msg("next"), CancellationToken.None)).Status);
+            Assert.Equal(1, _server.Connections);
+        }
+
+        [Fact]
+        public async Task BasicAuthDisabledHintsAtAccessToken()
+        {
+            _server.Script = (verb, arg, n) => verb == "MAIL" ? "535 5.7.139 Authentication unsuccessful, basic authentication is disabled." : null;
+            using var sender = await Connected();
+            var o = await sender.SendAsync(Msg("m365"), CancellationToken.None);
+            Assert.Equal(SmtpSendStatus.Failed, o.Status);
+            Assert.Equal("MailFrom", o.FailedPhase);
+            Assert.Equal("5.7.139", o.EnhancedStatusCode);
+            Assert.Contains("-AccessToken", o.Hint);
+        }
+
+        [Fact]
+        public async Task RefusedRecipientsAreListedAndTheOthersGetTheMessage()
+        {
+            _server.Script = (verb, arg, n) => verb == "RCPT" && arg.StartsWith("nobody") ? "550 5.1.1 <nobody@example.test>: Recipient address rejected: User unknown" : null;
+            using var sender = await Connected();
+            var o = await sender.SendAsync(Msg("partial", "good@example.test", "nobody@example.test", "also@example.test"), CancellationToken.None);
+            Assert.Equal(SmtpSendStatus.PartiallySent, o.Status);
+            Assert.Equal(new[] { "good@example.test", "also@example.test" }, o.AcceptedRecipients);
+            var refused = Assert.Single(o.RejectedRecipients);
+            Assert.Equal("nobody@example.test", refused.Address);
+            Assert.Equal(550, refused.StatusCode);
+            Assert.Equal("5.1.1", refused.EnhancedStatusCode);
+            Assert.Contains("User unknown", refused.Text);
+            Assert.Equal(1, o.Attempts);
+            Assert.Equal(new[] { "good@example.test", "also@example.test" }, Assert.Single(_server.Delivered).Recipients);
+            Assert.StartsWith("250 ", o.ServerResponse);
+        }
+
+        [Fact]
+        public async Task TemporarilyRefusedRecipientIsRetriedAloneSoNobodyGetsItTwice()
+        {
+            int greylist = 0;
+            _server.Script = (verb, arg, n) => verb == "RCPT" && arg == "grey@example.test" && Interlocked.Increment(ref greylist) == 1 ? "450 4.2.0 <grey@example.test>: Recipient address rejected: Greylisted" : null;
+            using var sender = await Connected();
+            var o = await sender.SendAsync(Msg("grey", "first@example.test", "grey@example.test"), CancellationToken.None);
+            Assert.Equal(SmtpSendStatus.Sent, o.Status);
+            Assert.Equal(2, o.Attempts);
+            Assert.Empty(o.RejectedRecipients);
+            Assert.Equal(new[] { "first@example.test", "grey@example.test" }, o.AcceptedRecipients.OrderBy(x => x));
+            var delivered = _server.Delivered.ToList();
+            Assert.Equal(2, delivered.Count);
+            Assert.Equal(new[] { "first@example.test" }, delivered[0].Recipients);
+            Assert.Equal(new[] { "grey@example.test" }, delivered[1].Recipients);
+        }
+
+        [Fact]
+        public async Task NoRecipientAcceptedFailsThatMessageOnly()
+        {
+            _server.Script = (verb, arg, n) => verb == "RCPT" && arg.StartsWith("outside") ? "554 5.7.1 <outside@elsewhere.test>: Relay access denied" : null;
+            using var sender = await Connected();
+            var o = await sender.SendAsync(Msg("relay", "outside@elsewhere.test"), CancellationToken.None);
+            Assert.Equal(SmtpSendStatus.Failed, o.Status);
+            Assert.Equal("RcptTo", o.FailedPhase);
+            Assert.Equal(554, o.StatusCode);
+            Assert.Contains("authenticate", o.Hint);
+            Assert.Equal(1, o.Attempts);
+            Assert.Equal("SmtpRecipientsRefused", Assert.IsType<SmtpToolsException>(o.Error).ErrorId);
+            Assert.Equal(SmtpSendStatus.Sent, (await sender.SendAsync(Msg("fine"), CancellationToken.None)).Status);
+            Assert.Equal(1, _server.Connections);
+        }
+
+        [Fact]
+        public async Task RetriesStopAtMaxRetries()
+        {
+            _server.Script = (verb, arg, n) => verb == "DATA-END" ? "451 4.3.0 try later" : null;
+            using var sender = await Connected(maxRetries: 2);
+            var o = await sender.SendAsync(Msg("never"), CancellationToken.None);
+            Assert.Equal(SmtpSendStatus.Failed, o.Status);
+            Assert.Equal(3, o.Attempts);
+            Assert.Equal(451, o.StatusCode);
+            Assert.Equal("SmtpTransientFailure", Assert.IsType<SmtpToolsException>(o.Error).ErrorId);
+            Assert.Equal(3, _server.Commands.Count(c => c == "DATA"));
+        }
+
+        [Fact]
+        public async Task MaxRetriesZeroMeansOneAttempt()
+        {
+            _server.Script = (verb, arg, n) => verb == "DATA-END" ? "451 4.3.0 try later" : null;
+            using var sender = await Connected(maxRetries: 0);
+            var o = await sender.SendAsync(Msg("once"), CancellationToken.None);
+            Assert.Equal(1, o.Attempts);
+            Assert.Equal(1, _server.Commands.Count(c => c == "DATA"));
+        }
+
+        [Fact]
+        public async Task MessageLargerThanEhloSizeFailsWithoutUploading()
+        {
+            var dir = Directory.CreateTempSubdirectory("big-").FullName;
+            try
+            {
+                var path = Path.Combine(dir, "big.bin");
+                File.WriteAllBytes(path, new byte[60_000]);
+                using var sender = await Connected();
+                var m = Msg("big");
+                m.Attachments.Add(path);
+                var o = await sender.SendAsync(m, CancellationToken.None);
+                Assert.Equal(SmtpSendStatus.Failed, o.Status);
+                Assert.Equal("Size", o.FailedPhase);
+                Assert.Equal("SmtpMessageTooLarge", Assert.IsType<SmtpToolsException>(o.Error).ErrorId);
+                Assert.Contains("50,000", o.Hint);
+                Assert.True(o.Size > 60_000);
+                Assert.DoesNotContain(_server.Commands, c => c.StartsWith("MAIL"));
+            }
+            finally { Directory.Delete(dir, true); }
+        }
+
+        [Fact]
+        public async Task MissingAttachmentIsAMessageFailureBeforeAnyCommand()
+        {
+            using var sender = await Connected();
+            var m = Msg("att");
+            m.Attachments.Add("/nonexistent/file.pdf");
+            var o = await sender.SendAsync(m, CancellationToken.None);
+            Assert.Equal(SmtpSendStatus.Failed, o.Status);
+            Assert.Equal("Message", o.FailedPhase);
+            Assert.IsType<FileNotFoundException>(o.Error);
+            Assert.DoesNotContain(_server.Commands, c => c.StartsWith("MAIL"));
+        }
+
+        [Fact]
+        public async Task DsnIsRequestedPerRecipient()
+        {
+            using var sender = await Connected();
+            var m = Msg("dsn");
+            m.DeliveryNotification = DeliveryNotificationOptions.OnSuccess | DeliveryNotificationOptions.OnFailure;
+            await sender.SendAsync(m, CancellationToken.None);
+            Assert.Contains(_server.Commands, c => c.StartsWith("RCPT TO:<rcpt@example.test>") && c.Contains("NOTIFY=SUCCESS,FAILURE"));
+            await sender.SendAsync(Msg("plain"), CancellationToken.None);
+            Assert.DoesNotContain("NOTIFY", _server.Commands.Last(c => c.StartsWith("RCPT")));
+        }
+
+        [Fact]
+        public async Task CancellationStopsAWaitingSend()
+        {
+            var release = new ManualResetEventSlim();
+            _server.Script = (verb, arg, n) => { if (verb == "DATA-END") release.Wait(TimeSpan.FromSeconds(30)); return null; };
+            using var sender = await Connected();
+            using var cts = new CancellationTokenSource();
+            var send = sender.SendAsync(Msg("stuck"), cts.Token);
+            cts.CancelAfter(200);
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send);
+            release.Set();
+        }
+
+        [Fact]
+        public async Task ConnectFailureIsAClassifiedSetUpError()
+        {
+            var closed = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+            closed.Start();
+            int port = ((IPEndPoint)closed.LocalEndpoint).Port;
+            closed.Stop();
+            using var sender = new SmtpSender(new SmtpSenderOptions { Host = "127.0.0.1", Port = port, Security = SmtpSecurityMode.None, Timeout = TimeSpan.FromSeconds(5) });
+            var ex = await Assert.ThrowsAsync<SmtpToolsException>(() => sender.ConnectAsync(CancellationToken.None));
+            Assert.Equal("SmtpConnectFailed", ex.ErrorId);
+            Assert.Equal(FailureKind.ConnectionError, ex.Kind);
+            Assert.Contains("127.0.0.1:" + port, ex.Message);
+        }
+
+        [Fact]
+        public async Task CredentialsWithoutAuthOnOfferAreRefusedBeforeSending()
+        {
+            using var sender = new SmtpSender(new SmtpSenderOptions
+            {
+                Host = "127.0.0.1", Port = _server.Port, Security = SmtpSecurityMode.None, Credential = new NetworkCredential("u", "secret-pw"),
+            });
+            var ex = await Assert.ThrowsAsync<SmtpToolsException>(() => sender.ConnectAsync(CancellationToken.None));
+            Assert.Equal("SmtpAuthenticationNotOffered", ex.ErrorId);
+            Assert.DoesNotContain("secret-pw", ex.ToString());
+        }
+
+        [Fact]
+        public void BackoffGrowsExponentiallyWithJitterAndACap()
+        {
+            using var sender = new SmtpSender(new SmtpSenderOptions
+            {
+                Host = "127.0.0.1", RetryBaseDelay = TimeSpan.FromSeconds(1), RetryMaxDelay = TimeSpan.FromSeconds(10),
+            });
+            for (int i = 0; i < 50; i++)
+            {
+                var d1 = sender.BackoffDelay(1).TotalSeconds;
+                var d3 = sender.BackoffDelay(3).TotalSeconds;
+                var d9 = sender.BackoffDelay(9).TotalSeconds;
+                Assert.InRange(d1, 0.5, 1.0);
+                Assert.InRange(d3, 2.0, 4.0);
+                Assert.InRange(d9, 5.0, 10.0);
+            }
+            var samples = Enumerable.Range(0, 50).Select(_ => sender.BackoffDelay(2)).Distinct().Count();
+            Assert.True(samples > 10, "jitter spreads the delays");
+        }
+
+        [Fact]
+        public async Task ProtocolLogGoesToDebug()
+        {
+            var sink = new RecordingSink();
+            using (var sender = await Connected(sink: sink, log: true))
+            {
+                await sender.SendAsync(Msg("logged"), CancellationToken.None);
+                await sender.DisconnectAsync(CancellationToken.None);
+            }
+            Assert.Contains(sink.DebugLines, l => l.StartsWith("C: MAIL FROM:<sender@example.test>"));
+            Assert.Contains(sink.DebugLines, l => l.StartsWith("S: 250 2.0.0 Ok: queued as"));
+        }
+
+        [Fact]
+        public async Task PickupDirectoryWritesParseableEmlWithEnvelopeAndNoBcc()
+        {
+            var dir = Path.Combine(Path.GetTempPath(), "pickup-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                using var sender = new SmtpSender(new SmtpSenderOptions { PickupDirectory = dir });
+                await sender.ConnectAsync(CancellationToken.None);
+                var m = Msg("pickup", "to@example.test");
+                m.Bcc.Add("secret-bcc@example.test");
+                var o = await sender.SendAsync(m, CancellationToken.None);
+                Assert.Equal(SmtpSendStatus.Sent, o.Status);
+                Assert.Null(o.SmtpServer);
+                var file = Assert.Single(Directory.GetFiles(dir));
+                Assert.Equal(file, o.PickupPath);
+                Assert.EndsWith(".eml", file);
+                var text = File.ReadAllText(file);
+                Assert.StartsWith("X-Sender: sender@example.test\r\nX-Receiver: to@example.test\r\nX-Receiver: secret-bcc@example.test\r\n", text);
+                Assert.DoesNotContain("Bcc:", text);
+                var parsed = MimeMessage.Load(file);
+                Assert.Equal("pickup", parsed.Subject);
+                Assert.Equal(o.MessageId, parsed.MessageId);
+                Assert.Equal(0, _server.Connections);
+            }
+            finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
+        }
+
+        private sealed class RecordingSink : IOperationSink
+        {
+            public List<string> DebugLines { get; } = new List<string>();
+            public void Verbose(string message) { }
+            public void Debug(string message) { lock (DebugLines) DebugLines.Add(message); }
+            public void Warning(string message) { }
+            public void Progress(string activity, string status, int percentComplete) { }
+        }
+    }
+}
