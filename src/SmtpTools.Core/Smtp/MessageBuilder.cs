@@ -84,7 +84,10 @@ namespace SmtpTools.Core.Smtp
             if (!string.IsNullOrEmpty(source.MessagePath)) return LoadExisting(source.MessagePath);
 
             var encoding = source.Encoding ?? Encoding.UTF8;
-            var message = new MimeMessage();
+            // The header-list constructor skips the default constructor's per-message host-name lookup for a
+            // Message-Id we replace anyway (a quarter of a millisecond per message in a mail merge).
+            var message = new MimeMessage((IEnumerable<Header>)Array.Empty<Header>());
+            message.Headers.Add(HeaderId.MimeVersion, "1.0");
             if (string.IsNullOrWhiteSpace(source.From))
                 throw new SmtpToolsException("MessageInvalid", FailureKind.InvalidArgument, "A message needs a sender: -From.");
             var from = ParseMailbox(source.From, "From");

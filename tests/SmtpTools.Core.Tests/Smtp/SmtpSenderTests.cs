@@ -274,10 +274,13 @@ namespace SmtpTools.Core.Tests.Smtp
             _server.Script = (verb, arg, n) => { if (verb == "DATA-END") release.Wait(TimeSpan.FromSeconds(30)); return null; };
             using var sender = await Connected();
             using var cts = new CancellationTokenSource();
-            var send = sender.SendAsync(Msg("stuck"), cts.Token);
+            // SendAsync does the network part synchronously on the caller's thread (the cmdlet calls it from a worker).
+            var send = Task.Run(() => sender.SendAsync(Msg("stuck"), cts.Token));
             cts.CancelAfter(200);
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send);
+            Assert.False(release.IsSet);
             release.Set();
+            Assert.DoesNotContain(_server.Delivered, d => d.Data.Contains("stuck"));
         }
 
         [Fact]
