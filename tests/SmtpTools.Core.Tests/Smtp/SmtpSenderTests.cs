@@ -379,3 +379,66 @@ namespace SmtpTools.Core.Tests.Smtp
         }
     }
 }
+
+namespace SmtpTools.Core.Tests.Smtp
+{
+    /// <summary>-AccessToken: XOAUTH2 where offered (Microsoft 365, Gmail), OAUTHBEARER where it is all there is; the token never in the transcript.</summary>
+    public sealed class SmtpSenderOAuthTests : IDisposable
+    {
+        private const string Token = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.secret-token-value";
+        private readonly FakeSmtpServer _server = new FakeSmtpServer();
+
+        public void Dispose() => _server.Dispose();
+
+        private static string Decode(string base64) => System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(base64));
+
+        private async Task<List<string>> Run(string mechanisms)
+        {
+            _server.AuthMechanisms = mechanisms;
+            var debug = new List<string>();
+            var sink = new ListSink(debug);
+            using var sender = new SmtpSender(new SmtpSenderOptions
+            {
+                Host = "127.0.0.1", Port = _server.Port, Security = SmtpSecurityMode.None, ProtocolLog = true,
+                AccessToken = new System.Net.NetworkCredential("user@example.test", Token),
+            }, sink);
+            await sender.ConnectAsync(CancellationToken.None);
+            var o = await sender.SendAsync(new OutgoingMessage { From = "user@example.test", To = { "b@example.test" }, Body = "x" }, CancellationToken.None);
+            Assert.Equal(SmtpSendStatus.Sent, o.Status);
+            await sender.DisconnectAsync(CancellationToken.None);
+            return debug;
+        }
+
+        [Fact]
+        public async Task Xoauth2CarriesUserAndBearerToken()
+        {
+            var debug = await Run("PLAIN LOGIN XOAUTH2 OAUTHBEARER");
+            var auth = Assert.Single(_server.Commands, c => c.StartsWith("AUTH "));
+            Assert.StartsWith("AUTH XOAUTH2 ", auth);
+            Assert.Equal("user=user@example.test\u0001auth=Bearer " + Token + "\u0001\u0001", Decode(auth.Substring("AUTH XOAUTH2 ".Length)));
+            var transcript = string.Join("\n", debug);
+            Assert.Contains("C: AUTH XOAUTH2 ", transcript);
+            Assert.DoesNotContain(auth.Substring("AUTH XOAUTH2 ".Length), transcript);
+            Assert.DoesNotContain(Token, transcript);
+        }
+
+        [Fact]
+        public async Task OauthBearerWhenXoauth2IsNotOffered()
+        {
+            await Run("OAUTHBEARER");
+            var auth = Assert.Single(_server.Commands, c => c.StartsWith("AUTH "));
+            Assert.StartsWith("AUTH OAUTHBEARER ", auth);
+            Assert.Contains("auth=Bearer " + Token, Decode(auth.Substring("AUTH OAUTHBEARER ".Length)));
+        }
+
+        private sealed class ListSink : IOperationSink
+        {
+            private readonly List<string> _debug;
+            public ListSink(List<string> debug) { _debug = debug; }
+            public void Verbose(string message) { }
+            public void Debug(string message) { lock (_debug) _debug.Add(message); }
+            public void Warning(string message) { }
+            public void Progress(string activity, string status, int percentComplete) { }
+        }
+    }
+}

@@ -31,6 +31,9 @@ namespace SmtpTools.Core.Tests.Support
             _ = AcceptLoop();
         }
 
+        /// <summary>Mechanisms for the EHLO AUTH line (e.g. "XOAUTH2 OAUTHBEARER"); null offers no AUTH.</summary>
+        public string AuthMechanisms { get; set; }
+
         public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
         public long MaxSize { get; }
         public int Connections => Volatile.Read(ref _connections);
@@ -87,7 +90,7 @@ namespace SmtpTools.Core.Tests.Support
                         switch (verb)
                         {
                             case "EHLO":
-                                reply = Script(verb, arg, _dataCount) ?? $"250-fake.test\r\n250-SIZE {MaxSize}\r\n250-8BITMIME\r\n250-DSN\r\n250 ENHANCEDSTATUSCODES";
+                                reply = Script(verb, arg, _dataCount) ?? $"250-fake.test\r\n250-SIZE {MaxSize}\r\n250-8BITMIME\r\n250-DSN\r\n{(AuthMechanisms == null ? "" : "250-AUTH " + AuthMechanisms + "\r\n")}250 ENHANCEDSTATUSCODES";
                                 break;
                             case "HELO":
                                 reply = "250 fake.test";
@@ -119,6 +122,9 @@ namespace SmtpTools.Core.Tests.Support
                                     Delivered.Enqueue(new DeliveredMessage { MailFrom = from, Recipients = new List<string>(rcpts), Data = data.ToString(), Connection = connection });
                                 from = null;
                                 rcpts.Clear();
+                                break;
+                            case "AUTH":
+                                reply = Script(verb, arg, _dataCount) ?? "235 2.7.0 Authentication successful";
                                 break;
                             case "RSET":
                                 from = null;
