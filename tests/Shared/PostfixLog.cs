@@ -40,6 +40,23 @@ namespace SmtpTools.Tests.Shared
             return result.ToDictionary(p => p.Key, p => ((int, string))p.Value);
         }
 
+        /// <summary>Queue ids among <paramref name="queueIds"/> with no "status=sent" delivery line yet, after waiting (bounded) for them.</summary>
+        public static IReadOnlyList<string> Undelivered(IEnumerable<string> queueIds)
+        {
+            var pending = new HashSet<string>(queueIds);
+            for (int i = 0; i < 100 && pending.Count > 0; i++)
+            {
+                if (i > 0) Thread.Sleep(300);
+                string text;
+                using (var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+                using (var reader = new StreamReader(stream))
+                    text = reader.ReadToEnd();
+                foreach (Match m in Regex.Matches(text, @" ([0-9A-Za-z]+): to=<[^>]*>.* status=sent "))
+                    pending.Remove(m.Groups[1].Value);
+            }
+            return pending.ToList();
+        }
+
         private static Dictionary<string, (int, string)> Scan(List<string> ids)
         {
             string[] lines;
