@@ -21,8 +21,9 @@ namespace SmtpTools.Core.Tests.Smtp
 
         public void Dispose() => _server.Dispose();
 
-        private SmtpSender Sender(int maxRetries = 3, IOperationSink sink = null, bool log = false) => new SmtpSender(new SmtpSenderOptions
+        private SmtpSender Sender(int maxRetries = 3, IOperationSink sink = null, bool log = false, TimeSpan? idleCheck = null) => new SmtpSender(new SmtpSenderOptions
         {
+            IdleCheckAfter = idleCheck ?? TimeSpan.FromSeconds(20),
             Host = "127.0.0.1",
             Port = _server.Port,
             Security = SmtpSecurityMode.None,
@@ -41,9 +42,9 @@ namespace SmtpTools.Core.Tests.Smtp
             Body = "body of " + subject,
         };
 
-        private async Task<SmtpSender> Connected(int maxRetries = 3, IOperationSink sink = null, bool log = false)
+        private async Task<SmtpSender> Connected(int maxRetries = 3, IOperationSink sink = null, bool log = false, TimeSpan? idleCheck = null)
         {
-            var sender = Sender(maxRetries, sink, log);
+            var sender = Sender(maxRetries, sink, log, idleCheck);
             await sender.ConnectAsync(CancellationToken.None);
             return sender;
         }
@@ -108,6 +109,34 @@ namespace SmtpTools.Core.Tests.Smtp
             Assert.Equal(SmtpSendStatus.Sent, a.Status);
             Assert.Equal(SmtpSendStatus.Sent, b.Status);
             Assert.Equal(2, b.Attempts);
+            Assert.Equal(2, _server.Connections);
+            Assert.Equal(2, _server.Delivered.Count);
+        }
+
+        [Fact]
+        public async Task ABrokenSessionAfterARefusalIsReopenedForTheNextMessage()
+        {
+            // 554 at DATA, then the session dies when it is reset/checked: the next message needs a new session.
+            _server.Script = (verb, arg, n) => verb == "DATA-END" && n == 1 ? "554 5.7.1 Message rejected" : (verb == "RSET" || verb == "NOOP") && n == 1 ? FakeSmtpServer.Drop : null;
+            using var sender = await Connected();
+            var refused = await sender.SendAsync(Msg("refused"), CancellationToken.None);
+            var next = await sender.SendAsync(Msg("next"), CancellationToken.None);
+            Assert.Equal(SmtpSendStatus.Failed, refused.Status);
+            Assert.Equal(SmtpSendStatus.Sent, next.Status);
+            Assert.Equal(2, _server.Connections);
+            Assert.Equal("next", MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(Assert.Single(_server.Delivered).Data))).Subject);
+        }
+
+        [Fact]
+        public async Task AnIdleSessionTheServerClosedIsNoticedBeforeTheMessageAndCostsNoAttempt()
+        {
+            _server.Script = (verb, arg, n) => verb == "NOOP" && n == 1 ? "421 4.4.2 fake.test Error: timeout exceeded" : null;
+            using var sender = await Connected(idleCheck: TimeSpan.Zero); // check before every message
+            var a = await sender.SendAsync(Msg("a"), CancellationToken.None);
+            var b = await sender.SendAsync(Msg("b"), CancellationToken.None);
+            Assert.Equal(SmtpSendStatus.Sent, b.Status);
+            Assert.Equal(1, a.Attempts);
+            Assert.Equal(1, b.Attempts);
             Assert.Equal(2, _server.Connections);
             Assert.Equal(2, _server.Delivered.Count);
         }
@@ -368,15 +397,6 @@ namespace SmtpTools.Core.Tests.Smtp
             }
             finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
         }
-
-        private sealed class RecordingSink : IOperationSink
-        {
-            public List<string> DebugLines { get; } = new List<string>();
-            public void Verbose(string message) { }
-            public void Debug(string message) { lock (DebugLines) DebugLines.Add(message); }
-            public void Warning(string message) { }
-            public void Progress(string activity, string status, int percentComplete) { }
-        }
     }
 }
 
@@ -395,8 +415,8 @@ namespace SmtpTools.Core.Tests.Smtp
         private async Task<List<string>> Run(string mechanisms)
         {
             _server.AuthMechanisms = mechanisms;
-            var debug = new List<string>();
-            var sink = new ListSink(debug);
+            var sink = new RecordingSink();
+            var debug = sink.DebugLines;
             using var sender = new SmtpSender(new SmtpSenderOptions
             {
                 Host = "127.0.0.1", Port = _server.Port, Security = SmtpSecurityMode.None, ProtocolLog = true,
@@ -429,16 +449,6 @@ namespace SmtpTools.Core.Tests.Smtp
             var auth = Assert.Single(_server.Commands, c => c.StartsWith("AUTH "));
             Assert.StartsWith("AUTH OAUTHBEARER ", auth);
             Assert.Contains("auth=Bearer " + Token, Decode(auth.Substring("AUTH OAUTHBEARER ".Length)));
-        }
-
-        private sealed class ListSink : IOperationSink
-        {
-            private readonly List<string> _debug;
-            public ListSink(List<string> debug) { _debug = debug; }
-            public void Verbose(string message) { }
-            public void Debug(string message) { lock (_debug) _debug.Add(message); }
-            public void Warning(string message) { }
-            public void Progress(string activity, string status, int percentComplete) { }
         }
     }
 }
