@@ -259,6 +259,35 @@ $null = $ExecutionContext.SessionState.Path.SetLocation($dir)
         }
 
         [Fact]
+        public void StopEndsTheCmdletAndClosesTheConnection()
+        {
+            // A server that accepts and never speaks; the cmdlet waits for its greeting with a one-hour timeout,
+            // so only Ctrl+C (PowerShell.Stop) can end it.
+            var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            listener.Start();
+            try
+            {
+                int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+                using var runspace = System.Management.Automation.Runspaces.RunspaceFactory.CreateRunspace(System.Management.Automation.Runspaces.InitialSessionState.CreateDefault2());
+                runspace.Open();
+                using var ps = PowerShell.Create();
+                ps.Runspace = runspace;
+                ps.AddScript($"Import-Module '{ModulePaths.Manifest}'; Send-SmtpMessage -To b@example.test -From a@example.test -Subject s -Body b -SmtpServer 127.0.0.1 -Port {port} -Security None -TimeoutSec 3600");
+                var invocation = ps.BeginInvoke();
+                var accept = listener.AcceptTcpClientAsync();
+                Assert.True(accept.Wait(TimeSpan.FromSeconds(120)), "the cmdlet connected");
+                using var server = accept.Result;
+                ps.Stop();
+                Assert.Equal(PSInvocationState.Stopped, ps.InvocationStateInfo.State);
+                Assert.Throws<PipelineStoppedException>(() => ps.EndInvoke(invocation));
+                // The cmdlet closed its socket: the server side reads end-of-stream (a bound only to fail instead of hanging).
+                server.ReceiveTimeout = 60000;
+                Assert.Equal(0, server.GetStream().Read(new byte[64], 0, 64));
+            }
+            finally { listener.Stop(); }
+        }
+
+        [Fact]
         public void TableView()
         {
             var text = _s.Render($"Send-SmtpMessage -To bob@smtptools.test -From alice@smtptools.test -Subject 'table view' -Body 'x' -PickupDirectory '{Path.Combine(_dir, "tv")}' -PassThru");

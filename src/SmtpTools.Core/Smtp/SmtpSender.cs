@@ -313,14 +313,14 @@ namespace SmtpTools.Core.Smtp
             }
             finally
             {
-                _client.Dispose();
+                Discard(_client);
                 _client = null;
             }
         }
 
         public void Dispose()
         {
-            _client?.Dispose();
+            if (_client != null) Discard(_client);
             _client = null;
         }
 
@@ -415,9 +415,10 @@ namespace SmtpTools.Core.Smtp
                 client.Socket = await ConnectSocketAsync(cancellationToken).ConfigureAwait(false);
                 await client.ConnectAsync(client.Socket, _options.Host, _options.Port, security.ToSecureSocketOptions(), cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            catch (Exception ex)
             {
-                client.Dispose();
+                Discard(client);
+                if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested) throw;
                 throw Wrap(ex, endpoint, "connect to");
             }
             ConnectionsOpened++;
@@ -427,10 +428,15 @@ namespace SmtpTools.Core.Smtp
             {
                 await AuthenticateAsync(client, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            catch (Exception ex)
             {
+                if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested)
+                {
+                    Discard(client);
+                    throw;
+                }
                 try { await client.DisconnectAsync(true, CancellationToken.None).ConfigureAwait(false); } catch (Exception) { }
-                client.Dispose();
+                Discard(client);
                 throw ex is SmtpToolsException ? ex : Wrap(ex, endpoint, "authenticate at");
             }
             _client = client;
@@ -534,9 +540,16 @@ namespace SmtpTools.Core.Smtp
             if (client != null)
             {
                 try { client.Disconnect(false); } catch (Exception) { }
-                client.Dispose();
+                Discard(client);
             }
             return Task.CompletedTask;
+        }
+
+        /// <summary>Disposes the client and closes our socket under it (MailKit may not own a socket it was handed).</summary>
+        private static void Discard(RecordingSmtpClient client)
+        {
+            client.Abort();
+            client.Dispose();
         }
 
         internal TimeSpan BackoffDelay(int attempt)
