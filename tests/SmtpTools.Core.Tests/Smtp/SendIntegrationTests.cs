@@ -170,6 +170,39 @@ namespace SmtpTools.Core.Tests.Smtp
         }
 
         [Fact]
+        public async Task MessageOverPostfixSizeLimitFailsBeforeUpload()
+        {
+            var big = WriteFile("big.bin", RandomNumberGenerator.GetBytes(8 * 1024 * 1024)); // 8 MiB → about 11 MB in base64
+            var options = new SmtpSenderOptions { Host = Host, Port = IntegrationServers.GetInt("SMTPTOOLS_SMTP_PLAIN_PORT"), Security = SmtpSecurityMode.None };
+            var outcome = await SendOne(options, new OutgoingMessage { From = Alice, To = { Bob }, Subject = "too big", Body = "x", Attachments = { big } });
+            Assert.Equal(SmtpSendStatus.Failed, outcome.Status);
+            Assert.Equal("Size", outcome.FailedPhase);
+            Assert.Equal("SmtpMessageTooLarge", Assert.IsType<SmtpToolsException>(outcome.Error).ErrorId);
+            Assert.Contains("10,240,000 bytes", outcome.Hint); // Postfix's message_size_limit, read from EHLO SIZE
+            Assert.True(outcome.Size > 10_240_000);
+        }
+
+        [Fact]
+        public async Task SuccessNotificationRequestedWithDsnComesBackToTheSender()
+        {
+            var options = Submission();
+            var outcome = await SendOne(options, new OutgoingMessage
+            {
+                From = Alice, To = { Bob }, Subject = "DSN please", Body = "x",
+                DeliveryNotification = DeliveryNotificationOptions.OnSuccess | DeliveryNotificationOptions.OnFailure,
+            });
+            Assert.True(outcome.Status == SmtpSendStatus.Sent, outcome.Error?.ToString());
+            // Alice was not a recipient: what reaches her mailbox with this Message-Id is Postfix's delivery report.
+            var report = Maildir.Find("alice", outcome.MessageId);
+            Assert.True(report != null, "a success DSN reached the sender");
+            var text = File.ReadAllText(report);
+            Assert.Contains("multipart/report", text);
+            Assert.Contains("report-type=delivery-status", text);
+            Assert.Contains("Final-Recipient: rfc822; " + Bob, text);
+            Assert.Matches("Action: (delivered|relayed)", text); // Postfix says relayed for its LMTP hand-off
+        }
+
+        [Fact]
         public async Task UntrustedCertificateFailsUnlessSkipped()
         {
             var options = Submission();
