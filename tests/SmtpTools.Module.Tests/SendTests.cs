@@ -186,6 +186,8 @@ $null = $ExecutionContext.SessionState.Path.SetLocation($dir)
   Send-SmtpMessage -PickupDirectory ""$dir/pickup"" -From $alice -Body 'x' -PassThru");
             var error = Assert.Single(r.Errors);
             Assert.Contains("absent.pdf", error.ToString());
+            Assert.StartsWith("SendSmtpMessage.FileNotFound,", error.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
             Assert.Equal("Message", Prop(PSObject.AsPSObject(error.TargetObject), "FailedPhase"));
             Assert.Equal(new[] { "Failed", "Sent" }, r.Output.Select(o => Prop(o, "Status")));
             var eml = File.ReadAllText(Assert.Single(Directory.GetFiles(Path.Combine(_dir, "pickup"))));

@@ -405,7 +405,14 @@ namespace SmtpTools.Commands
         /// <summary>A PowerShell path (relative to the current location, wildcards allowed) to file-system paths; an error when nothing matches.</summary>
         private IEnumerable<string> ResolveMany(string path)
         {
-            var resolved = GetResolvedProviderPathFromPSPath(path, out var provider);
+            System.Collections.ObjectModel.Collection<string> resolved;
+            ProviderInfo provider;
+            try { resolved = GetResolvedProviderPathFromPSPath(path, out provider); }
+            catch (ItemNotFoundException ex)
+            {
+                // One stable ErrorId (FileNotFound) whether PowerShell or the file system notices first.
+                throw new System.IO.FileNotFoundException($"The file '{path}' does not exist.", path, ex);
+            }
             if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
                 throw new ArgumentException($"'{path}' is not a file-system path.");
             return resolved;
