@@ -221,6 +221,37 @@ $null = $ExecutionContext.SessionState.Path.SetLocation($dir)
         }
 
         [Fact]
+        public void SendMailMessageStyleParametersShapeTheMessage()
+        {
+            File.WriteAllBytes(Path.Combine(_dir, "logo.png"), new byte[] { 0x89, 0x50, 0x4E, 0x47 });
+            // Positional To, Subject, Body like Send-MailMessage; latin1, High priority, a header, an inline image.
+            var r = Run(@"
+$null = $ExecutionContext.SessionState.Path.SetLocation($dir)
+Send-SmtpMessage 'Bob <bob@example.test>' 'Café' '<p>crème <img src=""cid:logo""></p>' -BodyAsHtml -From alice@example.test -ReplyTo replies@example.test `
+  -Encoding latin1 -Priority High -Header @{ 'X-Campaign' = 'spring' } -InlineAttachment @{ logo = 'logo.png' } -PickupDirectory ""$dir/styled"" -PassThru");
+            Assert.True(r.Errors.Count == 0 && r.Terminating == null, r.ToString());
+            var text = File.ReadAllText(Prop(r.Single(), "PickupPath"));
+            Assert.Contains("Subject: =?iso-8859-1?", text);
+            Assert.Contains("charset=iso-8859-1", text);
+            Assert.Contains("X-Priority: 1", text);
+            Assert.Contains("Importance: high", text);
+            Assert.Contains("X-Campaign: spring", text);
+            Assert.Contains("Reply-To: replies@example.test", text);
+            Assert.Contains("multipart/related", text);
+            Assert.Contains("Content-Id: <logo>", text, StringComparison.OrdinalIgnoreCase);
+        }
+
+        [Fact]
+        public void DeliveryNotificationOptionAsksPostfixForAReport()
+        {
+            var r = Run("Send-SmtpMessage -To $bob -From $alice -Subject 'dsn' -Body 'x' -SmtpServer $server -Port $port -Credential $cred -DeliveryNotificationOption OnSuccess, OnFailure -PassThru");
+            Assert.True(r.Errors.Count == 0 && r.Terminating == null, r.ToString());
+            var report = Maildir.Find("alice", Prop(r.Single(), "MessageId"));
+            Assert.True(report != null, "Postfix sent alice a delivery report");
+            Assert.Contains("report-type=delivery-status", File.ReadAllText(report));
+        }
+
+        [Fact]
         public void MessagePathSendsAnExistingMessageAsIs()
         {
             var id = Guid.NewGuid().ToString("N") + "@smtptools.test";
