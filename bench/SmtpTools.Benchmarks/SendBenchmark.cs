@@ -12,7 +12,7 @@ namespace SmtpTools.Benchmarks
     /// Send-SmtpMessage's engine (SmtpSender) pushing messages into smtp-sink: one SMTP session for all messages
     /// (what a pipeline does) versus a new session per message (what Send-MailMessage in a loop does), next to
     /// Postfix's smtp-source with one session on the same machine.
-    /// dotnet run -c Release --project bench/SmtpTools.Benchmarks -- send [--messages 2000] [--per-connection 500] [--server 127.0.0.1:2527] [--no-smtp-source]
+    /// dotnet run -c Release --project bench/SmtpTools.Benchmarks -- send [--messages 2000] [--per-connection 500] [--rounds 5] [--server 127.0.0.1:2527] [--no-smtp-source]
     /// </summary>
     internal sealed class SendBenchmark : IBenchmark
     {
@@ -30,21 +30,33 @@ namespace SmtpTools.Benchmarks
             var body = new string('x', 70) + "\n";
             var text = string.Concat(System.Linq.Enumerable.Repeat(body, 14)); // about 1 KB, like smtp-source -l 1024
 
-            Console.WriteLine($"send benchmark: {server}, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
-            OneSession(host, port, 100, text); // warm-up: JIT, TLS-free socket paths, MimeKit caches
+            int rounds = Int(options, "rounds", 5);
+            bool withSource = !options.ContainsKey("no-smtp-source");
+            Console.WriteLine($"send benchmark: {server}, {Environment.ProcessorCount} cores, .NET {Environment.Version}, {rounds} interleaved rounds (medians reported)");
+            OneSession(host, port, 100, text); // warm-up: JIT, socket paths, MimeKit caches
 
-            var one = OneSession(host, port, messages, text);
-            var many = SessionPerMessage(host, port, perConnection, text);
-            double? source = options.ContainsKey("no-smtp-source") ? (double?)null : SmtpSource(host, port, messages);
+            // Interleaved rounds and medians: on a shared machine a single run says more about the neighbours.
+            var one = new List<double>();
+            var many = new List<double>();
+            var source = new List<double>();
+            var ratioSource = new List<double>();
+            for (int r = 1; r <= rounds; r++)
+            {
+                one.Add(OneSession(host, port, messages, text).Rate);
+                many.Add(SessionPerMessage(host, port, perConnection, text).Rate);
+                var src = withSource ? SmtpSource(host, port, messages) : null;
+                if (src.HasValue) { source.Add(src.Value); ratioSource.Add(one[one.Count - 1] / src.Value); }
+                Console.WriteLine($"round {r}: one session {one[one.Count - 1],6:0} msg/s, session per message {many[many.Count - 1],6:0} msg/s" + (src.HasValue ? $", smtp-source {src.Value,6:0} msg/s" : ""));
+            }
 
             Console.WriteLine();
-            Console.WriteLine($"{"mode",-44} {"messages",9} {"seconds",8} {"msg/s",8}");
-            Console.WriteLine($"{"SmtpSender, one session",-44} {messages,9} {one.Seconds,8:0.00} {one.Rate,8:0}");
-            Console.WriteLine($"{"SmtpSender, new session per message",-44} {perConnection,9} {many.Seconds,8:0.00} {many.Rate,8:0}");
-            if (source.HasValue) Console.WriteLine($"{"postfix smtp-source -s 1 (one session)",-44} {messages,9} {messages / source.Value,8:0.00} {source.Value,8:0}");
+            Console.WriteLine($"{"mode (median of rounds)",-44} {"messages",9} {"msg/s",8}");
+            Console.WriteLine($"{"SmtpSender, one session",-44} {messages,9} {Median(one),8:0}");
+            Console.WriteLine($"{"SmtpSender, new session per message",-44} {perConnection,9} {Median(many),8:0}");
+            if (source.Count > 0) Console.WriteLine($"{"postfix smtp-source -s 1 (one session)",-44} {messages,9} {Median(source),8:0}");
             Console.WriteLine();
-            Console.WriteLine($"one session / session per message: {one.Rate / many.Rate:0.0}x");
-            if (source.HasValue) Console.WriteLine($"one session / smtp-source:         {one.Rate / source.Value:0.00}");
+            Console.WriteLine($"one session / session per message: {Median(one) / Median(many):0.0}x");
+            if (source.Count > 0) Console.WriteLine($"one session / smtp-source (median of per-round ratios): {Median(ratioSource):0.00}");
             return 0;
         }
 
@@ -115,6 +127,14 @@ namespace SmtpTools.Benchmarks
         {
             if (outcome.Status != SmtpSendStatus.Sent)
                 throw new InvalidOperationException($"message not sent: {outcome.ServerResponse} {outcome.Error?.Message}");
+        }
+
+        private static double Median(List<double> values)
+        {
+            var sorted = new List<double>(values);
+            sorted.Sort();
+            int n = sorted.Count;
+            return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
         }
 
         private static int Int(IReadOnlyDictionary<string, string> options, string key, int fallback) =>
