@@ -292,7 +292,7 @@ Send-SmtpMessage 'Bob <bob@example.test>' 'Café' '<p>crème <img src=""cid:logo
         }
 
         [Fact]
-        public void StopEndsTheCmdletAndClosesTheConnection()
+        public async System.Threading.Tasks.Task StopEndsTheCmdletAndClosesTheConnection()
         {
             // A server that accepts and never speaks; the cmdlet waits for its greeting with a one-hour timeout,
             // so only Ctrl+C (PowerShell.Stop) can end it.
@@ -307,9 +307,8 @@ Send-SmtpMessage 'Bob <bob@example.test>' 'Café' '<p>crème <img src=""cid:logo
                 ps.Runspace = runspace;
                 ps.AddScript($"Import-Module '{ModulePaths.Manifest}'; Send-SmtpMessage -To b@example.test -From a@example.test -Subject s -Body b -SmtpServer 127.0.0.1 -Port {port} -Security None -TimeoutSec 3600");
                 var invocation = ps.BeginInvoke();
-                var accept = listener.AcceptTcpClientAsync();
-                Assert.True(accept.Wait(TimeSpan.FromSeconds(120)), "the cmdlet connected");
-                using var server = accept.Result;
+                // Bounded only so that a broken build fails instead of hanging.
+                using var server = await listener.AcceptTcpClientAsync().WaitAsync(TimeSpan.FromSeconds(120));
                 ps.Stop();
                 Assert.Equal(PSInvocationState.Stopped, ps.InvocationStateInfo.State);
                 Assert.Throws<PipelineStoppedException>(() => ps.EndInvoke(invocation));
