@@ -320,6 +320,26 @@ Send-SmtpMessage 'Bob <bob@example.test>' 'Café' '<p>crème <img src=""cid:logo
         }
 
         [Fact]
+        public void TransientFailuresAreRetriedAndADroppedSessionIsReopenedMidPipeline()
+        {
+            // Scripted server: the first DATA gets 451, the second message's DATA is cut off before the reply.
+            using var fake = new FakeSmtpServer();
+            fake.Script = (verb, arg, n) => verb == "DATA-END" && n == 1 ? "451 4.3.0 Error: queue file write error" : verb == "DATA-END" && n == 3 ? FakeSmtpServer.Drop : null;
+            var r = _s.Run($@"
+@([pscustomobject]@{{ To = 'a@example.test'; Subject = 'one' }}, [pscustomobject]@{{ To = 'b@example.test'; Subject = 'two' }}, [pscustomobject]@{{ To = 'c@example.test'; Subject = 'three' }}) |
+  Send-SmtpMessage -SmtpServer 127.0.0.1 -Port {fake.Port} -Security None -From s@example.test -Body x -PassThru -Verbose");
+            Assert.True(r.Errors.Count == 0 && r.Terminating == null, r.ToString());
+            Assert.Equal(new[] { "Sent", "Sent", "Sent" }, r.Output.Select(o => Prop(o, "Status")));
+            Assert.Equal(new[] { "2", "2", "1" }, r.Output.Select(o => Prop(o, "Attempts")));
+            Assert.Contains(r.Verbose, v => v.Contains("451") && v.Contains("retrying"));
+            Assert.Contains(r.Verbose, v => v.Contains("connection lost"));
+            Assert.Contains(r.Verbose, v => v.StartsWith("3 message(s) over 2 SMTP session(s)"));
+            // Each message reached the server exactly once.
+            Assert.Equal(new[] { "a@example.test", "b@example.test", "c@example.test" }, fake.Delivered.Select(d => d.Recipients.Single()));
+            Assert.Equal(2, fake.Connections);
+        }
+
+        [Fact]
         public void TableView()
         {
             var text = _s.Render($"Send-SmtpMessage -To bob@smtptools.test -From alice@smtptools.test -Subject 'table view' -Body 'x' -PickupDirectory '{Path.Combine(_dir, "tv")}' -PassThru");

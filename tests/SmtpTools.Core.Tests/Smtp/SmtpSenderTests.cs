@@ -10,6 +10,7 @@ using SmtpTools.Core.Diagnostics;
 using SmtpTools.Core.Errors;
 using SmtpTools.Core.Smtp;
 using SmtpTools.Core.Tests.Support;
+using SmtpTools.Tests.Shared;
 using Xunit;
 
 namespace SmtpTools.Core.Tests.Smtp

@@ -8,7 +8,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace SmtpTools.Core.Tests.Support
+namespace SmtpTools.Tests.Shared
 {
     /// <summary>
     /// A tiny fault-injecting SMTP server on 127.0.0.1 for protocol tests: it speaks just enough ESMTP for MailKit
