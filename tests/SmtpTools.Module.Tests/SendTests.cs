@@ -199,10 +199,14 @@ $null = $ExecutionContext.SessionState.Path.SetLocation($dir)
         {
             File.WriteAllBytes(Path.Combine(_dir, "a.pdf"), new byte[] { 1, 2, 3 });
             File.WriteAllBytes(Path.Combine(_dir, "b.pdf"), new byte[] { 4, 5, 6 });
-            var r = Run(@"
+            var r = Run(@"& {
+$ProgressPreference = 'Continue'
 [IO.DirectoryInfo]::new($dir).GetFiles('*.pdf') |
-  Send-SmtpMessage -To $bob -Bcc $carol -From $alice -Subject 'pickup' -Body 'see file' -PickupDirectory ""$dir/out"" -PassThru");
+  Send-SmtpMessage -To $bob -Bcc $carol -From $alice -Subject 'pickup' -Body 'see file' -PickupDirectory ""$dir/out"" -PassThru }");
             Assert.True(r.Errors.Count == 0 && r.Terminating == null, r.ToString());
+            // Write-Progress counts the piped messages, then completes.
+            Assert.Contains(r.Progress, p => p.Activity == "Send-SmtpMessage" && p.StatusDescription.StartsWith("Message 2:"));
+            Assert.Equal(ProgressRecordType.Completed, r.Progress.Last(p => p.Activity == "Send-SmtpMessage").RecordType);
             Assert.Equal(2, r.Output.Count);
             foreach (var o in r.Output)
             {
