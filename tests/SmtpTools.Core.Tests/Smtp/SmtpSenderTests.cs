@@ -286,6 +286,29 @@ namespace SmtpTools.Core.Tests.Smtp
         }
 
         [Fact]
+        public async Task LargeMessagesReportUploadProgressAndTheirSize()
+        {
+            var dir = Directory.CreateTempSubdirectory("upload-").FullName;
+            try
+            {
+                using var big = new FakeSmtpServer(maxSize: 0);
+                var path = Path.Combine(dir, "big.bin");
+                File.WriteAllBytes(path, new byte[3_000_000]);
+                var sink = new RecordingSink();
+                using var sender = new SmtpSender(new SmtpSenderOptions { Host = "127.0.0.1", Port = big.Port, Security = SmtpSecurityMode.None }, sink);
+                await sender.ConnectAsync(CancellationToken.None);
+                var m = Msg("big upload");
+                m.Attachments.Add(path);
+                var o = await sender.SendAsync(m, CancellationToken.None);
+                Assert.Equal(SmtpSendStatus.Sent, o.Status);
+                Assert.True(o.Size > 4_000_000, "base64 makes 3 MB about 4 MB: " + o.Size);
+                Assert.Contains(sink.ProgressReports, p => p.Activity.StartsWith("Uploading message " + o.MessageId));
+                Assert.True(sink.ProgressReports.Count > 3, "several progress steps");
+            }
+            finally { Directory.Delete(dir, true); }
+        }
+
+        [Fact]
         public async Task DsnIsRequestedPerRecipient()
         {
             using var sender = await Connected();

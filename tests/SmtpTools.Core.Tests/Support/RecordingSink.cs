@@ -13,6 +13,8 @@ namespace SmtpTools.Core.Tests.Support
         public void Verbose(string message) { lock (VerboseLines) VerboseLines.Add(message); }
         public void Debug(string message) { lock (DebugLines) DebugLines.Add(message); }
         public void Warning(string message) { lock (Warnings) Warnings.Add(message); }
-        public void Progress(string activity, string status, int percentComplete) { }
+        public List<(string Activity, string Status, int Percent)> ProgressReports { get; } = new List<(string, string, int)>();
+
+        public void Progress(string activity, string status, int percentComplete) { lock (ProgressReports) ProgressReports.Add((activity, status, percentComplete)); }
     }
 }
