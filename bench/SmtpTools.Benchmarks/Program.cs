@@ -14,9 +14,9 @@ namespace SmtpTools.Benchmarks
 
     internal static class Program
     {
-        private static readonly IBenchmark[] All = { new SpfAuditBenchmark(), new DmarcAuditBenchmark(), new SmtpProbeBenchmark() };
+        private static readonly IBenchmark[] All = { new SpfAuditBenchmark(), new DmarcAuditBenchmark(), new SmtpProbeBenchmark(), new SendBenchmark() };
 
-        /// <summary>dotnet run -c Release --project bench/SmtpTools.Benchmarks -- spf-audit [--domains 2000] [--no-pyspf] | dmarc-audit [--domains 2000] | smtp-probe [--probes 200]</summary>
+        /// <summary>dotnet run -c Release --project bench/SmtpTools.Benchmarks -- spf-audit [--domains 2000] [--no-pyspf] | dmarc-audit [--domains 2000] | smtp-probe [--probes 200] | send [--rounds 5]</summary>
         private static int Main(string[] args)
         {
             if (args.Length == 0 || args[0] == "--help" || args[0] == "-h")

@@ -1,5 +1,3 @@
-// NOT COMPILED YET (see <Compile Remove> in SmtpTools.Module.Tests.csproj): enable when Send-SmtpMessage lands.
-// It must then pass; it fails (not skips) when Send-SmtpMessage is missing.
 using System;
 using System.Collections.Generic;
 using System.IO;
