@@ -73,7 +73,7 @@ $rows | Send-SmtpMessage -SmtpServer $server -Port $port -Security StartTls -Cre
             Assert.Equal(Enumerable.Range(1, 8).Select(i => "Merge row " + i), r.Output.Select(o => Prop(o, "Subject")));
             Assert.Equal(IntegrationServers.Get("SMTPTOOLS_USER_CAROL"), Prop(r.Output[1], "RecipientList"));
             Assert.Contains(r.Verbose, v => v.StartsWith("8 message(s) over 1 SMTP session(s)"));
-            Assert.Empty(r.Warnings);
+            Assert.Equal("Send-SmtpMessage: 8 sent, 0 partially sent, 0 failed.", Assert.Single(r.Warnings));
 
             // Postfix's own log: all eight queue ids were accepted in one session that carried eight DATA commands.
             var ids = r.Output.Select(o => PostfixLog.QueueIdOf(Prop(o, "ServerResponse"))).ToList();
@@ -168,7 +168,7 @@ $rows | Send-SmtpMessage -SmtpServer $server -Port $port -Security StartTls -Cre
         [Fact]
         public void NoCredentialInAnyStreamEvenWithDebugTranscript()
         {
-            var r = Run("Send-SmtpMessage -To $bob -From $alice -Subject 'secrets' -Body 'x' -SmtpServer $server -Port $port -Credential $cred -PassThru -Verbose -Debug");
+            var r = Run("Send-SmtpMessage -To $bob -From $alice -Subject 'secrets' -Body 'x' -SmtpServer $server -Port $port -Credential $cred -PassThru -Verbose -Debug -WarningAction Continue");
             Assert.True(r.Errors.Count == 0 && r.Terminating == null, r.ToString());
             // The transcript is there (so the check below means something), with AUTH masked.
             Assert.Contains(r.Debug, d => d.StartsWith("C: AUTH "));

@@ -266,8 +266,8 @@ namespace SmtpTools.Commands
             if (_sender != null && PickupDirectory == null && _connected)
                 WriteVerbose($"{_count} message(s) over {_sender.ConnectionsOpened} SMTP session(s) to {_endpoint}.");
             string summary = $"Send-SmtpMessage: {_sent} sent, {_partial} partially sent, {_failed} failed" + (_skipped > 0 ? $", {_skipped} skipped." : ".");
-            if (_failed > 0 || _partial > 0) WriteWarning(summary);
-            else WriteVerbose(summary);
+            // The closing count is a warning (as the issue asks) so unattended runs log it; -WarningAction SilentlyContinue hides it.
+            if (_count > 0) WriteWarning(summary);
         }
 
         protected override void Dispose(bool disposing)
