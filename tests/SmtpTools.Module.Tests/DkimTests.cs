@@ -149,20 +149,6 @@ namespace SmtpTools.Module.Tests
             Assert.Empty(Directory.GetFileSystemEntries(_dir));
         }
 
-        [Theory]
-        [InlineData("New-DkimKey")]
-        [InlineData("Test-DkimRecord")]
-        public void EveryParameterIsDocumented(string cmdlet)
-        {
-            var page = File.ReadAllText(Path.Combine(ModulePaths.RepoRoot, "docs", "en-US", cmdlet + ".md"));
-            var names = Run($"(Get-Command {cmdlet}).Parameters.Keys").Output.Select(o => o.ToString())
-                .Except(new[] { "Verbose", "Debug", "ErrorAction", "WarningAction", "InformationAction", "ProgressAction", "ErrorVariable", "WarningVariable", "InformationVariable", "OutVariable", "OutBuffer", "PipelineVariable" })
-                .ToList();
-            Assert.NotEmpty(names);
-            Assert.All(names, n => Assert.Contains("### -" + n + "\n", page.Replace("\r\n", "\n")));
-            Assert.Contains("# " + cmdlet + "\n", page.Replace("\r\n", "\n"));
-        }
-
         [Fact]
         public void TableView()
         {

@@ -357,19 +357,6 @@ Send-SmtpMessage 'Bob <bob@example.test>' 'Café' '<p>crème <img src=""cid:logo
         }
 
         [Fact]
-        public void EveryParameterIsDocumented()
-        {
-            var page = File.ReadAllText(Path.Combine(ModulePaths.RepoRoot, "docs", "en-US", "Send-SmtpMessage.md")).Replace("\r\n", "\n");
-            var names = _s.Run("(Get-Command Send-SmtpMessage).Parameters.Keys").Output.Select(o => o.ToString())
-                .Except(new[] { "Verbose", "Debug", "ErrorAction", "WarningAction", "InformationAction", "ProgressAction", "ErrorVariable", "WarningVariable", "InformationVariable", "OutVariable", "OutBuffer", "PipelineVariable" })
-                .ToList();
-            Assert.Contains("AccessToken", names);
-            Assert.Contains("WhatIf", names);
-            Assert.All(names, n => Assert.Contains("### -" + n + "\n", page));
-            Assert.Contains("# Send-SmtpMessage\n", page);
-        }
-
-        [Fact]
         public void ParametersBindLikeSendMailMessage()
         {
             var r = _s.Run(@"

@@ -189,22 +189,5 @@ namespace SmtpTools.Module.Tests
             Assert.Contains(r.Progress, p => p.StatusDescription.Contains("domain(s) audited") && p.PercentComplete == -1);
             Assert.Contains(r.Progress, p => p.RecordType == ProgressRecordType.Completed);
         }
-
-        [Theory]
-        [InlineData("Get-SpfRecord")]
-        [InlineData("Test-SpfRecord")]
-        public void HelpAndEveryParameterIsDocumented(string cmdlet)
-        {
-            var page = File.ReadAllText(Path.Combine(ModulePaths.RepoRoot, "docs", "en-US", cmdlet + ".md")).Replace("\r\n", "\n");
-            var names = Run($"(Get-Command {cmdlet}).Parameters.Keys").Output.Select(o => o.ToString())
-                .Except(new[] { "Verbose", "Debug", "ErrorAction", "WarningAction", "InformationAction", "ProgressAction", "ErrorVariable", "WarningVariable", "InformationVariable", "OutVariable", "OutBuffer", "PipelineVariable" })
-                .ToList();
-            Assert.NotEmpty(names);
-            Assert.All(names, n => Assert.Contains("### -" + n + "\n", page));
-            Assert.Contains("# " + cmdlet + "\n", page);
-            Assert.Contains("## SYNOPSIS", page);
-            var help = Run($"Get-Help {cmdlet}").Single();
-            Assert.Equal(cmdlet, P(help, "Name")?.ToString());
-        }
     }
 }
