@@ -167,7 +167,8 @@ namespace SmtpTools.Module.Tests
         [Fact]
         public void TableViews()
         {
-            var text = _s.Render($"Get-SpfRecord good.spf.test, toomany.spf.test -Server '{SpfTestZone.Dns}'");
+            var text = _s.Render($"Get-SpfRecord good.spf.test, toomany.spf.test, nothere.spf.test -Server '{SpfTestZone.Dns}'");
+            Assert.Contains(" NoRecord ", text); // the Status column is wide enough for every status
             foreach (var header in new[] { "Domain", "Status", "Lookups", "Void", "All", "Findings", "Record" }) Assert.Contains(header, text);
             Assert.Contains("good.spf.test", text);
             Assert.Contains("-all", text);
