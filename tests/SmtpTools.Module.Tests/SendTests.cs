@@ -195,6 +195,25 @@ $null = $ExecutionContext.SessionState.Path.SetLocation($dir)
         }
 
         [Fact]
+        public void HeaderColumnTextBindsAsHeadersInAMailMerge()
+        {
+            var r = Run(@"
+$rows = [pscustomobject]@{ To = $bob; Subject = 'h1'; Header = 'X-Campaign: spring' },
+        [pscustomobject]@{ To = $carol; Subject = 'h2'; Header = ""X-Campaign: autumn`nX-Batch: 7"" }
+$rows | Send-SmtpMessage -From $alice -Body 'x' -PickupDirectory ""$dir/headers"" -PassThru");
+            Assert.True(r.Errors.Count == 0 && r.Terminating == null, r.ToString());
+            var first = File.ReadAllText(Prop(r.Output[0], "PickupPath"));
+            var second = File.ReadAllText(Prop(r.Output[1], "PickupPath"));
+            Assert.Contains("X-Campaign: spring\r\n", first);
+            Assert.Contains("X-Campaign: autumn\r\n", second);
+            Assert.Contains("X-Batch: 7\r\n", second);
+
+            var bad = Run("Send-SmtpMessage -To $bob -From $alice -Subject s -Body x -Header 'no colon here' -PickupDirectory \"$dir/headers\"");
+            Assert.Contains("ParameterArgumentTransformationError", Assert.Single(bad.Errors).FullyQualifiedErrorId);
+            Assert.Contains("'no colon here' is not a header line", bad.Errors[0].ToString());
+        }
+
+        [Fact]
         public void PickupDirectoryWritesEmlFilesWithFileInfoAttachments()
         {
             File.WriteAllBytes(Path.Combine(_dir, "a.pdf"), new byte[] { 1, 2, 3 });

@@ -131,8 +131,10 @@ namespace SmtpTools.Commands
         [Parameter(ParameterSetName = Compose)]
         public Hashtable InlineAttachment { get; set; }
 
+        /// <summary>Extra headers: a hashtable, or 'Name: value' text (one per line) as a CSV column holds it.</summary>
         [Parameter(ParameterSetName = Compose, ValueFromPipelineByPropertyName = true)]
         [Alias("Headers")]
+        [HeaderTransformation]
         public Hashtable Header { get; set; }
 
         [Parameter(ParameterSetName = Compose)]
