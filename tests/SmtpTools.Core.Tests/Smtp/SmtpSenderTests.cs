@@ -331,9 +331,10 @@ namespace SmtpTools.Core.Tests.Smtp
             var send = Task.Run(() => sender.SendAsync(Msg("stuck"), cts.Token));
             cts.CancelAfter(200);
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send);
+            // Cancelled while the server still held its reply: the send ended without waiting the 30 s out. Whether the
+            // server then keeps the message is its own business (the data was complete), so that is not asserted.
             Assert.False(release.IsSet);
             release.Set();
-            Assert.DoesNotContain(_server.Delivered, d => d.Data.Contains("stuck"));
         }
 
         [Fact]
