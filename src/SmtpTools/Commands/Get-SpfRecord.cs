@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Linq;
 using System.Management.Automation;
 using SmtpTools.Core.Spf;
@@ -13,23 +12,20 @@ namespace SmtpTools.Commands
     [OutputType(typeof(SpfRecord))]
     public sealed class GetSpfRecordCommand : DnsCmdlet
     {
-        private const int ProgressActivityId = 7208;
-
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Name", "DomainName")]
         [ValidateNotNullOrEmpty]
         public string[] Domain { get; set; }
 
         private SpfAuditor _auditor;
-        private int _started;
-        private int _done;
-        private readonly Stopwatch _sinceProgress = new Stopwatch();
 
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
             _auditor = new SpfAuditor(Resolver);
-            _sinceProgress.Start();
+            ProgressActivity = "Get-SpfRecord";
+            ProgressActivityId = 7208;
+            ProgressUnit = "domain(s) audited";
         }
 
         protected override void ProcessRecord()
@@ -39,40 +35,20 @@ namespace SmtpTools.Commands
                 if (string.IsNullOrWhiteSpace(domain)) continue;
                 string name = domain.Trim();
                 var auditor = _auditor;
-                _started++;
                 Enqueue(ct => auditor.AuditAsync(name, ct),
                     audit =>
                     {
                         WriteVerbose($"{audit.Domain}: {audit.Status}, {audit.DnsLookupCount} DNS lookup(s), {audit.Findings.Count} finding(s).");
                         WriteObject(Map(audit, new Dictionary<SpfAudit, SpfRecord>()));
-                        Completed();
                     },
-                    ex =>
-                    {
-                        WriteError(ErrorRecordFactory.FromException(ex, name));
-                        Completed();
-                    });
+                    ex => WriteError(ErrorRecordFactory.FromException(ex, name)));
             }
         }
 
         protected override void EndProcessing()
         {
             base.EndProcessing();
-            if (_done > 0)
-                ProgressFromAnyThread(new ProgressRecord(ProgressActivityId, "Get-SpfRecord", $"{_done} domain(s) audited") { RecordType = ProgressRecordType.Completed });
-            WriteVerbose($"{_done} domain(s) audited; {Resolver.QueriesSent} DNS question(s) sent.");
-        }
-
-        /// <summary>Runs on the pipeline thread. The input count is unknown for a pipeline, so progress is a count.</summary>
-        private void Completed()
-        {
-            _done++;
-            if (_sinceProgress.ElapsedMilliseconds < 200 && _done % 100 != 0) return;
-            _sinceProgress.Restart();
-            ProgressFromAnyThread(new ProgressRecord(ProgressActivityId, "Get-SpfRecord", $"{_done} domain(s) audited, {_started - _done} in progress")
-            {
-                PercentComplete = -1,
-            });
+            WriteVerbose($"{CompletedCount} domain(s) audited; {Resolver.QueriesSent} DNS question(s) sent.");
         }
 
         private static SpfRecord Map(SpfAudit audit, Dictionary<SpfAudit, SpfRecord> mapped)

@@ -39,6 +39,9 @@ namespace SmtpTools.Commands
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
+            ProgressActivity = "Test-DkimRecord";
+            ProgressActivityId = 6376;
+            ProgressUnit = "domain(s) checked";
             _checker = new DkimRecordChecker(Resolver);
             if (KeyPath == null) return;
             string path = null;

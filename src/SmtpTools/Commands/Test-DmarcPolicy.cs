@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Linq;
 using System.Management.Automation;
 using System.Net;
@@ -87,12 +86,8 @@ namespace SmtpTools.Commands
         [Parameter]
         public SwitchParameter Quiet { get; set; }
 
-        private const int ProgressActivityId = 7489;
         private CoreDmarc.DmarcPolicyChecker _checker;
         private CoreDmarc.DmarcOptions _options;
-        private int _started;
-        private int _done;
-        private readonly Stopwatch _sinceProgress = new Stopwatch();
 
         protected override void BeginProcessing()
         {
@@ -114,38 +109,21 @@ namespace SmtpTools.Commands
                 }
             }
             _checker = new CoreDmarc.DmarcPolicyChecker(Resolver, _options);
-            _sinceProgress.Start();
+            ProgressActivity = "Test-DmarcPolicy";
+            ProgressActivityId = 7489;
+            ProgressUnit = "input(s) checked";
         }
 
         protected override void EndProcessing()
         {
             base.EndProcessing();
-            if (_done > 0)
-                ProgressFromAnyThread(new ProgressRecord(ProgressActivityId, "Test-DmarcPolicy", $"{_done} input(s) checked") { RecordType = ProgressRecordType.Completed });
             if (ParameterSetName != RecordSet)
-                WriteVerbose($"{_done} input(s) checked; {Resolver.QueriesSent} DNS question(s) sent.");
+                WriteVerbose($"{CompletedCount} input(s) checked; {Resolver.QueriesSent} DNS question(s) sent.");
         }
 
-        /// <summary>Counts on the pipeline thread; pipeline input has no known total, so progress is a count.</summary>
-        private void Completed()
-        {
-            _done++;
-            if (_sinceProgress.ElapsedMilliseconds < 200 && _done % 100 != 0) return;
-            _sinceProgress.Restart();
-            ProgressFromAnyThread(new ProgressRecord(ProgressActivityId, "Test-DmarcPolicy", $"{_done} input(s) checked, {_started - _done} in progress")
-            {
-                PercentComplete = -1,
-            });
-        }
-
-        // Enqueue with the progress count kept.
-        private void Track<T>(Func<System.Threading.CancellationToken, Task<T>> work, Action<T> onSuccess, object target)
-        {
-            _started++;
-            Enqueue(work,
-                result => { onSuccess(result); Completed(); },
-                ex => { WriteError(ErrorRecordFactory.FromException(ex, target)); Completed(); });
-        }
+        // Enqueue with a non-terminating error per failed input.
+        private void Track<T>(Func<System.Threading.CancellationToken, Task<T>> work, Action<T> onSuccess, object target) =>
+            Enqueue(work, onSuccess, ex => WriteError(ErrorRecordFactory.FromException(ex, target)));
 
         protected override void ProcessRecord()
         {

@@ -101,6 +101,9 @@ namespace SmtpTools.Commands
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
+            ProgressActivity = "Test-SmtpConnection";
+            ProgressActivityId = 5321;
+            ProgressUnit = "endpoint(s) probed";
             ConcurrencyLimit = ThrottleLimit;
             var resolver = DnsCmdlet.CreateResolver(this, DnsServer, Math.Min(TimeoutSec, 30), ThrottleLimit);
             _prober = new SmtpConnectionProber(resolver, new CmdletOperationSink(this));

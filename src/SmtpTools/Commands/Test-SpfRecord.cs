@@ -56,6 +56,9 @@ namespace SmtpTools.Commands
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
+            ProgressActivity = "Test-SpfRecord";
+            ProgressActivityId = 7209;
+            ProgressUnit = "check(s) done";
             _checker = new SpfChecker(Resolver);
         }
 

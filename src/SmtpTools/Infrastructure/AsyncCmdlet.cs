@@ -35,6 +35,21 @@ namespace SmtpTools.Infrastructure
         /// <summary>How many enqueued records may run at once. Set before the first <see cref="Enqueue{T}"/>.</summary>
         protected int ConcurrencyLimit { get; set; } = 16;
 
+        /// <summary>
+        /// Progress for enqueued records: the activity shown by Write-Progress (null: none) and what a finished record is
+        /// called ("domain(s) audited"). Pipeline input has no known total, so progress is a running count.
+        /// </summary>
+        protected string ProgressActivity { get; set; }
+        protected string ProgressUnit { get; set; } = "input(s) done";
+        protected int ProgressActivityId { get; set; } = 1;
+
+        /// <summary>Enqueued records whose results have been written.</summary>
+        protected int CompletedCount => _completed;
+
+        private int _enqueued;
+        private int _completed;
+        private readonly System.Diagnostics.Stopwatch _sinceProgress = System.Diagnostics.Stopwatch.StartNew();
+
         protected override void BeginProcessing()
         {
             _pipelineThreadId = Environment.CurrentManagedThreadId;
@@ -99,6 +114,7 @@ namespace SmtpTools.Infrastructure
                 finally { throttle.Release(); }
             });
             task.ContinueWith(_ => Wake(), TaskScheduler.Default);
+            _enqueued++;
             _pending.Enqueue(new Pending<T>(task, onSuccess, onFailure));
             WriteCompletedHeads();
             int window = Math.Max(1, ConcurrencyLimit) * 4;
@@ -120,6 +136,8 @@ namespace SmtpTools.Infrastructure
                 WriteCompletedHeads();
             }
             RunPostedCalls();
+            if (ProgressActivity != null && _completed > 0)
+                WriteProgress(new ProgressRecord(ProgressActivityId, ProgressActivity, $"{_completed} {ProgressUnit}") { RecordType = ProgressRecordType.Completed });
         }
 
         protected override void EndProcessing() => Drain();
@@ -131,8 +149,19 @@ namespace SmtpTools.Infrastructure
             {
                 ThrowIfStopping();
                 _pending.Dequeue().Complete();
+                _completed++;
+                ReportProgress();
                 RunPostedCalls();
             }
+        }
+
+        /// <summary>At most five updates a second (and every hundredth record), so huge pipelines are not slowed by the host.</summary>
+        private void ReportProgress()
+        {
+            if (ProgressActivity == null) return;
+            if (_sinceProgress.ElapsedMilliseconds < 200 && _completed % 100 != 0) return;
+            _sinceProgress.Restart();
+            WriteProgress(new ProgressRecord(ProgressActivityId, ProgressActivity, $"{_completed} {ProgressUnit}, {_enqueued - _completed} in progress") { PercentComplete = -1 });
         }
 
         private void PumpUntil(Func<bool> done)
