@@ -10,20 +10,13 @@ using Xunit;
 
 namespace SmtpTools.Module.Tests
 {
-    /// <summary>One PowerShell session per test class (PsSession itself has two constructors, which xUnit fixtures cannot have).</summary>
-    public sealed class DkimSessionFixture : IDisposable
-    {
-        public PsSession Session { get; } = new PsSession();
-        public void Dispose() => Session.Dispose();
-    }
-
     /// <summary>New-DkimKey: files, permissions, -Force, -WhatIf, pipeline input, the DNS record it returns.</summary>
-    public sealed class DkimKeyTests : IClassFixture<DkimSessionFixture>, IDisposable
+    public sealed class DkimKeyTests : IClassFixture<PsSession>, IDisposable
     {
         private readonly PsSession _s;
         private readonly string _dir = Directory.CreateTempSubdirectory("dkim-module-").FullName;
 
-        public DkimKeyTests(DkimSessionFixture fixture) { _s = fixture.Session; }
+        public DkimKeyTests(PsSession session) { _s = session; }
 
         public void Dispose()
         {
@@ -164,12 +157,12 @@ namespace SmtpTools.Module.Tests
 
     /// <summary>Test-DkimRecord against the integration Knot server (zone tests/Integration/zones/dkim.test.zone).</summary>
     [Trait("Category", "Integration")]
-    public sealed class DkimRecordTests : IClassFixture<DkimSessionFixture>, IDisposable
+    public sealed class DkimRecordTests : IClassFixture<PsSession>, IDisposable
     {
         private readonly PsSession _s;
         private readonly string _dir = Directory.CreateTempSubdirectory("dkim-record-").FullName;
 
-        public DkimRecordTests(DkimSessionFixture fixture) { _s = fixture.Session; }
+        public DkimRecordTests(PsSession session) { _s = session; }
 
         public void Dispose() => Directory.Delete(_dir, true);
 

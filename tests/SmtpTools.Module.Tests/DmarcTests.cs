@@ -9,17 +9,11 @@ using Xunit;
 
 namespace SmtpTools.Module.Tests
 {
-    public sealed class DmarcSessionFixture : IDisposable
-    {
-        public PsSession Session { get; } = new PsSession();
-        public void Dispose() => Session.Dispose();
-    }
-
     /// <summary>Test-DmarcPolicy in the hosted engine against the integration Knot (dmarc.test and dmarcreports.test zones).</summary>
-    public sealed class DmarcTests : IClassFixture<DmarcSessionFixture>
+    public sealed class DmarcTests : IClassFixture<PsSession>
     {
         private readonly PsSession _s;
-        public DmarcTests(DmarcSessionFixture fixture) { _s = fixture.Session; }
+        public DmarcTests(PsSession session) { _s = session; }
 
         private static string Dns => IntegrationServers.Get("SMTPTOOLS_DNS");
         private PsResult Run(string script, Dictionary<string, object> vars = null)

@@ -9,25 +9,19 @@ using Xunit;
 
 namespace SmtpTools.Module.Tests
 {
-    public sealed class SendSessionFixture : IDisposable
-    {
-        public PsSession Session { get; } = new PsSession();
-        public void Dispose() => Session.Dispose();
-    }
-
     /// <summary>
     /// Send-SmtpMessage in the real engine against the integration Postfix: mail merge from objects over one
     /// session, -PassThru results, error records carrying the result, -WhatIf, the summary warning, the table view,
     /// and no secret in any stream. TLS tests need SSL_CERT_FILE=$SMTPTOOLS_CA_BUNDLE.
     /// </summary>
     [Trait("Category", "Integration")]
-    public sealed class SendTests : IClassFixture<SendSessionFixture>, IDisposable
+    public sealed class SendTests : IClassFixture<PsSession>, IDisposable
     {
         private const string Secret = "Passw0rd!alice";
         private readonly PsSession _s;
         private readonly string _dir = Directory.CreateTempSubdirectory("send-module-").FullName;
 
-        public SendTests(SendSessionFixture fixture) { _s = fixture.Session; }
+        public SendTests(PsSession session) { _s = session; }
 
         public void Dispose() => Directory.Delete(_dir, true);
 

@@ -11,24 +11,18 @@ using Xunit;
 
 namespace SmtpTools.Module.Tests
 {
-    public sealed class SmtpSessionFixture : IDisposable
-    {
-        public PsSession Session { get; } = new PsSession();
-        public void Dispose() => Session.Dispose();
-    }
-
     /// <summary>
     /// Test-SmtpConnection in the hosted engine against the loopback Postfix and the tests' Knot (zone
     /// tests/Integration/zones/smtpconn.test.zone). SSL_CERT_FILE must point at SMTPTOOLS_CA_BUNDLE (tests/run-tests.sh).
     /// </summary>
     [Trait("Category", "Integration")]
-    public sealed class SmtpConnectionTests : IClassFixture<SmtpSessionFixture>
+    public sealed class SmtpConnectionTests : IClassFixture<PsSession>
     {
         private readonly PsSession _s;
 
-        public SmtpConnectionTests(SmtpSessionFixture fixture)
+        public SmtpConnectionTests(PsSession session)
         {
-            _s = fixture.Session;
+            _s = session;
             Assert.True(Environment.GetEnvironmentVariable("SSL_CERT_FILE") == IntegrationServers.Get("SMTPTOOLS_CA_BUNDLE"),
                 "Set SSL_CERT_FILE to servers.env's SMTPTOOLS_CA_BUNDLE (tests/run-tests.sh does) so .NET trusts the test CA.");
         }

@@ -9,17 +9,11 @@ using Xunit;
 
 namespace SmtpTools.Module.Tests
 {
-    public sealed class SpfSessionFixture : IDisposable
-    {
-        public PsSession Session { get; } = new PsSession();
-        public void Dispose() => Session.Dispose();
-    }
-
     /// <summary>Get-SpfRecord and Test-SpfRecord through the real engine, against the spf.test zone of the integration Knot.</summary>
-    public sealed class SpfTests : IClassFixture<SpfSessionFixture>
+    public sealed class SpfTests : IClassFixture<PsSession>
     {
         private readonly PsSession _s;
-        public SpfTests(SpfSessionFixture fixture) { _s = fixture.Session; }
+        public SpfTests(PsSession session) { _s = session; }
 
         private PsResult Run(string script, Dictionary<string, object> variables = null)
         {

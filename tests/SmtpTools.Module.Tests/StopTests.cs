@@ -9,22 +9,16 @@ using Xunit;
 
 namespace SmtpTools.Module.Tests
 {
-    public sealed class StopSessionFixture : IDisposable
-    {
-        public PsSession Session { get; } = new PsSession();
-        public void Dispose() => Session.Dispose();
-    }
-
     /// <summary>
     /// Ctrl+C (Stop-Pipeline) while a cmdlet waits on a server that never answers: the pipeline stops long before the
     /// cmdlet's own timeout (60 s per DNS try, 120 s for SMTP), and the session stays usable afterwards.
     /// </summary>
-    public sealed class StopTests : IClassFixture<StopSessionFixture>
+    public sealed class StopTests : IClassFixture<PsSession>
     {
         private static readonly TimeSpan StopWithin = TimeSpan.FromSeconds(15);
         private readonly PsSession _s;
 
-        public StopTests(StopSessionFixture fixture) { _s = fixture.Session; }
+        public StopTests(PsSession session) { _s = session; }
 
         [Theory]
         [InlineData("Get-SpfRecord -Domain stop.example.test -Server $dns -TimeoutSec 60")]
