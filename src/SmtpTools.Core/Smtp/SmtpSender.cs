@@ -700,7 +700,7 @@ namespace SmtpTools.Core.Smtp
         }
     }
 
-    /// <summary>The SMTP transcript as Debug lines, with AUTH secrets masked by MailKit's secret detector.</summary>
+    /// <summary>The SMTP transcript as Debug lines, with AUTH secrets masked (<see cref="SecretRedactor"/>).</summary>
     internal sealed class SinkProtocolLogger : IProtocolLogger
     {
         private const int MaxChunk = 400;
@@ -718,16 +718,8 @@ namespace SmtpTools.Core.Smtp
 
         private void Log(string prefix, byte[] buffer, int offset, int count, bool client)
         {
-            var copy = new byte[count];
-            Buffer.BlockCopy(buffer, offset, copy, 0, count);
-            if (client && AuthenticationSecretDetector != null)
-            {
-                foreach (var secret in AuthenticationSecretDetector.DetectSecrets(buffer, offset, count))
-                    for (int i = 0; i < secret.Length && secret.StartIndex - offset + i < count; i++)
-                        copy[secret.StartIndex - offset + i] = (byte)'*';
-            }
             int shown = Math.Min(count, MaxChunk);
-            var text = Encoding.UTF8.GetString(copy, 0, shown).TrimEnd('\r', '\n');
+            var text = SecretRedactor.Redact(client ? AuthenticationSecretDetector : null, buffer, offset, count, MaxChunk).TrimEnd('\r', '\n');
             if (count > shown) text += $" … (+{count - shown} bytes)";
             foreach (var line in text.Split('\n'))
                 _sink.Debug(prefix + line.TrimEnd('\r'));

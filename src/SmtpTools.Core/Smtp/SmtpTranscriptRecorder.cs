@@ -52,7 +52,7 @@ namespace SmtpTools.Core.Smtp
     /// </summary>
     internal sealed class SmtpTranscriptRecorder : IProtocolLogger
     {
-        private const string Mask = "********";
+        private const string Mask = SecretRedactor.Mask;
         private readonly object _gate = new object();
         private readonly Stopwatch _clock;
         private readonly List<string> _transcript = new List<string>();
@@ -124,7 +124,7 @@ namespace SmtpTools.Core.Smtp
 
         public void LogClient(byte[] buffer, int offset, int count)
         {
-            var text = Redact(buffer, offset, count);
+            var text = SecretRedactor.Redact(AuthenticationSecretDetector, buffer, offset, count);
             lock (_gate)
             {
                 foreach (var line in text.Split(new[] { "\r\n", "\n" }, StringSplitOptions.RemoveEmptyEntries))
@@ -180,25 +180,6 @@ namespace SmtpTools.Core.Smtp
             for (int i = 0; i < text.Length; i++)
                 if (text[i] == '\n') return i;
             return -1;
-        }
-
-        private string Redact(byte[] buffer, int offset, int count)
-        {
-            var bytes = new byte[count];
-            Buffer.BlockCopy(buffer, offset, bytes, 0, count);
-            var secrets = AuthenticationSecretDetector?.DetectSecrets(buffer, offset, count);
-            if (secrets == null || secrets.Count == 0) return Encoding.UTF8.GetString(bytes);
-            var text = new StringBuilder();
-            int position = 0;
-            foreach (var secret in secrets.OrderBy(s => s.StartIndex))
-            {
-                int start = secret.StartIndex - offset;
-                if (start < position) continue;
-                text.Append(Encoding.UTF8.GetString(bytes, position, start - position)).Append(Mask);
-                position = Math.Min(count, start + secret.Length);
-            }
-            text.Append(Encoding.UTF8.GetString(bytes, position, count - position));
-            return text.ToString();
         }
 
         private static string VerbOf(string line)
