@@ -54,7 +54,7 @@ namespace SmtpTools.Core.Smtp
                 findings.Add(Finding.Error("SmtpOpenRelay",
                     $"The server accepted RCPT TO:<{SmtpProbeOptions.RelayTestRecipient}> without authentication: it relays mail for anyone.", "RFC 5321 3.9; RFC 2505"));
 
-            if (r.FailedPhase == SmtpProbePhase.Authenticate && IsBasicAuthDisabled(r.Error))
+            if (r.FailedPhase == SmtpProbePhase.Authenticate && SmtpReplies.IsBasicAuthDisabled(r.EnhancedStatusCode, r.Error))
                 findings.Add(Finding.Error("SmtpBasicAuthDisabled",
                     "The server rejected password (Basic) authentication (" + (r.EnhancedStatusCode ?? "5.7.139/5.7.30") + "): use an OAuth 2.0 token with -AccessToken."));
 
@@ -62,15 +62,6 @@ namespace SmtpTools.Core.Smtp
                 findings.Add(Finding.Error("SmtpStartTlsNotOffered", "STARTTLS was required but the server does not offer it.", "RFC 3207"));
 
             return findings;
-        }
-
-        /// <summary>Exchange Online's replies when Basic AUTH is turned off for the tenant or the mailbox.</summary>
-        public static bool IsBasicAuthDisabled(string reply)
-        {
-            if (string.IsNullOrEmpty(reply)) return false;
-            return reply.IndexOf("5.7.139", StringComparison.Ordinal) >= 0
-                || reply.IndexOf("5.7.30", StringComparison.Ordinal) >= 0
-                || reply.IndexOf("basic authentication is disabled", StringComparison.OrdinalIgnoreCase) >= 0;
         }
 
         /// <summary>Fail: a phase failed or an Error finding; Warning: a Warning finding; else Pass.</summary>

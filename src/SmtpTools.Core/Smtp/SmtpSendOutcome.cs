@@ -80,12 +80,19 @@ namespace SmtpTools.Core.Smtp
             return code > 0 ? (code.ToString(CultureInfo.InvariantCulture) + " " + flat).Trim() : flat;
         }
 
+        /// <summary>Exchange Online's replies when Basic AUTH is turned off for the tenant or the mailbox (5.7.139, 5.7.30).</summary>
+        public static bool IsBasicAuthDisabled(string enhancedCode, string text) =>
+            enhancedCode == "5.7.139" || enhancedCode == "5.7.30"
+            || !string.IsNullOrEmpty(text) && (text.IndexOf("5.7.139", StringComparison.Ordinal) >= 0
+                || text.IndexOf("5.7.30", StringComparison.Ordinal) >= 0
+                || text.IndexOf("basic authentication is disabled", StringComparison.OrdinalIgnoreCase) >= 0);
+
         /// <summary>A plain-language fix for replies admins meet often; null when we know none.</summary>
         /// <param name="maxSize">The server's EHLO SIZE limit in bytes, 0 when unknown.</param>
         public static string HintFor(int code, string enhancedCode, string text, long maxSize)
         {
             text = text ?? "";
-            if (enhancedCode == "5.7.139" || enhancedCode == "5.7.30" || text.IndexOf("basic authentication is disabled", StringComparison.OrdinalIgnoreCase) >= 0)
+            if (IsBasicAuthDisabled(enhancedCode, text))
                 return "The server has turned off basic (password) authentication for this account: use -AccessToken with an OAuth 2.0 token (XOAUTH2/OAUTHBEARER).";
             if (enhancedCode == "5.7.57" || enhancedCode == "5.7.0" && text.IndexOf("authentication", StringComparison.OrdinalIgnoreCase) >= 0)
                 return "The server requires authentication before it accepts mail: pass -Credential (or -AccessToken).";

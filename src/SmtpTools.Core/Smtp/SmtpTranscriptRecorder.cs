@@ -27,18 +27,7 @@ namespace SmtpTools.Core.Smtp
         public string Text => Code + (Lines.Count == 0 ? "" : " " + string.Join(" ", Lines.Where(l => l.Length > 0)));
 
         /// <summary>The RFC 3463 enhanced status code at the start of the first line, e.g. 5.7.8; null when absent.</summary>
-        public string EnhancedStatusCode
-        {
-            get
-            {
-                var first = Lines.Count == 0 ? "" : Lines[0];
-                var end = first.IndexOf(' ');
-                var token = end < 0 ? first : first.Substring(0, end);
-                var parts = token.Split('.');
-                return parts.Length == 3 && parts[0].Length == 1 && "245".IndexOf(parts[0][0]) >= 0
-                    && parts.Skip(1).All(p => p.Length >= 1 && p.Length <= 3 && p.All(char.IsDigit)) ? token : null;
-            }
-        }
+        public string EnhancedStatusCode => SmtpReplies.EnhancedCodeOf(Lines.Count == 0 ? null : Lines[0]);
 
         public override string ToString() => Text;
     }

@@ -268,8 +268,8 @@ namespace SmtpTools.Core.Tests.Smtp
             Assert.Null(new SmtpReply("EHLO", 250, new[] { "mx.example.test" }).EnhancedStatusCode);
             Assert.Null(new SmtpReply(null, 220, new[] { "1.2.3.4 not a status" }).EnhancedStatusCode);
             Assert.Equal(new[] { "PLAIN", "LOGIN", "CRAM-MD5" }, SmtpTranscriptRecorder.AuthMechanismsOf(new[] { "auth plain LOGIN", "AUTH=cram-md5 PLAIN", "AUTHX Y" }));
-            Assert.True(SmtpProbeRules.IsBasicAuthDisabled("535 5.7.139 Authentication unsuccessful, the request did not meet the criteria"));
-            Assert.False(SmtpProbeRules.IsBasicAuthDisabled("535 5.7.8 Error: authentication failed"));
+            Assert.True(SmtpReplies.IsBasicAuthDisabled(null, "535 5.7.139 Authentication unsuccessful, the request did not meet the criteria"));
+            Assert.False(SmtpReplies.IsBasicAuthDisabled(null, "535 5.7.8 Error: authentication failed"));
         }
 
         [Fact]
