@@ -98,7 +98,7 @@ namespace SmtpTools.Core.Dkim
             var auid = check.Identity;
             var at = auid.LastIndexOf('@');
             var auidDomain = at >= 0 ? auid.Substring(at + 1) : auid;
-            if (!IsSameOrSubdomain(auidDomain, check.Domain))
+            if (!DomainNames.IsSameOrSubdomain(auidDomain, check.Domain))
                 return Perm(check, $"i={auid} is not in the d= domain {check.Domain} (RFC 6376 6.1.1).");
             if (Tag("x") != null && long.TryParse(Tag("x"), out var expires))
             {
@@ -147,13 +147,6 @@ namespace SmtpTools.Core.Dkim
             check.Result = DkimVerificationResult.PermError;
             check.Reason = reason;
             return check;
-        }
-
-        internal static bool IsSameOrSubdomain(string name, string domain)
-        {
-            if (name == null || domain == null) return false;
-            name = name.TrimEnd('.'); domain = domain.TrimEnd('.');
-            return name.Equals(domain, StringComparison.OrdinalIgnoreCase) || name.EndsWith("." + domain, StringComparison.OrdinalIgnoreCase);
         }
 
         /// <summary>Tag list of a DKIM-Signature value (RFC 6376 3.2); folding whitespace removed from values.</summary>

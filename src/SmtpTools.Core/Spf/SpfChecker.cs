@@ -253,7 +253,7 @@ namespace SmtpTools.Core.Spf
                     e.CountLookup(mechanism);
                     string target = mechanism.DomainSpec == null ? domain : await ExpandDomainAsync(mechanism.DomainSpec, domain, e).ConfigureAwait(false);
                     var names = await ValidatedNamesAsync(e, countVoid: true).ConfigureAwait(false);
-                    return names.Any(n => IsSameOrSubdomain(n, target));
+                    return names.Any(n => DomainNames.IsSameOrSubdomain(n, target));
                 }
                 case "exists":
                 {
@@ -306,7 +306,7 @@ namespace SmtpTools.Core.Spf
         {
             var names = await ValidatedNamesAsync(e, countVoid: false).ConfigureAwait(false);
             return names.FirstOrDefault(n => string.Equals(n, domain, StringComparison.OrdinalIgnoreCase))
-                ?? names.FirstOrDefault(n => IsSameOrSubdomain(n, domain))
+                ?? names.FirstOrDefault(n => DomainNames.IsSameOrSubdomain(n, domain))
                 ?? names.FirstOrDefault()
                 ?? "unknown";
         }
@@ -361,14 +361,6 @@ namespace SmtpTools.Core.Spf
 
         private static int Prefix(SpfTerm mechanism, IPAddress ip) =>
             ip.AddressFamily == AddressFamily.InterNetworkV6 ? mechanism.Ip6PrefixLength : mechanism.Ip4PrefixLength;
-
-        private static bool IsSameOrSubdomain(string name, string domain)
-        {
-            name = name.TrimEnd('.');
-            domain = domain.TrimEnd('.');
-            return string.Equals(name, domain, StringComparison.OrdinalIgnoreCase)
-                || name.EndsWith("." + domain, StringComparison.OrdinalIgnoreCase);
-        }
 
         /// <summary>True when <paramref name="address"/> lies in network/prefix; addresses of different families never match.</summary>
         internal static bool InNetwork(IPAddress address, IPAddress network, int prefixLength)
