@@ -8,12 +8,18 @@
 #   smtp-sink  127.0.0.1:2527 (throughput)     silent TCP listener 127.0.0.1:2529 (never sends a banner)
 # Idempotent: stops what a previous run started, then starts afresh. Needs root (apt, postfix, dovecot).
 # Only loopback addresses are used.
+#   SMTPTOOLS_PORT_OFFSET=N  adds N to every port above (default 0), so several work trees can each run their own
+#                            servers at once (e.g. 1000: DNS 54053, SMTP 3525 …); tests read the ports from servers.env.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 RUN="$HERE/run"
 ZONES="$HERE/zones"
-DNS_PORT="${SMTPTOOLS_DNS_PORT:-53053}"
+OFFSET="${SMTPTOOLS_PORT_OFFSET:-0}"
+DNS_PORT="${SMTPTOOLS_DNS_PORT:-$((53053 + OFFSET))}"
+PORT_PLAIN=$((2525 + OFFSET)); PORT_SUBMISSION=$((2587 + OFFSET)); PORT_IMPLICIT=$((2465 + OFFSET))
+PORT_UNTRUSTED=$((2588 + OFFSET)); PORT_RELAY=$((2526 + OFFSET)); PORT_SINK=$((2527 + OFFSET))
+PORT_SILENT=$((2529 + OFFSET)); PORT_CLOSED=$((2599 + OFFSET))
 # --dns-only <servers.env>: start only Knot (on $SMTPTOOLS_DNS_PORT) for this checkout's zones and copy the SMTP
 # settings from another checkout's servers.env; lets several work trees share one set of mail servers.
 DNS_ONLY=""
@@ -143,7 +149,7 @@ chmod 644 "$DOVE/users"
 cat > "$DOVE/dovecot.conf" <<CONF
 base_dir = $DOVE/base
 state_dir = $DOVE/state
-instance_name = smtptools-test
+instance_name = smtptools-test-$OFFSET
 protocols = lmtp
 listen = 127.0.0.1
 log_path = $DOVE/dovecot.log
@@ -229,11 +235,11 @@ anvil_rate_time_unit = 60s
 default_process_limit = 50
 CONF
 cat > "$PF/conf/master.cf" <<CONF
-127.0.0.1:2525 inet n - n - - smtpd -o smtpd_tls_security_level=none -o smtpd_sasl_auth_enable=no
-127.0.0.1:2587 inet n - n - - smtpd -o smtpd_tls_security_level=may -o smtpd_tls_auth_only=yes -o smtpd_sasl_auth_enable=yes
-127.0.0.1:2465 inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_sasl_auth_enable=yes
-127.0.0.1:2588 inet n - n - - smtpd -o smtpd_tls_cert_file=$TLS/untrusted.crt -o smtpd_tls_key_file=$TLS/untrusted.key -o smtpd_tls_auth_only=yes -o smtpd_sasl_auth_enable=yes
-127.0.0.1:2526 inet n - n - - smtpd -o smtpd_tls_security_level=none -o smtpd_sasl_auth_enable=no -o mynetworks=127.0.0.0/8 -o smtpd_relay_restrictions=permit_mynetworks,reject_unauth_destination -o smtpd_recipient_restrictions=permit
+127.0.0.1:$PORT_PLAIN inet n - n - - smtpd -o smtpd_tls_security_level=none -o smtpd_sasl_auth_enable=no
+127.0.0.1:$PORT_SUBMISSION inet n - n - - smtpd -o smtpd_tls_security_level=may -o smtpd_tls_auth_only=yes -o smtpd_sasl_auth_enable=yes
+127.0.0.1:$PORT_IMPLICIT inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_sasl_auth_enable=yes
+127.0.0.1:$PORT_UNTRUSTED inet n - n - - smtpd -o smtpd_tls_cert_file=$TLS/untrusted.crt -o smtpd_tls_key_file=$TLS/untrusted.key -o smtpd_tls_auth_only=yes -o smtpd_sasl_auth_enable=yes
+127.0.0.1:$PORT_RELAY inet n - n - - smtpd -o smtpd_tls_security_level=none -o smtpd_sasl_auth_enable=no -o mynetworks=127.0.0.0/8 -o smtpd_relay_restrictions=permit_mynetworks,reject_unauth_destination -o smtpd_recipient_restrictions=permit
 pickup    unix n - n 60 1 pickup
 cleanup   unix n - n - 0 cleanup
 qmgr      unix n - n 300 1 qmgr
@@ -265,12 +271,12 @@ postfix -c "$PF/conf" start >/dev/null 2>&1 || fail "postfix did not start (see 
 
 # --- smtp-sink and a silent listener --------------------------------------------------------------
 SINK=$(command -v smtp-sink || echo /usr/sbin/smtp-sink)
-nohup "$SINK" -u postfix -c 127.0.0.1:2527 256 >/dev/null 2>&1 &
+nohup "$SINK" -u postfix -c 127.0.0.1:$PORT_SINK 256 >/dev/null 2>&1 &
 echo $! > "$RUN/smtp-sink.pid"
-nohup python3 - >/dev/null 2>&1 <<'PY' &
-import socket, time
+nohup python3 - "$PORT_SILENT" >/dev/null 2>&1 <<'PY' &
+import socket, sys, time
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 2529)); s.listen(64)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(64)
 held = []
 while True:
     c, _ = s.accept(); held.append(c)   # accept and never say a word
@@ -282,14 +288,14 @@ echo $! > "$RUN/silent.pid"
 { write_dns_env; cat <<ENV
 SMTPTOOLS_SMTP_HOST=127.0.0.1
 SMTPTOOLS_SMTP_HOSTNAME=mail.smtptools.test
-SMTPTOOLS_SMTP_PLAIN_PORT=2525
-SMTPTOOLS_SMTP_SUBMISSION_PORT=2587
-SMTPTOOLS_SMTP_IMPLICIT_TLS_PORT=2465
-SMTPTOOLS_SMTP_UNTRUSTED_PORT=2588
-SMTPTOOLS_SMTP_OPEN_RELAY_PORT=2526
-SMTPTOOLS_SMTP_SINK_PORT=2527
-SMTPTOOLS_SMTP_SILENT_PORT=2529
-SMTPTOOLS_SMTP_CLOSED_PORT=2599
+SMTPTOOLS_SMTP_PLAIN_PORT=$PORT_PLAIN
+SMTPTOOLS_SMTP_SUBMISSION_PORT=$PORT_SUBMISSION
+SMTPTOOLS_SMTP_IMPLICIT_TLS_PORT=$PORT_IMPLICIT
+SMTPTOOLS_SMTP_UNTRUSTED_PORT=$PORT_UNTRUSTED
+SMTPTOOLS_SMTP_OPEN_RELAY_PORT=$PORT_RELAY
+SMTPTOOLS_SMTP_SINK_PORT=$PORT_SINK
+SMTPTOOLS_SMTP_SILENT_PORT=$PORT_SILENT
+SMTPTOOLS_SMTP_CLOSED_PORT=$PORT_CLOSED
 SMTPTOOLS_SMTP_DOMAIN=smtptools.test
 SMTPTOOLS_USER_ALICE=alice@smtptools.test
 SMTPTOOLS_PASSWORD_ALICE=Passw0rd!alice
@@ -308,7 +314,7 @@ ENV
 wait_for_zones
 banner() { python3 -c "import socket,sys; s=socket.create_connection(('127.0.0.1',$1),2); s.settimeout(2); d=s.recv(100); sys.exit(0 if d.startswith(b'220') else 1)"; }
 tlsbanner() { python3 -c "import socket,ssl,sys; c=ssl._create_unverified_context(); s=c.wrap_socket(socket.create_connection(('127.0.0.1',$1),2)); s.settimeout(2); sys.exit(0 if s.recv(100).startswith(b'220') else 1)"; }
-for port in 2525 2587 2588 2526 2527; do wait_for "SMTP port $port" banner $port; done
-wait_for "implicit TLS port 2465" tlsbanner 2465
-wait_for "silent listener 2529" python3 -c "import socket; socket.create_connection(('127.0.0.1',2529),2)"
+for port in $PORT_PLAIN $PORT_SUBMISSION $PORT_UNTRUSTED $PORT_RELAY $PORT_SINK; do wait_for "SMTP port $port" banner $port; done
+wait_for "implicit TLS port $PORT_IMPLICIT" tlsbanner $PORT_IMPLICIT
+wait_for "silent listener $PORT_SILENT" python3 -c "import socket; socket.create_connection(('127.0.0.1',$PORT_SILENT),2)"
 log "all servers up; settings in $RUN/servers.env"
