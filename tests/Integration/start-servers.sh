@@ -31,8 +31,9 @@ RESOLVER_PORT="${SMTPTOOLS_RESOLVER_PORT:-$((DNS_PORT + 1))}"
 # (all of 127.0.0.0/8 is on lo); the zones point mta-sts.* and images.bimi.test at it.
 if [ "$OFFSET" = 0 ]; then HTTPS_ADDRESS_DEFAULT=127.0.0.1; else HTTPS_ADDRESS_DEFAULT="127.1.$((OFFSET / 256 % 256)).$((OFFSET % 256))"; fi
 HTTPS_ADDRESS="${SMTPTOOLS_HTTPS_ADDRESS:-$HTTPS_ADDRESS_DEFAULT}"
-# --dns-only <servers.env>: start only Knot (on $SMTPTOOLS_DNS_PORT) for this checkout's zones and copy the SMTP
-# settings from another checkout's servers.env; lets several work trees share one set of mail servers.
+# --dns-only <servers.env>: start only Knot (on $SMTPTOOLS_DNS_PORT) and unbound (the next port) for this checkout's
+# zones and copy the SMTP and HTTPS settings from another checkout's servers.env (its certificates fill in the TLSA
+# records); lets several work trees share one set of mail and web servers.
 DNS_ONLY=""
 if [ "${1:-}" = "--dns-only" ]; then DNS_ONLY="${2:?--dns-only needs the servers.env of the running mail servers}"; fi
 TLSA_TLS=""   # where the certificates the TLSA records describe are: this run's, or those of the borrowed servers
