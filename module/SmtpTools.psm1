@@ -18,7 +18,7 @@ $binaryModule = Import-Module -Name $assembly -ErrorAction Stop -PassThru
 # Update-TypeData is in Microsoft.PowerShell.Utility, which a bare hosted engine does not load, and Constrained
 # Language mode forbids building type data; there the objects keep their plain .NET shape.
 if ($ExecutionContext.SessionState.LanguageMode -eq 'FullLanguage' -and (Get-Command -Name Update-TypeData -ErrorAction Ignore)) {
-    $isOwnClass = { param([type] $Type) $Type.IsClass -and $Type.Namespace -eq 'SmtpTools' }
+    $isOwnClass = { param([type] $Type) $Type.IsClass -and $Type.Namespace -match '^SmtpTools(\.|$)' }
     $elementOf = { param([type] $Type) if ($Type.IsArray) { $Type.GetElementType() } else { $Type } }
 
     # The cmdlets' output types and every SmtpTools class reachable through their properties.

@@ -203,7 +203,7 @@ Describe 'Serialization of <TypeName>' -ForEach $outputTypes {
                 $copy = $back[$i].($property.Name)
                 $element = if ($property.PropertyType.IsArray) { $property.PropertyType.GetElementType() } else { $property.PropertyType }
                 if ($null -eq $original) { $copy | Should -BeNullOrEmpty; continue }
-                if ($element.IsClass -and $element.Namespace -eq 'SmtpTools') {
+                if ($element.IsClass -and $element.Namespace -match '^SmtpTools(\.|$)') {
                     # A nested result arrives as an object with its own properties, not as its ToString().
                     foreach ($item in @($copy)) { $item | Should -Not -BeOfType [string] -Because "$TypeName.$($property.Name)" }
                     @($copy).Count | Should -Be @($original).Count

@@ -21,7 +21,7 @@ function Get-SmtpToolsOutputType {
     $found = [System.Collections.Generic.List[type]]::new()
     $pending = [System.Collections.Generic.Queue[type]]::new()
     foreach ($type in (Get-Command -Module SmtpTools -CommandType Cmdlet).OutputType.Type) {
-        if ($type -and $type.Namespace -eq 'SmtpTools') { $pending.Enqueue($type) }
+        if ($type -and $type.IsClass -and $type.Namespace -match '^SmtpTools(\.|$)') { $pending.Enqueue($type) }
     }
     while ($pending.Count -gt 0) {
         $type = $pending.Dequeue()
@@ -29,7 +29,7 @@ function Get-SmtpToolsOutputType {
         $found.Add($type)
         foreach ($property in $type.GetProperties()) {
             $element = if ($property.PropertyType.IsArray) { $property.PropertyType.GetElementType() } else { $property.PropertyType }
-            if ($element.IsClass -and $element.Namespace -eq 'SmtpTools') { $pending.Enqueue($element) }
+            if ($element.IsClass -and $element.Namespace -match '^SmtpTools(\.|$)') { $pending.Enqueue($element) }
         }
     }
     $found
