@@ -5,8 +5,8 @@
 # out/SmtpTools. Writes TestResults/Pester.xml (NUnit XML); tests/run-tests.sh counts it in its final line.
 # Needs the module built and the servers running; tests/run-tests.sh does both and then calls this script. Alone:
 #   sudo KEEP_SERVERS=1 bash tests/run-tests.sh     # once: servers, build, everything
-#   bash tests/run-pester.sh                        # then again and again
-#   bash tests/run-pester.sh tests/Pester/OutputTypes.Tests.ps1   # only some files
+#   sudo bash tests/run-pester.sh                   # then again and again
+#   sudo bash tests/run-pester.sh tests/Pester/OutputTypes.Tests.ps1   # only some files
 # Exit status 0 only when Pester ran and nothing failed.
 set -uo pipefail
 
