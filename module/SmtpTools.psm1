@@ -10,8 +10,10 @@ $binaryModule = Import-Module -Name $assembly -ErrorAction Stop -PassThru
 # - Export-Csv writes each property's .NET ToString(), which for an array is its type name ("System.String[]").
 #   Every array property gets a script property of the same name that returns the same array wrapped in a PSObject,
 #   whose ToString() joins the elements: the CSV cell reads "PLAIN LOGIN", while $r.Findings[0].Id, `-is [string[]]`
-#   and the pipeline see the array as before. Extended properties come before .NET ones in Format-List and in the
-#   CSV columns, so every property up to the last array is shadowed the same way, to keep the declared order.
+#   and the pipeline see the array as before. Only arrays: a script property costs far more to read than a .NET one,
+#   and bulk scripts read Status and friends millions of times.
+# - DefaultDisplayPropertySet, every property in declared order: extended properties come before .NET ones, so
+#   without it Format-List would start with the lists (an SMTP transcript first). CSV columns start with them.
 # - SerializationDepth: jobs and remoting serialize one level deep and Export-Clixml two, which would turn nested
 #   results (SpfRecord.Includes[].Mechanisms, DmarcPolicy.AggregateReportUris, SmtpConnectionResult.Certificate)
 #   into strings.
@@ -51,16 +53,13 @@ if ($ExecutionContext.SessionState.LanguageMode -eq 'FullLanguage' -and (Get-Com
         $data = [System.Management.Automation.Runspaces.TypeData]::new($type.FullName)
         # Recursive types (SpfRecord.Includes) get this depth at every level.
         if ($hasNested) { $data.SerializationDepth = 2 }
-        for ($i = 0; $i -le $lastArray; $i++) {
-            $name = $properties[$i].Name
-            $getter = if ($properties[$i].PropertyType.IsArray) {
+        if ($lastArray -ge 0) {
+            foreach ($property in $properties | Where-Object { $_.PropertyType.IsArray }) {
                 # The comma keeps the array whole; a null array stays null.
-                "`$value = `$this.psbase.$name; if (`$null -eq `$value) { return `$null }; , `$value"
+                $getter = [scriptblock]::Create("`$value = `$this.psbase.$($property.Name); if (`$null -eq `$value) { return `$null }; , `$value")
+                $data.Members[$property.Name] = [System.Management.Automation.Runspaces.ScriptPropertyData]::new($property.Name, $getter)
             }
-            else {
-                "`$this.psbase.$name"
-            }
-            $data.Members[$name] = [System.Management.Automation.Runspaces.ScriptPropertyData]::new($name, [scriptblock]::Create($getter))
+            $data.DefaultDisplayPropertySet = [System.Management.Automation.Runspaces.PropertySetData]::new([string[]] $properties.Name)
         }
         $data
     }

