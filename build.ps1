@@ -11,8 +11,10 @@
     -Task Docs     With PlatyPS installed: refreshes docs/en-US/<Cmdlet>.md from the built cmdlets (Update-MarkdownHelp)
                    and creates pages for cmdlets that have none. Then regenerates the MAML help and about topics with
                    tools/HelpGen into out/SmtpTools.
-    -Task Package  Builds, then zips out/SmtpTools into out/SmtpTools-<version>.zip (a SmtpTools folder ready for a
-                   PSModulePath folder). out/SmtpTools itself is ready for Publish-Module -Path.
+    -Task Package  Builds, then packs out/SmtpTools into out/SmtpTools.<version>.nupkg with PSResourceGet's
+                   Compress-PSResource: the same package Publish-PSResource -Path out/SmtpTools uploads, which
+                   Install-PSResource installs from a gallery or a folder repository. PSResourceGet ships with
+                   PowerShell 7.4 and later; Windows PowerShell 5.1 needs Install-Module Microsoft.PowerShell.PSResourceGet.
 
 .EXAMPLE
     ./build.ps1
@@ -35,7 +37,8 @@ $root = $PSScriptRoot
 $moduleDirectory = [IO.Path]::Combine($root, 'out', 'SmtpTools')
 $docsDirectory = [IO.Path]::Combine($root, 'docs', 'en-US')
 
-# Only engine cmdlets and .NET calls below, so the script also runs in a bare hosted engine (as the tests host it).
+# Only engine cmdlets and .NET calls below (Package also needs PSResourceGet), so the script also runs in a bare
+# hosted engine (as the tests host it).
 function Write-Step([string] $Message) { $Host.UI.WriteLine($Message) }
 
 function Invoke-Dotnet {
@@ -105,12 +108,14 @@ switch ($Task) {
     }
     'Package' {
         Invoke-ModuleBuild
-        $version = Get-ModuleVersion
-        $zip = [IO.Path]::Combine($root, 'out', "SmtpTools-$version.zip")
-        if ([IO.File]::Exists($zip)) { [IO.File]::Delete($zip) }
-        if ($PSVersionTable.PSEdition -eq 'Desktop') { Add-Type -AssemblyName System.IO.Compression.FileSystem }
-        # includeBaseDirectory: the archive holds a SmtpTools folder, ready to unpack into a PSModulePath folder.
-        [IO.Compression.ZipFile]::CreateFromDirectory($moduleDirectory, $zip, [IO.Compression.CompressionLevel]::Optimal, $true)
-        Write-Step "Packaged $zip (Publish-Module -Path $moduleDirectory publishes the same folder)."
+        if (-not (Get-Command -Name Compress-PSResource -ErrorAction SilentlyContinue)) {
+            throw 'Compress-PSResource was not found: -Task Package needs PSResourceGet (part of PowerShell 7.4 and later; on Windows PowerShell 5.1: Install-Module Microsoft.PowerShell.PSResourceGet).'
+        }
+        $outDirectory = [IO.Path]::Combine($root, 'out')
+        $package = [IO.Path]::Combine($outDirectory, "SmtpTools.$(Get-ModuleVersion).nupkg")
+        if ([IO.File]::Exists($package)) { [IO.File]::Delete($package) }
+        Compress-PSResource -Path $moduleDirectory -DestinationPath $outDirectory
+        if (-not [IO.File]::Exists($package)) { throw "Compress-PSResource did not write $package." }
+        Write-Step "Packaged $package, the package Publish-PSResource -Path $moduleDirectory publishes (README, 'Install')."
     }
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: installs and starts the loopback test servers, builds the module and every
-# project, runs every tests/*/*.Tests.csproj and ends with one line "N passed, M failed" summed from the TRX results.
-# Exit status 0 only when every project ran and nothing failed. Needs root (or sudo) for apt and the servers.
+# project, runs every tests/*/*.Tests.csproj, then the Pester files in real PowerShell (tests/run-pester.sh installs
+# PowerShell and Pester into .tools/), and ends with one line "N passed, M failed" summed from the TRX results and
+# TestResults/Pester.xml. Exit status 0 only when everything ran and nothing failed. Needs root (or sudo) for apt and
+# the servers. Under CI=true a Pester test that did not run (skipped) counts as failed.
 #   KEEP_SERVERS=1  leave the servers running afterwards (handy while developing)
 #   REUSE_SERVERS=1 use servers a previous KEEP_SERVERS=1 run left running (no restart, no stop)
 #   CONFIGURATION   Release (default) or Debug
@@ -43,14 +45,30 @@ for project in tests/*/*.Tests.csproj; do
   [ -f "$RESULTS/$name.trx" ] || { echo "[run-tests] $name produced no results"; missing=$((missing + 1)); }
 done
 
+echo "[run-tests] Pester (tests/run-pester.sh)"
+bash tests/run-pester.sh
+[ -f "$RESULTS/Pester.xml" ] || { echo "[run-tests] Pester produced no results"; missing=$((missing + 1)); }
+
 python3 - "$RESULTS" "$missing" <<'PY'
-import glob, sys, xml.etree.ElementTree as ET
+import glob, os, sys, xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
 passed = failed = 0
 for trx in sorted(glob.glob(sys.argv[1] + "/*.trx")):
     c = ET.parse(trx).getroot().find("t:ResultSummary/t:Counters", ns)
     p = int(c.get("passed", 0)); f = int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
     print(f"[run-tests] {trx.rsplit('/', 1)[-1]}: {p} passed, {f} failed")
+    passed += p; failed += f
+pester = sys.argv[1] + "/Pester.xml"
+if os.path.exists(pester):
+    cases = list(ET.parse(pester).getroot().iter("test-case"))
+    p = sum(c.get("result") == "Success" for c in cases)
+    f = sum(c.get("result") in ("Failure", "Error") for c in cases)
+    skipped = len(cases) - p - f
+    if not cases:
+        f += 1  # a Pester run that found no test proves nothing
+    if os.environ.get("CI") == "true":
+        f += skipped  # under CI nothing may quietly not run
+    print(f"[run-tests] Pester.xml: {p} passed, {f} failed" + (f" ({skipped} not run)" if skipped else ""))
     passed += p; failed += f
 failed += int(sys.argv[2])
 open(sys.argv[1] + "/summary.txt", "w").write(f"{passed} passed, {failed} failed\n")

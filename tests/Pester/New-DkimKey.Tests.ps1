@@ -1,7 +1,8 @@
 #Requires -Modules Pester
-# Pester 5. Run after building: Invoke-Pester tests/Pester/New-DkimKey.Tests.ps1
+# Pester 5, real PowerShell: tests/run-pester.sh (or, after building, Invoke-Pester tests/Pester/New-DkimKey.Tests.ps1).
 BeforeAll {
-    Import-Module (Join-Path $PSScriptRoot '../../out/SmtpTools/SmtpTools.psd1') -Force
+    . (Join-Path $PSScriptRoot 'Support.ps1')
+    Import-Module $ModuleManifest -Force
 }
 
 Describe 'New-DkimKey' {

@@ -1,19 +1,9 @@
 #Requires -Modules Pester
-# Pester 5. Needs the integration mail servers (tests/Integration/start-servers.sh) and, for TLS,
-# SSL_CERT_FILE pointing at SMTPTOOLS_CA_BUNDLE. Settings come from tests/Integration/run/servers.env.
+# Pester 5, real PowerShell: tests/run-pester.sh, which exports the integration mail servers' settings
+# (tests/Integration/run/servers.env) and SSL_CERT_FILE=$SMTPTOOLS_CA_BUNDLE so .NET trusts the test CA.
 BeforeAll {
-    Import-Module (Join-Path $PSScriptRoot '../../out/SmtpTools/SmtpTools.psd1') -Force
-    $envFile = Join-Path $PSScriptRoot '../Integration/run/servers.env'
-    $cfg = @{}
-    if (Test-Path $envFile) {
-        Get-Content $envFile | Where-Object { $_ -match '^\s*([A-Z_]+)=(.*)$' } | ForEach-Object { $cfg[$Matches[1]] = $Matches[2].Trim('"') }
-    }
-    $server = $cfg.SMTPTOOLS_SMTP_HOST
-    $alice = $cfg.SMTPTOOLS_USER_ALICE
-    $bob = $cfg.SMTPTOOLS_USER_BOB
-    if ($cfg.Count) {
-        $cred = [pscredential]::new($alice, (ConvertTo-SecureString $cfg.SMTPTOOLS_PASSWORD_ALICE -AsPlainText -Force))
-    }
+    . (Join-Path $PSScriptRoot 'Support.ps1')
+    Import-Module $ModuleManifest -Force
 }
 
 Describe 'Send-SmtpMessage' {
@@ -44,30 +34,40 @@ Describe 'Send-SmtpMessage' {
     }
 }
 
-Describe 'Send-SmtpMessage against the test Postfix' -Skip:(-not (Test-Path (Join-Path $PSScriptRoot '../Integration/run/servers.env'))) {
+Describe 'Send-SmtpMessage against the test Postfix' {
+    BeforeAll {
+        $server = Get-TestSetting SMTPTOOLS_SMTP_HOST
+        $submissionPort = Get-TestSetting SMTPTOOLS_SMTP_SUBMISSION_PORT
+        $plainPort = Get-TestSetting SMTPTOOLS_SMTP_PLAIN_PORT
+        $domain = Get-TestSetting SMTPTOOLS_SMTP_DOMAIN
+        $alice = Get-TestSetting SMTPTOOLS_USER_ALICE
+        $bob = Get-TestSetting SMTPTOOLS_USER_BOB
+        $cred = [pscredential]::new($alice, (ConvertTo-SecureString (Get-TestSetting SMTPTOOLS_PASSWORD_ALICE) -AsPlainText -Force))
+    }
+
     It 'sends a mail merge over one session with STARTTLS and AUTH' {
         $rows = 1..5 | ForEach-Object { [pscustomobject]@{ To = $bob; Subject = "Pester merge $_"; Body = "row $_" } }
-        $r = $rows | Send-SmtpMessage -SmtpServer $server -Port $cfg.SMTPTOOLS_SMTP_SUBMISSION_PORT -Credential $cred -From $alice -PassThru -Verbose 4>&1
+        $r = $rows | Send-SmtpMessage -SmtpServer $server -Port $submissionPort -Credential $cred -From $alice -PassThru -Verbose 4>&1
         $results = $r | Where-Object { $_ -is [SmtpTools.SmtpSendResult] }
         $results.Count | Should -Be 5
         $results.Status | Sort-Object -Unique | Should -Be 'Sent'
-        ($r | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message | Should -Contain '5 message(s) over 1 SMTP session(s) to 127.0.0.1:2587.'
+        ($r | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message | Should -Contain "5 message(s) over 1 SMTP session(s) to $($server):$submissionPort."
     }
 
     It 'lists a refused recipient and still delivers to the other' {
-        $r = Send-SmtpMessage -To $bob, "nobody@$($cfg.SMTPTOOLS_SMTP_DOMAIN)" -From $alice -Subject partial -Body x -SmtpServer $server -Port $cfg.SMTPTOOLS_SMTP_PLAIN_PORT -Security None -PassThru -WarningAction SilentlyContinue
+        $r = Send-SmtpMessage -To $bob, "nobody@$domain" -From $alice -Subject partial -Body x -SmtpServer $server -Port $plainPort -Security None -PassThru -WarningAction SilentlyContinue
         $r.Status | Should -Be 'PartiallySent'
         $r.RejectedRecipients[0].EnhancedStatusCode | Should -Be '5.1.1'
     }
 
     It 'stops with an authentication error for a wrong password' {
         $bad = [pscredential]::new($alice, (ConvertTo-SecureString 'wrong' -AsPlainText -Force))
-        { Send-SmtpMessage -To $bob -From $alice -Subject x -Body x -SmtpServer $server -Port $cfg.SMTPTOOLS_SMTP_SUBMISSION_PORT -Credential $bad -ErrorAction Stop } |
+        { Send-SmtpMessage -To $bob -From $alice -Subject x -Body x -SmtpServer $server -Port $submissionPort -Credential $bad -ErrorAction Stop } |
             Should -Throw -ErrorId 'SendSmtpMessage.SmtpAuthenticationFailed,SmtpTools.Commands.SendSmtpMessageCommand'
     }
 
     It 'explains relay denial' {
-        $r = Send-SmtpMessage -To someone@example.net -From $alice -Subject x -Body x -SmtpServer $server -Port $cfg.SMTPTOOLS_SMTP_PLAIN_PORT -Security None -PassThru -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $r = Send-SmtpMessage -To someone@example.net -From $alice -Subject x -Body x -SmtpServer $server -Port $plainPort -Security None -PassThru -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
         $r.Status | Should -Be 'Failed'
         $r.Hint | Should -Match 'Credential'
     }

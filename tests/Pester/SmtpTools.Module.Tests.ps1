@@ -1,13 +1,15 @@
 #Requires -Modules Pester
-# Pester 5. Run after building: Invoke-Pester tests/Pester/SmtpTools.Module.Tests.ps1
+# Pester 5, real PowerShell: tests/run-pester.sh (or, after building, Invoke-Pester tests/Pester/SmtpTools.Module.Tests.ps1).
 # The manifest, the exported cmdlets and the help of every cmdlet (cmdlets added later are covered automatically).
 BeforeDiscovery {
-    Import-Module (Join-Path $PSScriptRoot '../../out/SmtpTools/SmtpTools.psd1') -Force
+    . (Join-Path $PSScriptRoot 'Support.ps1')
+    Import-Module $ModuleManifest -Force
     $cmdlets = (Get-Command -Module SmtpTools -CommandType Cmdlet).Name
 }
 
 BeforeAll {
-    $manifestPath = Join-Path $PSScriptRoot '../../out/SmtpTools/SmtpTools.psd1'
+    . (Join-Path $PSScriptRoot 'Support.ps1')
+    $manifestPath = $ModuleManifest
     Import-Module $manifestPath -Force
 }
 

@@ -1,11 +1,12 @@
 #Requires -Modules Pester
-# Pester 5. Needs the integration DNS server (tests/Integration/start-servers.sh) and SMTPTOOLS_DNS=127.0.0.1:<port>.
+# Pester 5, real PowerShell: tests/run-pester.sh, with the integration DNS server running (SMTPTOOLS_DNS).
 BeforeAll {
-    Import-Module (Join-Path $PSScriptRoot '../../out/SmtpTools/SmtpTools.psd1') -Force
-    $dns = $env:SMTPTOOLS_DNS
+    . (Join-Path $PSScriptRoot 'Support.ps1')
+    Import-Module $ModuleManifest -Force
+    $dns = Get-TestSetting SMTPTOOLS_DNS
 }
 
-Describe 'Test-DkimRecord' -Skip:(-not $env:SMTPTOOLS_DNS) {
+Describe 'Test-DkimRecord' {
     It 'reports a good 2048-bit key as valid' {
         $r = Test-DkimRecord -Domain dkim.test -Selector good -Server $dns
         $r.Status | Should -Be 'Valid'

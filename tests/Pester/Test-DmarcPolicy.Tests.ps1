@@ -1,9 +1,9 @@
 #Requires -Modules Pester
-# Pester 5. -Record tests run anywhere; the rest need the integration DNS server
-# (tests/Integration/start-servers.sh) and SMTPTOOLS_DNS=127.0.0.1:<port>.
+# Pester 5, real PowerShell: tests/run-pester.sh. The -Record tests need nothing else; the rest need the integration
+# DNS server (SMTPTOOLS_DNS).
 BeforeAll {
-    Import-Module (Join-Path $PSScriptRoot '../../out/SmtpTools/SmtpTools.psd1') -Force
-    $dns = $env:SMTPTOOLS_DNS
+    . (Join-Path $PSScriptRoot 'Support.ps1')
+    Import-Module $ModuleManifest -Force
 }
 
 Describe 'Test-DmarcPolicy -Record' {
@@ -27,7 +27,11 @@ Describe 'Test-DmarcPolicy -Record' {
     }
 }
 
-Describe 'Test-DmarcPolicy against DNS' -Skip:(-not $env:SMTPTOOLS_DNS) {
+Describe 'Test-DmarcPolicy against DNS' {
+    BeforeAll {
+        $dns = Get-TestSetting SMTPTOOLS_DNS
+    }
+
     It 'finds a policy at the domain and by tree walk' {
         $r = 'reject.dmarc.test', 'a.b.c.walk.dmarc.test' | Test-DmarcPolicy -Server $dns
         $r[0].FoundVia | Should -Be 'Domain'

@@ -1,11 +1,12 @@
 #Requires -Modules Pester
-# Pester 5. Needs the integration DNS server (tests/Integration/start-servers.sh) and SMTPTOOLS_DNS=127.0.0.1:<port>.
+# Pester 5, real PowerShell: tests/run-pester.sh, with the integration DNS server running (SMTPTOOLS_DNS).
 BeforeAll {
-    Import-Module (Join-Path $PSScriptRoot '../../out/SmtpTools/SmtpTools.psd1') -Force
-    $dns = $env:SMTPTOOLS_DNS
+    . (Join-Path $PSScriptRoot 'Support.ps1')
+    Import-Module $ModuleManifest -Force
+    $dns = Get-TestSetting SMTPTOOLS_DNS
 }
 
-Describe 'Test-SpfRecord' -Skip:(-not $env:SMTPTOOLS_DNS) {
+Describe 'Test-SpfRecord' {
     It 'passes an address listed in the record' {
         $r = Test-SpfRecord -IPAddress 192.0.2.7 -Sender a@good.spf.test -Server $dns
         $r.Result | Should -Be 'Pass'

@@ -3,13 +3,12 @@ using System.IO;
 
 namespace SmtpTools.Module.Tests.Infrastructure
 {
-    /// <summary>Where the checkout, the built module and the shared test data are.</summary>
+    /// <summary>Where the checkout and the built module are.</summary>
     public static class ModulePaths
     {
         public static readonly string RepoRoot = FindRepoRoot();
         public static readonly string ModuleDirectory = Path.Combine(RepoRoot, "out", "SmtpTools");
         public static readonly string Manifest = Path.Combine(ModuleDirectory, "SmtpTools.psd1");
-        public static readonly string SharedTestData = Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "testdata"));
 
         private static string FindRepoRoot()
         {
