@@ -38,6 +38,13 @@ namespace SmtpTools.Infrastructure
             _resolver = CreateResolver(this, Server, TimeoutSec, ThrottleLimit);
         }
 
+        /// <summary>Closes the resolver's sockets at the end of the pipeline (they would close by themselves when idle).</summary>
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) (_resolver as IDisposable)?.Dispose();
+            base.Dispose(disposing);
+        }
+
         /// <summary>Builds the resolver for a cmdlet; a bad server specification terminates the cmdlet.</summary>
         internal static IDnsResolver CreateResolver(PSCmdlet cmdlet, string[] servers, int timeoutSec, int throttleLimit)
         {
