@@ -8,17 +8,19 @@ using System.Threading;
 namespace SmtpTools.Benchmarks
 {
     /// <summary>
-    /// A private knotd on a free 127.0.0.1 port serving one zone file from a temporary folder (the same settings
-    /// tests/Integration/start-servers.sh uses). Dispose stops exactly that process and deletes the folder.
+    /// A private knotd serving one zone file from a temporary folder (the same settings tests/Integration/start-servers.sh
+    /// uses), on a free 127.0.0.1 port or on a given loopback endpoint (port 53 for clients that cannot be told a port).
+    /// Dispose stops exactly that process and deletes the folder.
     /// </summary>
     internal sealed class TemporaryKnot : IDisposable
     {
         private readonly Process _process;
 
-        public TemporaryKnot(string zone, string zoneText)
+        public TemporaryKnot(string zone, string zoneText, IPEndPoint listen = null)
         {
             Folder = Directory.CreateTempSubdirectory("smtptools-bench-knot-").FullName;
-            Port = FreePort();
+            Address = listen?.Address ?? IPAddress.Loopback;
+            Port = listen?.Port ?? FreePort();
             Directory.CreateDirectory(Path.Combine(Folder, "db"));
             File.WriteAllText(Path.Combine(Folder, zone + ".zone"), zoneText);
             string conf = Path.Combine(Folder, "knot.conf");
@@ -27,7 +29,7 @@ namespace SmtpTools.Benchmarks
                 $"    rundir: \"{Folder}\"",
                 $"    pidfile: \"{Folder}/knot.pid\"",
                 "    user: root:root",
-                $"    listen: [ 127.0.0.1@{Port} ]",
+                $"    listen: [ {Address}@{Port} ]",
                 "control:",
                 $"    listen: \"{Folder}/knot.sock\"",
                 "database:",
@@ -52,8 +54,10 @@ namespace SmtpTools.Benchmarks
         }
 
         public string Folder { get; }
+        public IPAddress Address { get; }
         public int Port { get; }
-        public string Endpoint => "127.0.0.1:" + Port;
+        public string Endpoint => Address + ":" + Port;
+        public IPEndPoint EndPoint => new IPEndPoint(Address, Port);
 
         private void WaitForZone(string zone)
         {
@@ -61,7 +65,7 @@ namespace SmtpTools.Benchmarks
             while (DateTime.UtcNow < deadline)
             {
                 if (_process.HasExited) throw new InvalidOperationException("knotd exited: " + _process.StandardError.ReadToEnd());
-                var dig = Process.Start(new ProcessStartInfo("dig", $"@127.0.0.1 -p {Port} +short +time=1 +tries=1 SOA {zone}.") { RedirectStandardOutput = true, UseShellExecute = false });
+                var dig = Process.Start(new ProcessStartInfo("dig", $"@{Address} -p {Port} +short +time=1 +tries=1 SOA {zone}.") { RedirectStandardOutput = true, UseShellExecute = false });
                 string answer = dig.StandardOutput.ReadToEnd();
                 dig.WaitForExit();
                 if (dig.ExitCode == 0 && answer.Contains("hostmaster")) return;

@@ -48,10 +48,24 @@ namespace SmtpTools.Core.Dns
                     _inFlight++;
                     return Done;
                 }
-                var waiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                var waiter = new TaskCompletionSource<bool>();
                 _waiters.Enqueue(waiter);
                 return waiter.Task;
             }
+        }
+
+        /// <summary>A question had to be sent again (a datagram was lost): send less at once.</summary>
+        public void Congested()
+        {
+            lock (_lock) Decrease();
+        }
+
+        private void Decrease()
+        {
+            long now = Stopwatch.GetTimestamp();
+            if (now - _lastDecrease < _decreaseTicks) return;
+            _window = Math.Max(_min, _window / 2);
+            _lastDecrease = now;
         }
 
         /// <summary>Ends one question; <paramref name="congested"/> when it timed out or the server failed.</summary>
@@ -61,15 +75,7 @@ namespace SmtpTools.Core.Dns
             lock (_lock)
             {
                 _inFlight--;
-                if (congested)
-                {
-                    long now = Stopwatch.GetTimestamp();
-                    if (now - _lastDecrease >= _decreaseTicks)
-                    {
-                        _window = Math.Max(_min, _window / 2);
-                        _lastDecrease = now;
-                    }
-                }
+                if (congested) Decrease();
                 else if (_window < _max)
                 {
                     _window = Math.Min(_max, _window + 4.0 / _window);

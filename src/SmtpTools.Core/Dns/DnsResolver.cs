@@ -62,8 +62,8 @@ namespace SmtpTools.Core.Dns
             _servers = (Servers.Count > 0 ? Servers : SystemServers()).ToArray();
             _timeout = options.Timeout > TimeSpan.Zero ? options.Timeout : TimeSpan.FromSeconds(5);
             _triesPerServer = Math.Max(0, options.Retries) + 1;
-            _channels = _servers.Select(s => new UdpChannel(s, _timeout)).ToArray();
             _gate = new AdaptiveGate(options.MaxConcurrentQueries, TimeSpan.FromTicks(Math.Min(_timeout.Ticks, TimeSpan.TicksPerSecond)));
+            _channels = _servers.Select(s => new UdpChannel(s, _timeout, _gate.Congested)).ToArray();
             _cache = options.CacheSize > 0 ? new DnsAnswerCache(options.CacheSize) : null;
         }
 
@@ -113,19 +113,53 @@ namespace SmtpTools.Core.Dns
         private Task<DnsAnswer<T>> Lookup<T>(string name, DnsType type, DnsWire.RdataReader<T> read, CancellationToken cancellationToken)
         {
             string normalized = Normalize(name);
-            var first = Cached(normalized, type, read);
-            if (first.IsCompleted && !NeedsChase(first.Result)) return first;
-            return LookupSlowAsync(first, normalized, type, read, cancellationToken);
+            return WaitAsync(_cache == null ? ResolveAsync(normalized, type, read, null) : Cached(normalized, type, read), cancellationToken);
         }
 
-        /// <summary>A CNAME chain that ended without records of the type: an authoritative server for another zone must be asked.</summary>
+        private Task<DnsAnswer<T>> Cached<T>(string name, DnsType type, DnsWire.RdataReader<T> read)
+        {
+            var key = new DnsCacheKey(name, type);
+            if (_cache.TryGet(key, out var cached)) return (Task<DnsAnswer<T>>)cached;
+            // Inline continuations: whoever completes the question (the socket's receive loop) goes straight on with the
+            // waiting evaluations; no thread-pool hop per answer.
+            var entry = new TaskCompletionSource<DnsAnswer<T>>();
+            var existing = _cache.GetOrAdd(key, entry.Task);
+            if (existing != entry.Task) return (Task<DnsAnswer<T>>)existing;
+            _ = ResolveAsync(name, type, read, entry);
+            return entry.Task;
+        }
+
+        /// <summary>
+        /// Asks, follows a CNAME chain that ends without records (another zone's server must be asked), and completes the
+        /// cache entry. The contract of <see cref="IDnsResolver"/>: a DNS failure is an answer, never an exception.
+        /// </summary>
+        private async Task<DnsAnswer<T>> ResolveAsync<T>(string name, DnsType type, DnsWire.RdataReader<T> read, TaskCompletionSource<DnsAnswer<T>> entry)
+        {
+            DnsAnswer<T> answer;
+            try
+            {
+                answer = await FetchAsync(name, type, read).ConfigureAwait(false);
+                if (NeedsChase(answer)) answer = await ChaseAsync(name, answer, type, read).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!(ex is OutOfMemoryException))
+            {
+                answer = DnsAnswer<T>.Failure(name, DnsResponseStatus.OtherError, $"{TypeName(type)} {name}: {ex.GetType().Name}: {ex.Message}");
+            }
+            if (entry != null)
+            {
+                // Forget a failure before anyone sees it, so the next asker tries again instead of reading it from the cache.
+                if (!answer.IsSuccess) _cache.Remove(new DnsCacheKey(name, type), entry.Task);
+                entry.SetResult(answer);
+            }
+            return answer;
+        }
+
         private static bool NeedsChase<T>(DnsAnswer<T> answer) =>
             answer.Status == DnsResponseStatus.NoError && answer.Records.Count == 0 && answer.Aliases.Count > 0;
 
-        private async Task<DnsAnswer<T>> LookupSlowAsync<T>(Task<DnsAnswer<T>> first, string name, DnsType type, DnsWire.RdataReader<T> read, CancellationToken cancellationToken)
+        /// <summary>Asks for the chain's last name until records, an error or a loop (rare: resolvers chase CNAMEs themselves).</summary>
+        private async Task<DnsAnswer<T>> ChaseAsync<T>(string name, DnsAnswer<T> answer, DnsType type, DnsWire.RdataReader<T> read)
         {
-            var answer = await WaitAsync(first, cancellationToken).ConfigureAwait(false);
-            if (!NeedsChase(answer)) return answer;
             var aliases = new List<string>(answer.Aliases);
             var seen = new HashSet<string>(StringComparer.Ordinal) { name };
             seen.UnionWith(answer.Aliases);
@@ -133,7 +167,7 @@ namespace SmtpTools.Core.Dns
             {
                 if (hop == MaxChase)
                     return DnsAnswer<T>.Failure(name, DnsResponseStatus.OtherError, $"CNAME chain from {name} is longer than {aliases.Count} names.");
-                answer = await WaitAsync(Cached(aliases[aliases.Count - 1], type, read), cancellationToken).ConfigureAwait(false);
+                answer = await FetchAsync(aliases[aliases.Count - 1], type, read).ConfigureAwait(false);
                 foreach (var alias in answer.Aliases)
                 {
                     aliases.Add(alias);
@@ -142,39 +176,6 @@ namespace SmtpTools.Core.Dns
                 }
             }
             return new DnsAnswer<T>(name, answer.Status, answer.Records, answer.Error, aliases);
-        }
-
-        private Task<DnsAnswer<T>> Cached<T>(string name, DnsType type, DnsWire.RdataReader<T> read)
-        {
-            if (_cache == null) return Guarded(name, type, read);
-            var key = new DnsCacheKey(name, type);
-            if (_cache.TryGet(key, out var cached)) return (Task<DnsAnswer<T>>)cached;
-            var entry = new TaskCompletionSource<DnsAnswer<T>>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var existing = _cache.GetOrAdd(key, entry.Task);
-            if (existing != entry.Task) return (Task<DnsAnswer<T>>)existing;
-            _ = FillAsync(key, entry, read);
-            return entry.Task;
-        }
-
-        private async Task FillAsync<T>(DnsCacheKey key, TaskCompletionSource<DnsAnswer<T>> entry, DnsWire.RdataReader<T> read)
-        {
-            var answer = await Guarded(key.Name, key.Type, read).ConfigureAwait(false);
-            // Forget a failure before anyone sees it, so the next asker tries again instead of reading it from the cache.
-            if (!answer.IsSuccess) _cache.Remove(key, entry.Task);
-            entry.SetResult(answer);
-        }
-
-        /// <summary>The contract of <see cref="IDnsResolver"/>: a DNS failure is an answer, never an exception.</summary>
-        private async Task<DnsAnswer<T>> Guarded<T>(string name, DnsType type, DnsWire.RdataReader<T> read)
-        {
-            try
-            {
-                return await FetchAsync(name, type, read).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (!(ex is OutOfMemoryException))
-            {
-                return DnsAnswer<T>.Failure(name, DnsResponseStatus.OtherError, $"{TypeName(type)} {name}: {ex.GetType().Name}: {ex.Message}");
-            }
         }
 
         private async Task<DnsAnswer<T>> FetchAsync<T>(string name, DnsType type, DnsWire.RdataReader<T> read)
@@ -332,14 +333,27 @@ namespace SmtpTools.Core.Dns
             return servers;
         }
 
-        private static async Task<DnsAnswer<T>> WaitAsync<T>(Task<DnsAnswer<T>> task, CancellationToken cancellationToken)
+        /// <summary>The shared answer, or OperationCanceledException as soon as this caller's token is cancelled.</summary>
+        private static Task<DnsAnswer<T>> WaitAsync<T>(Task<DnsAnswer<T>> task, CancellationToken cancellationToken)
         {
-            if (!cancellationToken.CanBeCanceled || task.IsCompleted) return await task.ConfigureAwait(false);
-            var cancelled = new TaskCompletionSource<DnsAnswer<T>>(TaskCreationOptions.RunContinuationsAsynchronously);
-            using (cancellationToken.Register(() => cancelled.TrySetCanceled(cancellationToken)))
+            if (!cancellationToken.CanBeCanceled || task.IsCompleted) return task;
+            return new CancellableWait<T>(task, cancellationToken).Task;
+        }
+
+        /// <summary>One object per waiting caller (the question itself is shared and not cancelled by one of them).</summary>
+        private sealed class CancellableWait<T> : TaskCompletionSource<DnsAnswer<T>>
+        {
+            private readonly CancellationTokenRegistration _registration;
+
+            public CancellableWait(Task<DnsAnswer<T>> task, CancellationToken cancellationToken)
             {
-                var done = await Task.WhenAny(task, cancelled.Task).ConfigureAwait(false);
-                return await done.ConfigureAwait(false);
+                _registration = cancellationToken.Register(s => ((CancellableWait<T>)s).TrySetCanceled(), this);
+                task.ContinueWith((t, s) =>
+                {
+                    var wait = (CancellableWait<T>)s;
+                    wait._registration.Dispose();
+                    wait.TrySetResult(t.Result);
+                }, this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
         }
 
