@@ -125,7 +125,7 @@ namespace SmtpTools.Benchmarks
         /// <summary>The Core engines without PowerShell, in this process: what the cmdlets add on top is the difference.</summary>
         private static Sample Core(IPEndPoint server, int n, bool check)
         {
-            using var resolver = new SmtpTools.Core.Dns.DnsResolver(new SmtpTools.Core.Dns.DnsResolverOptions { Servers = new[] { server }, MaxConcurrentQueries = int.Parse(Environment.GetEnvironmentVariable("CORE_WINDOW") ?? "512", CultureInfo.InvariantCulture) });
+            using var resolver = new SmtpTools.Core.Dns.DnsResolver(new SmtpTools.Core.Dns.DnsResolverOptions { Servers = new[] { server }, MaxConcurrentQueries = 512 });
             var checker = new SmtpTools.Core.Spf.SpfChecker(resolver);
             var auditor = new SmtpTools.Core.Spf.SpfAuditor(resolver);
             var domains = Enumerable.Range(0, n).Select(i => $"d{i}.{Zone}").ToList();
@@ -302,7 +302,7 @@ namespace SmtpTools.Benchmarks
         /// <summary>The client of domain i: 198.18.0.0/16, listed only by that domain's own ip4 term (the last before -all).</summary>
         private static string Client(int i) => $"198.18.{i / 256}.{i % 256}";
 
-        private static string DmarcName(int i) => i % 3 == 2 ? $"mail.d{i}.{Zone}" : $"d{i}.{Zone}";
+        private static string DmarcName(int i) => DmarcAuditBenchmark.AuditedName(i, Zone);
 
         /// <summary>
         /// SPF: each domain walks mx (two hosts), a, a provider include with a nested netblock include, a mail-service
@@ -312,9 +312,7 @@ namespace SmtpTools.Benchmarks
         private static string BuildZone(int count, int dmarcCount)
         {
             var sb = new StringBuilder();
-            sb.AppendLine($"$ORIGIN {Zone}.").AppendLine("$TTL 3600");
-            sb.AppendLine($"@ IN SOA ns.{Zone}. hostmaster.{Zone}. 1 3600 600 86400 60");
-            sb.AppendLine($"@ IN NS ns.{Zone}.").AppendLine("ns IN A 127.0.0.1");
+            sb.Append(TemporaryKnot.ZoneHeader(Zone));
             sb.AppendLine("_dmarc IN TXT \"v=DMARC1; p=reject; psd=y\"");
             for (int p = 0; p < 3; p++)
             {
@@ -329,21 +327,7 @@ namespace SmtpTools.Benchmarks
                 sb.AppendLine($"d{i} IN MX 10 mx1.d{i}.{Zone}.").AppendLine($"d{i} IN MX 20 mx2.d{i}.{Zone}.");
                 sb.AppendLine($"d{i} IN A 198.19.252.{i % 250}");
                 sb.AppendLine($"mx1.d{i} IN A 198.19.250.{i % 250}").AppendLine($"mx2.d{i} IN A 198.19.251.{i % 250}");
-                if (i >= dmarcCount) continue;
-                switch (i % 3)
-                {
-                    case 0:
-                        sb.AppendLine($"_dmarc.d{i} IN TXT \"v=DMARC1; p=reject; rua=mailto:agg@d{i}.{Zone}\"");
-                        break;
-                    case 1:
-                        sb.AppendLine($"_dmarc.d{i} IN TXT \"v=DMARC1; p=quarantine; pct=50; rua=mailto:agg@reports{i % 5}.{Zone}\"");
-                        sb.AppendLine($"d{i}.{Zone}._report._dmarc.reports{i % 5} IN TXT \"v=DMARC1\"");
-                        break;
-                    default:
-                        sb.AppendLine($"_dmarc.d{i} IN TXT \"v=DMARC1; p=none; sp=reject; rua=mailto:agg@d{i}.{Zone}\"");
-                        sb.AppendLine($"mail.d{i} IN A 192.0.2.{i % 250}");
-                        break;
-                }
+                if (i < dmarcCount) DmarcAuditBenchmark.AppendDomain(sb, i, Zone);
             }
             return sb.ToString();
         }
@@ -385,7 +369,7 @@ namespace SmtpTools.Benchmarks
             return v.Count == 1 ? f(v[0]) : $"{f(Median(v))} ({f(v.Min())}-{f(v.Max())})";
         }
 
-        private static void Table(string[] header, List<string[]> rows)
+        internal static void Table(string[] header, List<string[]> rows)
         {
             var all = new[] { header }.Concat(rows).ToList();
             var widths = Enumerable.Range(0, header.Length).Select(c => all.Max(r => r[c].Length)).ToArray();

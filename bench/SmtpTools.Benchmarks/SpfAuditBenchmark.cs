@@ -172,17 +172,8 @@ namespace SmtpTools.Benchmarks
             m.Seconds.ToString("0.00", CultureInfo.InvariantCulture),
         };
 
-        internal static void Print(List<string[]> rows)
-        {
-            var header = new[] { "run", "domains", "domains/s", "DNS queries", "queries/s", "seconds" };
-            var all = new[] { header }.Concat(rows).ToList();
-            var widths = Enumerable.Range(0, header.Length).Select(c => all.Max(r => r[c].Length)).ToArray();
-            foreach (var r in all)
-            {
-                Console.WriteLine("| " + string.Join(" | ", r.Select((cell, c) => c == 0 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))) + " |");
-                if (r == header) Console.WriteLine("|" + string.Join("|", widths.Select((w, c) => new string('-', w + 1) + (c == 0 ? "-" : ":"))) + "|");
-            }
-        }
+        internal static void Print(List<string[]> rows) =>
+            EnginesBenchmark.Table(new[] { "run", "domains", "domains/s", "DNS queries", "queries/s", "seconds" }, rows);
 
         /// <summary>
         /// Each domain: ip4, a shared provider include (which includes one of its netblock records), a mail-service
@@ -191,9 +182,7 @@ namespace SmtpTools.Benchmarks
         private static string BuildZone(int n)
         {
             var sb = new StringBuilder();
-            sb.AppendLine($"$ORIGIN {Zone}.").AppendLine("$TTL 3600");
-            sb.AppendLine($"@ IN SOA ns.{Zone}. hostmaster.{Zone}. 1 3600 600 86400 60");
-            sb.AppendLine($"@ IN NS ns.{Zone}.").AppendLine("ns IN A 127.0.0.1");
+            sb.Append(TemporaryKnot.ZoneHeader(Zone));
             for (int p = 0; p < 3; p++)
             {
                 sb.AppendLine($"_spf.provider{p} IN TXT \"v=spf1 include:_netblocks{p}.provider{p}.{Zone} ip4:192.0.2.{p * 16}/28 ~all\"");

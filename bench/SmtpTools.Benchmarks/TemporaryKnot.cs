@@ -50,8 +50,14 @@ namespace SmtpTools.Benchmarks
                 ""));
             _process = Process.Start(new ProcessStartInfo("knotd", $"-c \"{conf}\"") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true })
                 ?? throw new InvalidOperationException("knotd did not start");
+            // Ctrl+C or kill ends the benchmark without its using blocks: take this knotd down with it.
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => Dispose();
             WaitForZone(zone);
         }
+
+        /// <summary>$ORIGIN, $TTL, SOA and NS lines for a benchmark zone.</summary>
+        public static string ZoneHeader(string zone) =>
+            $"$ORIGIN {zone}.\n$TTL 3600\n@ IN SOA ns.{zone}. hostmaster.{zone}. 1 3600 600 86400 60\n@ IN NS ns.{zone}.\nns IN A 127.0.0.1\n";
 
         public string Folder { get; }
         public IPAddress Address { get; }
@@ -81,8 +87,11 @@ namespace SmtpTools.Benchmarks
             return ((IPEndPoint)udp.LocalEndPoint).Port;
         }
 
+        private int _disposed;
+
         public void Dispose()
         {
+            if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
             try
             {
                 if (!_process.HasExited)
