@@ -314,13 +314,7 @@ namespace SmtpTools.Benchmarks
             var sb = new StringBuilder();
             sb.Append(TemporaryKnot.ZoneHeader(Zone));
             sb.AppendLine("_dmarc IN TXT \"v=DMARC1; p=reject; psd=y\"");
-            for (int p = 0; p < 3; p++)
-            {
-                sb.AppendLine($"_spf.provider{p} IN TXT \"v=spf1 include:_netblocks{p}.provider{p}.{Zone} ip4:198.19.{p}.0/24 ~all\"");
-                sb.AppendLine($"_netblocks{p}.provider{p} IN TXT \"v=spf1 ip4:198.19.{100 + p}.0/24 ip6:2001:db8:{p}::/48 ~all\"");
-            }
-            for (int s = 0; s < 5; s++)
-                sb.AppendLine($"_spf.mailsvc{s} IN TXT \"v=spf1 ip4:198.19.{200 + s}.0/25 -all\"");
+            SpfAuditBenchmark.AppendProviders(sb, Zone, p => $"198.19.{p}.0/24", p => $"198.19.{100 + p}.0/24", m => $"198.19.{200 + m}.0/25");
             for (int i = 0; i < count; i++)
             {
                 sb.AppendLine($"d{i} IN TXT \"v=spf1 mx a include:_spf.provider{i % 3}.{Zone} include:_spf.mailsvc{i % 5}.{Zone} ip4:{Client(i)} -all\"");
