@@ -28,7 +28,7 @@ namespace SmtpTools.Benchmarks
         {
             int n = options.TryGetValue("domains", out var d) ? int.Parse(d, CultureInfo.InvariantCulture) : 2000;
             // Every third name is a subdomain without its own record: found by the tree walk / organizational domain.
-            var names = Enumerable.Range(0, n).Select(i => i % 3 == 2 ? $"mail.d{i}.{Zone}" : $"d{i}.{Zone}").ToList();
+            var names = Enumerable.Range(0, n).Select(i => AuditedName(i, Zone)).ToList();
             Console.WriteLine($"dmarc-audit: {n} domains, {Environment.ProcessorCount} logical CPU(s), .NET {Environment.Version}");
             using var knot = new TemporaryKnot(Zone, BuildZone(n));
             Console.WriteLine($"knotd serving {Zone} on {knot.Endpoint}");
@@ -94,28 +94,32 @@ namespace SmtpTools.Benchmarks
         private static string BuildZone(int n)
         {
             var sb = new StringBuilder();
-            sb.AppendLine($"$ORIGIN {Zone}.").AppendLine("$TTL 3600");
-            sb.AppendLine($"@ IN SOA ns.{Zone}. hostmaster.{Zone}. 1 3600 600 86400 60");
-            sb.AppendLine($"@ IN NS ns.{Zone}.").AppendLine("ns IN A 127.0.0.1");
+            sb.Append(TemporaryKnot.ZoneHeader(Zone));
             sb.AppendLine("_dmarc IN TXT \"v=DMARC1; p=reject; psd=y\"");
-            for (int i = 0; i < n; i++)
-            {
-                switch (i % 3)
-                {
-                    case 0:
-                        sb.AppendLine($"_dmarc.d{i} IN TXT \"v=DMARC1; p=reject; rua=mailto:agg@d{i}.{Zone}\"");
-                        break;
-                    case 1:
-                        sb.AppendLine($"_dmarc.d{i} IN TXT \"v=DMARC1; p=quarantine; pct=50; rua=mailto:agg@reports{i % 5}.{Zone}\"");
-                        sb.AppendLine($"d{i}.{Zone}._report._dmarc.reports{i % 5} IN TXT \"v=DMARC1\"");
-                        break;
-                    default:
-                        sb.AppendLine($"_dmarc.d{i} IN TXT \"v=DMARC1; p=none; sp=reject; rua=mailto:agg@d{i}.{Zone}\"");
-                        sb.AppendLine($"mail.d{i} IN A 192.0.2.{i % 250}");
-                        break;
-                }
-            }
+            for (int i = 0; i < n; i++) AppendDomain(sb, i, Zone);
             return sb.ToString();
         }
+
+        /// <summary>The DMARC records of domain i (one of the three kinds above); the zone needs the psd=y record at its apex.</summary>
+        internal static void AppendDomain(StringBuilder sb, int i, string zone)
+        {
+            switch (i % 3)
+            {
+                case 0:
+                    sb.AppendLine($"_dmarc.d{i} IN TXT \"v=DMARC1; p=reject; rua=mailto:agg@d{i}.{zone}\"");
+                    break;
+                case 1:
+                    sb.AppendLine($"_dmarc.d{i} IN TXT \"v=DMARC1; p=quarantine; pct=50; rua=mailto:agg@reports{i % 5}.{zone}\"");
+                    sb.AppendLine($"d{i}.{zone}._report._dmarc.reports{i % 5} IN TXT \"v=DMARC1\"");
+                    break;
+                default:
+                    sb.AppendLine($"_dmarc.d{i} IN TXT \"v=DMARC1; p=none; sp=reject; rua=mailto:agg@d{i}.{zone}\"");
+                    sb.AppendLine($"mail.d{i} IN A 192.0.2.{i % 250}");
+                    break;
+            }
+        }
+
+        /// <summary>The name audited for domain i: every third is a subdomain without its own record (found by the tree walk).</summary>
+        internal static string AuditedName(int i, string zone) => i % 3 == 2 ? $"mail.d{i}.{zone}" : $"d{i}.{zone}";
     }
 }

@@ -172,16 +172,22 @@ namespace SmtpTools.Benchmarks
             m.Seconds.ToString("0.00", CultureInfo.InvariantCulture),
         };
 
-        internal static void Print(List<string[]> rows)
+        internal static void Print(List<string[]> rows) =>
+            EnginesBenchmark.Table(new[] { "run", "domains", "domains/s", "DNS queries", "queries/s", "seconds" }, rows);
+
+        /// <summary>
+        /// Three providers, each _spf.providerP including its _netblocksP record (hundreds of domains share each), and
+        /// five mail services _spf.mailsvcM; the networks are given per benchmark so that clients can be placed outside.
+        /// </summary>
+        internal static void AppendProviders(StringBuilder sb, string zone, Func<int, string> provider, Func<int, string> netblock, Func<int, string> mailService)
         {
-            var header = new[] { "run", "domains", "domains/s", "DNS queries", "queries/s", "seconds" };
-            var all = new[] { header }.Concat(rows).ToList();
-            var widths = Enumerable.Range(0, header.Length).Select(c => all.Max(r => r[c].Length)).ToArray();
-            foreach (var r in all)
+            for (int p = 0; p < 3; p++)
             {
-                Console.WriteLine("| " + string.Join(" | ", r.Select((cell, c) => c == 0 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))) + " |");
-                if (r == header) Console.WriteLine("|" + string.Join("|", widths.Select((w, c) => new string('-', w + 1) + (c == 0 ? "-" : ":"))) + "|");
+                sb.AppendLine($"_spf.provider{p} IN TXT \"v=spf1 include:_netblocks{p}.provider{p}.{zone} ip4:{provider(p)} ~all\"");
+                sb.AppendLine($"_netblocks{p}.provider{p} IN TXT \"v=spf1 ip4:{netblock(p)} ip6:2001:db8:{p}::/48 ~all\"");
             }
+            for (int m = 0; m < 5; m++)
+                sb.AppendLine($"_spf.mailsvc{m} IN TXT \"v=spf1 ip4:{mailService(m)} -all\"");
         }
 
         /// <summary>
@@ -191,16 +197,8 @@ namespace SmtpTools.Benchmarks
         private static string BuildZone(int n)
         {
             var sb = new StringBuilder();
-            sb.AppendLine($"$ORIGIN {Zone}.").AppendLine("$TTL 3600");
-            sb.AppendLine($"@ IN SOA ns.{Zone}. hostmaster.{Zone}. 1 3600 600 86400 60");
-            sb.AppendLine($"@ IN NS ns.{Zone}.").AppendLine("ns IN A 127.0.0.1");
-            for (int p = 0; p < 3; p++)
-            {
-                sb.AppendLine($"_spf.provider{p} IN TXT \"v=spf1 include:_netblocks{p}.provider{p}.{Zone} ip4:192.0.2.{p * 16}/28 ~all\"");
-                sb.AppendLine($"_netblocks{p}.provider{p} IN TXT \"v=spf1 ip4:198.51.100.{p * 16}/28 ip6:2001:db8:{p}::/48 ~all\"");
-            }
-            for (int m = 0; m < 5; m++)
-                sb.AppendLine($"_spf.mailsvc{m} IN TXT \"v=spf1 ip4:203.0.113.{m * 32}/27 -all\"");
+            sb.Append(TemporaryKnot.ZoneHeader(Zone));
+            AppendProviders(sb, Zone, p => $"192.0.2.{p * 16}/28", p => $"198.51.100.{p * 16}/28", m => $"203.0.113.{m * 32}/27");
             for (int i = 0; i < n; i++)
             {
                 sb.AppendLine($"d{i} IN TXT \"v=spf1 ip4:192.0.2.{200 + i % 50} include:_spf.mailsvc{i % 5}.{Zone} include:_spf.provider{i % 3}.{Zone} mx ~all\"");

@@ -8,17 +8,19 @@ using System.Threading;
 namespace SmtpTools.Benchmarks
 {
     /// <summary>
-    /// A private knotd on a free 127.0.0.1 port serving one zone file from a temporary folder (the same settings
-    /// tests/Integration/start-servers.sh uses). Dispose stops exactly that process and deletes the folder.
+    /// A private knotd serving one zone file from a temporary folder (the same settings tests/Integration/start-servers.sh
+    /// uses), on a free 127.0.0.1 port or on a given loopback endpoint (port 53 for clients that cannot be told a port).
+    /// Dispose stops exactly that process and deletes the folder.
     /// </summary>
     internal sealed class TemporaryKnot : IDisposable
     {
         private readonly Process _process;
 
-        public TemporaryKnot(string zone, string zoneText)
+        public TemporaryKnot(string zone, string zoneText, IPEndPoint listen = null)
         {
             Folder = Directory.CreateTempSubdirectory("smtptools-bench-knot-").FullName;
-            Port = FreePort();
+            Address = listen?.Address ?? IPAddress.Loopback;
+            Port = listen?.Port ?? FreePort();
             Directory.CreateDirectory(Path.Combine(Folder, "db"));
             File.WriteAllText(Path.Combine(Folder, zone + ".zone"), zoneText);
             string conf = Path.Combine(Folder, "knot.conf");
@@ -27,7 +29,7 @@ namespace SmtpTools.Benchmarks
                 $"    rundir: \"{Folder}\"",
                 $"    pidfile: \"{Folder}/knot.pid\"",
                 "    user: root:root",
-                $"    listen: [ 127.0.0.1@{Port} ]",
+                $"    listen: [ {Address}@{Port} ]",
                 "control:",
                 $"    listen: \"{Folder}/knot.sock\"",
                 "database:",
@@ -48,12 +50,20 @@ namespace SmtpTools.Benchmarks
                 ""));
             _process = Process.Start(new ProcessStartInfo("knotd", $"-c \"{conf}\"") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true })
                 ?? throw new InvalidOperationException("knotd did not start");
+            // Ctrl+C or kill ends the benchmark without its using blocks: take this knotd down with it.
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => Dispose();
             WaitForZone(zone);
         }
 
+        /// <summary>$ORIGIN, $TTL, SOA and NS lines for a benchmark zone.</summary>
+        public static string ZoneHeader(string zone) =>
+            $"$ORIGIN {zone}.\n$TTL 3600\n@ IN SOA ns.{zone}. hostmaster.{zone}. 1 3600 600 86400 60\n@ IN NS ns.{zone}.\nns IN A 127.0.0.1\n";
+
         public string Folder { get; }
+        public IPAddress Address { get; }
         public int Port { get; }
-        public string Endpoint => "127.0.0.1:" + Port;
+        public string Endpoint => Address + ":" + Port;
+        public IPEndPoint EndPoint => new IPEndPoint(Address, Port);
 
         private void WaitForZone(string zone)
         {
@@ -61,7 +71,7 @@ namespace SmtpTools.Benchmarks
             while (DateTime.UtcNow < deadline)
             {
                 if (_process.HasExited) throw new InvalidOperationException("knotd exited: " + _process.StandardError.ReadToEnd());
-                var dig = Process.Start(new ProcessStartInfo("dig", $"@127.0.0.1 -p {Port} +short +time=1 +tries=1 SOA {zone}.") { RedirectStandardOutput = true, UseShellExecute = false });
+                var dig = Process.Start(new ProcessStartInfo("dig", $"@{Address} -p {Port} +short +time=1 +tries=1 SOA {zone}.") { RedirectStandardOutput = true, UseShellExecute = false });
                 string answer = dig.StandardOutput.ReadToEnd();
                 dig.WaitForExit();
                 if (dig.ExitCode == 0 && answer.Contains("hostmaster")) return;
@@ -77,8 +87,11 @@ namespace SmtpTools.Benchmarks
             return ((IPEndPoint)udp.LocalEndPoint).Port;
         }
 
+        private int _disposed;
+
         public void Dispose()
         {
+            if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
             try
             {
                 if (!_process.HasExited)

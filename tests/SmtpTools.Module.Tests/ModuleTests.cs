@@ -14,13 +14,13 @@ namespace SmtpTools.Module.Tests
 {
     /// <summary>
     /// The built module as a whole: manifest, exported cmdlets, output types and their views, and the rule that no
-    /// MailKit/MimeKit/DnsClient/BouncyCastle (or SmtpTools.Core) type shows in the public surface. Everything is
+    /// MailKit/MimeKit/BouncyCastle (or SmtpTools.Core) type shows in the public surface. Everything is
     /// enumerated from the built module, so cmdlets added later are covered automatically.
     /// </summary>
     public sealed class ModuleTests : IClassFixture<PsSession>
     {
         /// <summary>Assemblies that live in the module's private load context; their types must never cross into PowerShell.</summary>
-        private static readonly string[] PrivateAssemblies = { "MailKit", "MimeKit", "DnsClient", "BouncyCastle.Cryptography", "SmtpTools.Core" };
+        private static readonly string[] PrivateAssemblies = { "MailKit", "MimeKit", "BouncyCastle.Cryptography", "SmtpTools.Core" };
 
         private readonly PsSession _s;
 

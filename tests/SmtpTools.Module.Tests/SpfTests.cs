@@ -117,6 +117,17 @@ namespace SmtpTools.Module.Tests
         }
 
         [Fact]
+        public void PerRecordVerboseWhenSomeoneListens()
+        {
+            var asked = Run("Test-SpfRecord 192.0.2.7 a@good.spf.test -Server $dns -Verbose");
+            Assert.Contains(asked.Verbose, v => v.StartsWith("192.0.2.7 / good.spf.test: Pass."));
+            var preference = Run("$VerbosePreference = 'Continue'; Get-SpfRecord good.spf.test -Server $dns");
+            Assert.Contains(preference.Verbose, v => v.StartsWith("good.spf.test: Valid,"));
+            var quiet = Run("$VerbosePreference = 'SilentlyContinue'; Test-SpfRecord 192.0.2.7 a@good.spf.test -Server $dns");
+            Assert.Empty(quiet.Verbose);
+        }
+
+        [Fact]
         public void HeloIdentityAndDomainOverride()
         {
             var helo = Run("Test-SpfRecord -IPAddress 192.0.2.25 -HeloDomain mx.spf.test -Server $dns").Single();

@@ -30,8 +30,9 @@ namespace SmtpTools.Core.Dns
         public DnsTxtRecord(params string[] strings) : this((IReadOnlyList<string>)strings) { }
         /// <summary>The character-strings of the record (each at most 255 octets on the wire).</summary>
         public IReadOnlyList<string> Strings { get; }
+        private string _text;
         /// <summary>The strings joined without separators, as SPF (RFC 7208 3.3), DKIM and DMARC read them.</summary>
-        public string Text => string.Concat(Strings);
+        public string Text => _text ?? (_text = Strings.Count == 1 ? Strings[0] : string.Concat(Strings));
         public override string ToString() => Text;
     }
 

@@ -1,13 +1,12 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Net;
+using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
-using DnsClient;
-using DnsClient.Protocol;
 
 namespace SmtpTools.Core.Dns
 {
@@ -16,155 +15,351 @@ namespace SmtpTools.Core.Dns
     {
         /// <summary>Servers to ask, in order; empty = the system's configured resolvers.</summary>
         public IReadOnlyList<IPEndPoint> Servers { get; set; } = Array.Empty<IPEndPoint>();
+        /// <summary>How long one try waits for its reply.</summary>
         public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
-        /// <summary>Extra tries after the first, per server.</summary>
+        /// <summary>Extra tries after the first, per server, for timeouts, SERVFAIL and unusable replies.</summary>
         public int Retries { get; set; } = 2;
-        /// <summary>Questions on the wire at once; more wait their turn.</summary>
+        /// <summary>Questions on the wire at once at most; fewer while the server times out or fails (see <see cref="AdaptiveGate"/>).</summary>
         public int MaxConcurrentQueries { get; set; } = 64;
+        /// <summary>Answers kept for the lifetime of the resolver at most (about 0.4 KB each); 0 turns the cache off.</summary>
+        public int CacheSize { get; set; } = 10000;
     }
 
     /// <summary>
-    /// The DNS layer on DnsClient.NET: configurable servers, timeout and retries, TCP fallback on truncation,
-    /// a cache for the lifetime of the instance (one cmdlet pipeline shares one instance, so the same
-    /// <c>include:_spf.provider</c> is asked once per run) that also joins concurrent identical questions,
-    /// and a bound on concurrent questions. Thread-safe.
+    /// The DNS layer: a stub resolver with its own wire protocol (see <see cref="DnsWire"/>, <see cref="UdpChannel"/>).
+    /// Configurable servers, timeout and retries (timeouts, SERVFAIL and unusable replies are tried again, on the next
+    /// server first), TCP on truncation, CNAME chains followed (a loop is an error, not an empty answer), a bounded cache
+    /// of successful answers for the lifetime of the instance that also joins identical questions in flight (failures are
+    /// never cached: the next asker tries again), and an adaptive bound on questions in flight. One cmdlet pipeline shares
+    /// one instance, so the same <c>include:_spf.provider</c> is asked once per run. Thread-safe; Dispose closes its sockets
+    /// (which also close by themselves when idle).
     /// </summary>
-    public sealed class DnsResolver : IDnsResolver
+    public sealed class DnsResolver : IDnsResolver, IDisposable
     {
-        private readonly LookupClient _client;
-        private readonly SemaphoreSlim _gate;
-        private readonly ConcurrentDictionary<string, Lazy<Task<object>>> _cache = new ConcurrentDictionary<string, Lazy<Task<object>>>(StringComparer.Ordinal);
+        /// <summary>CNAMEs followed across answers at most (RFC 1034 leaves it to the resolver; BIND stops at 16 in all).</summary>
+        private const int MaxChase = 8;
+
+        private static readonly DnsWire.RdataReader<DnsTxtRecord> TxtReader = DnsWire.ReadTxt;
+        private static readonly DnsWire.RdataReader<IPAddress> AReader = DnsWire.ReadA;
+        private static readonly DnsWire.RdataReader<IPAddress> AaaaReader = DnsWire.ReadAaaa;
+        private static readonly DnsWire.RdataReader<DnsMxRecord> MxReader = DnsWire.ReadMx;
+        private static readonly DnsWire.RdataReader<string> PtrReader = DnsWire.ReadPtr;
+
+        private readonly IPEndPoint[] _servers;
+        private readonly UdpChannel[] _channels;
+        private readonly TimeSpan _timeout;
+        private readonly int _triesPerServer;
+        private readonly AdaptiveGate _gate;
+        private readonly DnsAnswerCache _cache;
+        private int _preferred;
         private long _queriesSent;
 
         /// <exception cref="ArgumentNullException">options is null.</exception>
         public DnsResolver(DnsResolverOptions options)
         {
             if (options == null) throw new ArgumentNullException(nameof(options));
-            var lookupOptions = options.Servers.Count > 0 ? new LookupClientOptions(options.Servers.ToArray()) : new LookupClientOptions();
-            lookupOptions.Timeout = options.Timeout;
-            lookupOptions.Retries = Math.Max(0, options.Retries);
-            lookupOptions.UseTcpFallback = true;
-            lookupOptions.UseCache = false; // our own cache below also joins in-flight questions
-            lookupOptions.ThrowDnsErrors = false;
-            lookupOptions.ContinueOnDnsError = false;
-            lookupOptions.ContinueOnEmptyResponse = false;
-            lookupOptions.UseRandomNameServer = false;
-            lookupOptions.EnableAuditTrail = false;
-            _client = new LookupClient(lookupOptions);
-            _gate = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentQueries));
-            Servers = options.Servers;
+            Servers = options.Servers ?? Array.Empty<IPEndPoint>();
+            _servers = (Servers.Count > 0 ? Servers : SystemServers()).ToArray();
+            _timeout = options.Timeout > TimeSpan.Zero ? options.Timeout : TimeSpan.FromSeconds(5);
+            _triesPerServer = Math.Max(0, options.Retries) + 1;
+            _gate = new AdaptiveGate(options.MaxConcurrentQueries, TimeSpan.FromTicks(Math.Min(_timeout.Ticks, TimeSpan.TicksPerSecond)));
+            _channels = _servers.Select(s => new UdpChannel(s, _timeout, _gate.Congested)).ToArray();
+            _cache = options.CacheSize > 0 ? new DnsAnswerCache(options.CacheSize) : null;
         }
 
+        /// <summary>The servers given in the options (empty when the system's are used).</summary>
         public IReadOnlyList<IPEndPoint> Servers { get; }
         public long QueriesSent => Interlocked.Read(ref _queriesSent);
+        /// <summary>Answers held by the cache now (successes and questions in flight).</summary>
+        internal int CachedCount => _cache?.Count ?? 0;
+        internal int Window => _gate.Window;
 
         public Task<DnsAnswer<DnsTxtRecord>> GetTxtAsync(string name, CancellationToken cancellationToken) =>
-            Cached(name, QueryType.TXT, cancellationToken, r => r.Answers.TxtRecords().Select(t => new DnsTxtRecord(t.Text.ToList())));
+            Lookup(name, DnsType.Txt, TxtReader, cancellationToken);
 
         public Task<DnsAnswer<IPAddress>> GetAddressesAsync(string name, AddressFamily family, CancellationToken cancellationToken)
         {
-            if (family == AddressFamily.InterNetworkV6)
-                return Cached(name, QueryType.AAAA, cancellationToken, r => r.Answers.AaaaRecords().Select(a => a.Address));
-            if (family == AddressFamily.InterNetwork)
-                return Cached(name, QueryType.A, cancellationToken, r => r.Answers.ARecords().Select(a => a.Address));
+            if (family == AddressFamily.InterNetworkV6) return Lookup(name, DnsType.Aaaa, AaaaReader, cancellationToken);
+            if (family == AddressFamily.InterNetwork) return Lookup(name, DnsType.A, AReader, cancellationToken);
             throw new ArgumentOutOfRangeException(nameof(family), family, "Only InterNetwork (A) and InterNetworkV6 (AAAA) are supported.");
         }
 
-        public async Task<DnsAnswer<DnsMxRecord>> GetMxAsync(string name, CancellationToken cancellationToken)
-        {
-            var answer = await Cached(name, QueryType.MX, cancellationToken,
-                r => r.Answers.MxRecords().Select(m => new DnsMxRecord(m.Preference, Normalize(m.Exchange.Value)))).ConfigureAwait(false);
-            return answer.WithRecords(answer.Records.Select((m, i) => (m, i)).OrderBy(x => x.m.Preference).ThenBy(x => x.i).Select(x => x.m));
-        }
+        public Task<DnsAnswer<DnsMxRecord>> GetMxAsync(string name, CancellationToken cancellationToken) =>
+            Lookup(name, DnsType.Mx, MxReader, cancellationToken);
 
         public Task<DnsAnswer<string>> GetPtrAsync(IPAddress address, CancellationToken cancellationToken)
         {
             if (address == null) throw new ArgumentNullException(nameof(address));
-            string reverse = Normalize(address.GetArpaName());
-            return Cached(reverse, QueryType.PTR, cancellationToken, r => r.Answers.PtrRecords().Select(p => Normalize(p.PtrDomainName.Value)));
+            return Lookup(DnsWire.ReverseName(address), DnsType.Ptr, PtrReader, cancellationToken);
         }
 
         /// <summary>Lower case, no trailing dot.</summary>
         public static string Normalize(string name) => (name ?? string.Empty).TrimEnd('.').ToLowerInvariant();
 
-        private async Task<DnsAnswer<T>> Cached<T>(string name, QueryType type, CancellationToken cancellationToken, Func<IDnsQueryResponse, IEnumerable<T>> select)
-        {
-            string normalized = Normalize(name);
-            string key = ((int)type).ToString() + " " + normalized;
-            var lazy = _cache.GetOrAdd(key, _ => new Lazy<Task<object>>(async () => await Query(normalized, type, select).ConfigureAwait(false)));
-            object result = await WaitAsync(lazy.Value, cancellationToken).ConfigureAwait(false);
-            return (DnsAnswer<T>)result;
-        }
-
-        private async Task<object> Query<T>(string name, QueryType type, Func<IDnsQueryResponse, IEnumerable<T>> select)
-        {
-            if (!IsAskable(name))
-                return DnsAnswer<T>.Failure(name, DnsResponseStatus.InvalidName, $"'{name}' is not a valid DNS name.");
-            await _gate.WaitAsync().ConfigureAwait(false);
-            try
-            {
-                Interlocked.Increment(ref _queriesSent);
-                IDnsQueryResponse response;
-                try
-                {
-                    // Not cancellable on purpose: the answer is shared by every caller waiting for it; each caller
-                    // stops waiting on its own token, and the timeout bounds the question itself.
-                    response = await _client.QueryAsync(name, type, QueryClass.IN, CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (DnsResponseException ex)
-                {
-                    var status = ex.Code == DnsResponseCode.ConnectionTimeout ? DnsResponseStatus.Timeout : DnsResponseStatus.OtherError;
-                    return DnsAnswer<T>.Failure(name, status, status == DnsResponseStatus.Timeout ? $"No answer for {name} {type} within the timeout." : ex.Message);
-                }
-                catch (ArgumentException ex)
-                {
-                    return DnsAnswer<T>.Failure(name, DnsResponseStatus.InvalidName, ex.Message);
-                }
-                catch (Exception ex) when (ex is SocketException || ex is System.IO.IOException || ex is TimeoutException)
-                {
-                    return DnsAnswer<T>.Failure(name, ex is TimeoutException ? DnsResponseStatus.Timeout : DnsResponseStatus.OtherError, ex.Message);
-                }
-
-                var code = response.Header.ResponseCode;
-                var aliases = response.Answers.CnameRecords().Select(c => Normalize(c.CanonicalName.Value)).ToList();
-                switch (code)
-                {
-                    case DnsHeaderResponseCode.NoError:
-                        return new DnsAnswer<T>(name, DnsResponseStatus.NoError, select(response).ToList(), null, aliases);
-                    case DnsHeaderResponseCode.NotExistentDomain:
-                        return new DnsAnswer<T>(name, DnsResponseStatus.NonExistentDomain, Array.Empty<T>(), null, aliases);
-                    case DnsHeaderResponseCode.ServerFailure:
-                        return DnsAnswer<T>.Failure(name, DnsResponseStatus.ServerFailure, $"SERVFAIL for {name} {type}.");
-                    case DnsHeaderResponseCode.Refused:
-                        return DnsAnswer<T>.Failure(name, DnsResponseStatus.Refused, $"REFUSED for {name} {type}.");
-                    default:
-                        return DnsAnswer<T>.Failure(name, DnsResponseStatus.OtherError, $"{code} for {name} {type}: {response.ErrorMessage}");
-                }
-            }
-            finally
-            {
-                _gate.Release();
-            }
-        }
-
-        /// <summary>RFC 1035 length limits; DnsClient would otherwise throw.</summary>
+        /// <summary>RFC 1035 length limits.</summary>
         internal static bool IsAskable(string name)
         {
             if (string.IsNullOrEmpty(name) || name.Length > 253) return false;
-            foreach (var label in name.Split('.'))
-                if (label.Length == 0 || label.Length > 63) return false;
+            int start = 0;
+            for (int i = 0; i <= name.Length; i++)
+            {
+                if (i < name.Length && name[i] != '.') continue;
+                if (i - start == 0 || i - start > 63) return false;
+                start = i + 1;
+            }
             return true;
         }
 
-        private static async Task<object> WaitAsync(Task<object> task, CancellationToken cancellationToken)
+        private Task<DnsAnswer<T>> Lookup<T>(string name, DnsType type, DnsWire.RdataReader<T> read, CancellationToken cancellationToken)
         {
-            if (!cancellationToken.CanBeCanceled || task.IsCompleted) return await task.ConfigureAwait(false);
-            var cancelled = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
-            using (cancellationToken.Register(() => cancelled.TrySetCanceled(cancellationToken)))
+            string normalized = Normalize(name);
+            return WaitAsync(_cache == null ? ResolveAsync(normalized, type, read, null) : Cached(normalized, type, read), cancellationToken);
+        }
+
+        private Task<DnsAnswer<T>> Cached<T>(string name, DnsType type, DnsWire.RdataReader<T> read)
+        {
+            var key = new DnsCacheKey(name, type);
+            if (_cache.TryGet(key, out var cached)) return (Task<DnsAnswer<T>>)cached;
+            // Inline continuations: whoever completes the question (the socket's receive loop) goes straight on with the
+            // waiting evaluations; no thread-pool hop per answer.
+            var entry = new TaskCompletionSource<DnsAnswer<T>>();
+            var existing = _cache.GetOrAdd(key, entry.Task);
+            if (existing != entry.Task) return (Task<DnsAnswer<T>>)existing;
+            _ = ResolveAsync(name, type, read, entry);
+            return entry.Task;
+        }
+
+        /// <summary>
+        /// Asks, follows a CNAME chain that ends without records (another zone's server must be asked), and completes the
+        /// cache entry. The contract of <see cref="IDnsResolver"/>: a DNS failure is an answer, never an exception.
+        /// </summary>
+        private async Task<DnsAnswer<T>> ResolveAsync<T>(string name, DnsType type, DnsWire.RdataReader<T> read, TaskCompletionSource<DnsAnswer<T>> entry)
+        {
+            DnsAnswer<T> answer;
+            try
             {
-                var done = await Task.WhenAny(task, cancelled.Task).ConfigureAwait(false);
-                return await done.ConfigureAwait(false);
+                answer = await FetchAsync(name, type, read).ConfigureAwait(false);
+                if (NeedsChase(answer)) answer = await ChaseAsync(name, answer, type, read).ConfigureAwait(false);
             }
+            catch (Exception ex) when (!(ex is OutOfMemoryException))
+            {
+                answer = DnsAnswer<T>.Failure(name, DnsResponseStatus.OtherError, $"{TypeName(type)} {name}: {ex.GetType().Name}: {ex.Message}");
+            }
+            if (entry != null)
+            {
+                // Forget a failure before anyone sees it, so the next asker tries again instead of reading it from the cache.
+                if (!answer.IsSuccess) _cache.Remove(new DnsCacheKey(name, type), entry.Task);
+                entry.SetResult(answer);
+            }
+            return answer;
+        }
+
+        private static bool NeedsChase<T>(DnsAnswer<T> answer) =>
+            answer.Status == DnsResponseStatus.NoError && answer.Records.Count == 0 && answer.Aliases.Count > 0;
+
+        /// <summary>Asks for the chain's last name until records, an error or a loop (rare: resolvers chase CNAMEs themselves).</summary>
+        private async Task<DnsAnswer<T>> ChaseAsync<T>(string name, DnsAnswer<T> answer, DnsType type, DnsWire.RdataReader<T> read)
+        {
+            var aliases = new List<string>(answer.Aliases);
+            var seen = new HashSet<string>(StringComparer.Ordinal) { name };
+            seen.UnionWith(answer.Aliases);
+            for (int hop = 0; NeedsChase(answer); hop++)
+            {
+                if (hop == MaxChase)
+                    return DnsAnswer<T>.Failure(name, DnsResponseStatus.OtherError, $"CNAME chain from {name} is longer than {aliases.Count} names.");
+                answer = await FetchAsync(aliases[aliases.Count - 1], type, read).ConfigureAwait(false);
+                foreach (var alias in answer.Aliases)
+                {
+                    aliases.Add(alias);
+                    if (!seen.Add(alias))
+                        return DnsAnswer<T>.Failure(name, DnsResponseStatus.OtherError, "CNAME loop: " + name + " -> " + string.Join(" -> ", aliases) + ".");
+                }
+            }
+            return new DnsAnswer<T>(name, answer.Status, answer.Records, answer.Error, aliases);
+        }
+
+        private async Task<DnsAnswer<T>> FetchAsync<T>(string name, DnsType type, DnsWire.RdataReader<T> read)
+        {
+            byte[] question = IsAskable(name) ? DnsWire.EncodeQuestion(name, type) : null;
+            if (question == null) return DnsAnswer<T>.Failure(name, DnsResponseStatus.InvalidName, $"'{name}' is not a valid DNS name.");
+            if (_servers.Length == 0)
+                return DnsAnswer<T>.Failure(name, DnsResponseStatus.OtherError, "No DNS server is configured on this system; give one with -Server.");
+            Interlocked.Increment(ref _queriesSent);
+
+            var query = DnsWire.BuildQuery(0, question);
+            int start = Volatile.Read(ref _preferred);
+            int tries = _triesPerServer * _servers.Length;
+            var refused = _servers.Length > 1 ? new bool[_servers.Length] : null;
+            DnsResponseStatus lastStatus = DnsResponseStatus.Timeout;
+            string lastError = null;
+            int made = 0, backoff = 0;
+            for (int attempt = 0; attempt < tries; attempt++)
+            {
+                int index = (start + attempt) % _servers.Length;
+                if (refused != null && refused[index]) continue;
+                var server = _servers[index];
+                made++;
+                await _gate.WaitAsync().ConfigureAwait(false);
+                ExchangeResult result;
+                bool congested = true;
+                try
+                {
+                    result = await _channels[index].ExchangeAsync(query, question).ConfigureAwait(false);
+                    if (result.Status == ExchangeStatus.Reply && DnsWire.IsTruncated(result.Reply))
+                        result = await TcpExchange.ExchangeAsync(server, query, question, _timeout).ConfigureAwait(false);
+                    congested = result.Status == ExchangeStatus.Timeout || (result.Status == ExchangeStatus.Reply && DnsWire.Rcode(result.Reply) == 2);
+                }
+                finally
+                {
+                    _gate.Release(congested);
+                }
+
+                if (result.Status == ExchangeStatus.Timeout)
+                {
+                    lastStatus = DnsResponseStatus.Timeout;
+                    lastError = $"No reply from {server} to {TypeName(type)} {name} within {Seconds(_timeout)}" +
+                        (result.Ignored > 0 ? $"; {result.Ignored} reply(ies) that did not match the question ignored" : "");
+                    Demote(index);
+                    continue;
+                }
+                if (result.Status == ExchangeStatus.NetworkError)
+                {
+                    lastStatus = DnsResponseStatus.OtherError;
+                    lastError = $"{TypeName(type)} {name}: {result.Error}";
+                    Demote(index);
+                    await Backoff(backoff++).ConfigureAwait(false);
+                    continue;
+                }
+
+                int rcode = DnsWire.Rcode(result.Reply);
+                if (rcode == 0 || rcode == 3)
+                {
+                    var records = new List<T>();
+                    var aliases = new List<string>();
+                    string problem = DnsWire.ReadAnswers(result.Reply, result.Length, question.Length, type, read, records, aliases);
+                    if (problem == null)
+                    {
+                        if (type == DnsType.Mx) SortByPreference(records);
+                        return new DnsAnswer<T>(name, rcode == 0 ? DnsResponseStatus.NoError : DnsResponseStatus.NonExistentDomain, records, null,
+                            aliases.Count == 0 ? null : aliases);
+                    }
+                    lastStatus = DnsResponseStatus.OtherError;
+                    if (problem.StartsWith("CNAME loop", StringComparison.Ordinal))
+                        return DnsAnswer<T>.Failure(name, lastStatus, problem + ".");
+                    lastError = $"Unusable reply from {server} to {TypeName(type)} {name}: {problem}";
+                    continue;
+                }
+                if (rcode == 2)
+                {
+                    lastStatus = DnsResponseStatus.ServerFailure;
+                    lastError = $"SERVFAIL from {server} for {TypeName(type)} {name}";
+                    Demote(index);
+                    await Backoff(backoff++).ConfigureAwait(false);
+                    continue;
+                }
+                // REFUSED, NOTIMP, FORMERR …: this server will say the same again; another one may answer.
+                lastStatus = rcode == 5 ? DnsResponseStatus.Refused : DnsResponseStatus.OtherError;
+                lastError = $"{RcodeName(rcode)} from {server} for {TypeName(type)} {name}";
+                if (refused == null) break;
+                refused[index] = true;
+            }
+            return DnsAnswer<T>.Failure(name, lastStatus, lastError + (made > 1 ? $" ({made} tries)." : "."));
+        }
+
+        /// <summary>After a failure, the next question starts at the next server.</summary>
+        private void Demote(int index)
+        {
+            if (_servers.Length > 1) Interlocked.CompareExchange(ref _preferred, (index + 1) % _servers.Length, index);
+        }
+
+        /// <summary>A short, growing, jittered pause before asking a failing server again.</summary>
+        private static Task Backoff(int failures)
+        {
+            int ms = 50 << Math.Min(failures, 5);
+            int jitter;
+            lock (Jitter) jitter = Jitter.Next(ms / 2);
+            return Task.Delay(ms / 2 + jitter);
+        }
+
+        private static readonly Random Jitter = new Random();
+
+        private static void SortByPreference<T>(List<T> records)
+        {
+            if (!(records is List<DnsMxRecord> mx) || mx.Count < 2) return;
+            // Stable: equal preferences keep the server's order.
+            var sorted = mx.Select((m, i) => (m, i)).OrderBy(x => x.m.Preference).ThenBy(x => x.i).Select(x => x.m).ToList();
+            mx.Clear();
+            mx.AddRange(sorted);
+        }
+
+        private static string TypeName(DnsType type) => type.ToString().ToUpperInvariant();
+
+        private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";
+
+        private static string RcodeName(int rcode)
+        {
+            switch (rcode)
+            {
+                case 1: return "FORMERR";
+                case 4: return "NOTIMP";
+                case 5: return "REFUSED";
+                default: return "RCODE " + rcode.ToString(CultureInfo.InvariantCulture);
+            }
+        }
+
+        /// <summary>The system's resolvers: the DNS servers of the network interfaces (on Unix, /etc/resolv.conf).</summary>
+        private static IEnumerable<IPEndPoint> SystemServers()
+        {
+            NetworkInterface[] interfaces;
+            try { interfaces = NetworkInterface.GetAllNetworkInterfaces(); }
+            catch (NetworkInformationException) { return Array.Empty<IPEndPoint>(); }
+            var servers = new List<IPEndPoint>();
+            foreach (var nic in interfaces)
+            {
+                IPAddressCollection addresses;
+                try
+                {
+                    if (nic.OperationalStatus != OperationalStatus.Up && nic.OperationalStatus != OperationalStatus.Unknown) continue;
+                    addresses = nic.GetIPProperties().DnsAddresses;
+                }
+                catch (Exception ex) when (ex is NetworkInformationException || ex is PlatformNotSupportedException) { continue; }
+                foreach (var address in addresses)
+                {
+                    if (address.IsIPv6SiteLocal) continue; // fec0::/10 defaults of old Windows stacks: never a real server
+                    var endpoint = new IPEndPoint(address, DnsServerEndpoint.DefaultPort);
+                    if (!servers.Contains(endpoint)) servers.Add(endpoint);
+                }
+            }
+            return servers;
+        }
+
+        /// <summary>The shared answer, or OperationCanceledException as soon as this caller's token is cancelled.</summary>
+        private static Task<DnsAnswer<T>> WaitAsync<T>(Task<DnsAnswer<T>> task, CancellationToken cancellationToken)
+        {
+            if (!cancellationToken.CanBeCanceled || task.IsCompleted) return task;
+            return new CancellableWait<T>(task, cancellationToken).Task;
+        }
+
+        /// <summary>One object per waiting caller (the question itself is shared and not cancelled by one of them).</summary>
+        private sealed class CancellableWait<T> : TaskCompletionSource<DnsAnswer<T>>
+        {
+            private readonly CancellationTokenRegistration _registration;
+
+            public CancellableWait(Task<DnsAnswer<T>> task, CancellationToken cancellationToken)
+            {
+                _registration = cancellationToken.Register(s => ((CancellableWait<T>)s).TrySetCanceled(), this);
+                task.ContinueWith((t, s) =>
+                {
+                    var wait = (CancellableWait<T>)s;
+                    wait._registration.Dispose();
+                    wait.TrySetResult(t.Result);
+                }, this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+        }
+
+        public void Dispose()
+        {
+            foreach (var channel in _channels) channel.Dispose();
         }
     }
 }

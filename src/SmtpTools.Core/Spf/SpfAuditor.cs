@@ -179,7 +179,7 @@ namespace SmtpTools.Core.Spf
             node.Record = txt.Text;
             node.RecordStrings = txt.Strings.ToList();
             CheckSizes(node, txt);
-            var parsed = SpfRecordParser.Parse(txt.Text);
+            var parsed = SpfRecordParser.Parse(txt);
             node.Parsed = parsed;
             foreach (var error in parsed.Errors)
             {

@@ -162,11 +162,14 @@ namespace SmtpTools.Core.Spf
             var answer = await _resolver.GetTxtAsync(domain, cancellationToken).ConfigureAwait(false);
             if (answer.IsTemporaryFailure)
                 throw new SpfEvaluationException(SpfResult.TempError, $"DNS lookup of the TXT records of {domain} failed: {answer.Error ?? answer.Status.ToString()}.");
-            var spf = answer.Records.Select(r => r.Text).Where(SpfRecordParser.IsSpfRecord).ToList();
-            if (spf.Count == 0) return null;
-            if (spf.Count > 1)
-                throw new SpfEvaluationException(SpfResult.PermError, $"{domain} publishes {spf.Count} SPF records; there must be one (RFC 7208 4.5).");
-            var record = SpfRecordParser.Parse(spf[0]);
+            DnsTxtRecord spf = null;
+            int count = 0;
+            foreach (var txt in answer.Records)
+                if (SpfRecordParser.IsSpfRecord(txt.Text) && count++ == 0) spf = txt;
+            if (count == 0) return null;
+            if (count > 1)
+                throw new SpfEvaluationException(SpfResult.PermError, $"{domain} publishes {count} SPF records; there must be one (RFC 7208 4.5).");
+            var record = SpfRecordParser.Parse(spf);
             if (!record.IsValid)
                 throw new SpfEvaluationException(SpfResult.PermError, $"The SPF record of {domain} has a syntax error: {record.Errors[0]}.");
             return record;

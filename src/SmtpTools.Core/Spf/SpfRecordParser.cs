@@ -100,6 +100,14 @@ namespace SmtpTools.Core.Spf
         public static bool IsSpfRecord(string text) =>
             text != null && text.Length >= 6 && string.Compare(text, 0, "v=spf1", 0, 6, StringComparison.OrdinalIgnoreCase) == 0 && (text.Length == 6 || text[6] == ' ');
 
+        // Parsed records by the DNS record they came from: the resolver caches answers for a whole pipeline, so a
+        // provider's include is parsed once per run, not once per domain that includes it. Entries go with the records.
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Dns.DnsTxtRecord, ParsedSpfRecord> ParsedByRecord =
+            new System.Runtime.CompilerServices.ConditionalWeakTable<Dns.DnsTxtRecord, ParsedSpfRecord>();
+
+        /// <summary>Like <see cref="Parse(string)"/>, once per record object (ParsedSpfRecord is immutable, so it is shared).</summary>
+        internal static ParsedSpfRecord Parse(Dns.DnsTxtRecord record) => ParsedByRecord.GetValue(record, r => Parse(r.Text));
+
         /// <summary>Parses the text of a record that <see cref="IsSpfRecord"/> accepted. Never throws for bad syntax.</summary>
         /// <exception cref="ArgumentException">the text is not an SPF record.</exception>
         public static ParsedSpfRecord Parse(string text)

@@ -38,7 +38,7 @@ namespace SmtpTools.Commands
                 Enqueue(ct => auditor.AuditAsync(name, ct),
                     audit =>
                     {
-                        WriteVerbose($"{audit.Domain}: {audit.Status}, {audit.DnsLookupCount} DNS lookup(s), {audit.Findings.Count} finding(s).");
+                        if (VerboseWanted) WriteVerbose($"{audit.Domain}: {audit.Status}, {audit.DnsLookupCount} DNS lookup(s), {audit.Findings.Count} finding(s).");
                         WriteObject(Map(audit, new Dictionary<SpfAudit, SpfRecord>()));
                     },
                     ex => WriteError(ErrorRecordFactory.FromException(ex, name)));

@@ -72,7 +72,7 @@ namespace SmtpTools.Commands
                 Enqueue(ct => checker.CheckAsync(name, selectors, key, ct),
                     results =>
                     {
-                        WriteVerbose($"{name}: {results.Count(r => r.Found)} DKIM key record(s) found, {results.Sum(r => r.Findings.Count)} finding(s).");
+                        if (VerboseWanted) WriteVerbose($"{name}: {results.Count(r => r.Found)} DKIM key record(s) found, {results.Sum(r => r.Findings.Count)} finding(s).");
                         Write(results);
                     },
                     ex => WriteError(ErrorRecordFactory.FromException(ex, name)));

@@ -153,7 +153,7 @@ namespace SmtpTools.Commands
             Track(ct => checker.CheckAsync(name, ct),
                 check =>
                 {
-                    WriteVerbose($"{name}: {check.Status} after {check.QueriedNames.Count} _dmarc quer{(check.QueriedNames.Count == 1 ? "y" : "ies")}; {check.Findings.Count} finding(s).");
+                    if (VerboseWanted) WriteVerbose($"{name}: {check.Status} after {check.QueriedNames.Count} _dmarc quer{(check.QueriedNames.Count == 1 ? "y" : "ies")}; {check.Findings.Count} finding(s).");
                     Write(Map(check), check.HasPolicy && check.Findings.All(f => f.Severity != Core.Findings.FindingSeverity.Error));
                 },
                 name);
@@ -174,7 +174,7 @@ namespace SmtpTools.Commands
                 pair =>
                 {
                     var (check, evaluation) = pair;
-                    WriteVerbose($"{name}: dmarc={evaluation.Result.ToString().ToLowerInvariant()} (SPF aligned: {evaluation.SpfAligned}, DKIM aligned: {evaluation.DkimAligned}).");
+                    if (VerboseWanted) WriteVerbose($"{name}: dmarc={evaluation.Result.ToString().ToLowerInvariant()} (SPF aligned: {evaluation.SpfAligned}, DKIM aligned: {evaluation.DkimAligned}).");
                     var output = Map(check);
                     ApplyEvaluation(output, evaluation, request, evaluation.Findings);
                     Write(output, evaluation.Result == CoreDmarc.DmarcResult.Pass);

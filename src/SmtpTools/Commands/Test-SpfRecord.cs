@@ -84,7 +84,7 @@ namespace SmtpTools.Commands
             Enqueue(ct => checker.CheckHostAsync(request, ct),
                 outcome =>
                 {
-                    WriteVerbose($"{text} / {outcome.Domain}: {outcome.Result}. {outcome.Reason}");
+                    if (VerboseWanted) WriteVerbose($"{text} / {outcome.Domain}: {outcome.Result}. {outcome.Reason}");
                     if (Quiet) WriteObject(outcome.Result == Core.Spf.SpfResult.Pass);
                     else WriteObject(new SpfCheckResult
                     {

@@ -36,6 +36,15 @@ namespace SmtpTools.Infrastructure
         protected int ConcurrencyLimit { get; set; } = 16;
 
         /// <summary>
+        /// Start enqueued work on the pipeline thread (it runs there until its first real wait) instead of on a pool thread.
+        /// Only for work that never blocks a thread (DNS lookups): a thread hop per record costs more than that first slice.
+        /// </summary>
+        protected bool StartWorkInline { get; set; }
+
+        // The record the pump is blocked on: only its completion wakes the pump (the others are written when it wakes).
+        private IPending _awaitedHead;
+
+        /// <summary>
         /// Progress for enqueued records: the activity shown by Write-Progress (null: none) and what a finished record is
         /// called ("domain(s) audited"). Pipeline input has no known total, so progress is a running count.
         /// </summary>
@@ -107,23 +116,40 @@ namespace SmtpTools.Infrastructure
             if (_throttle == null) _throttle = new SemaphoreSlim(Math.Max(1, ConcurrencyLimit));
             var throttle = _throttle;
             var token = _stop.Token;
-            Task<T> task = Task.Run(async () =>
-            {
-                await throttle.WaitAsync(token).ConfigureAwait(false);
-                try { return await work(token).ConfigureAwait(false); }
-                finally { throttle.Release(); }
-            });
-            task.ContinueWith(_ => Wake(), TaskScheduler.Default);
+            Task<T> task = StartWorkInline ? Throttled(work, throttle, token) : Task.Run(() => Throttled(work, throttle, token));
+            var pending = new Pending<T>(task, onSuccess, onFailure);
+            task.ContinueWith((_, state) => ((AsyncCmdlet)state).WakeIfAwaited(pending), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             _enqueued++;
-            _pending.Enqueue(new Pending<T>(task, onSuccess, onFailure));
+            _pending.Enqueue(pending);
             WriteCompletedHeads();
             int window = Math.Max(1, ConcurrencyLimit) * 4;
             while (_pending.Count > window)
             {
-                var head = _pending.Peek();
-                PumpUntil(() => head.IsCompleted);
+                PumpUntilHeadCompleted();
                 WriteCompletedHeads();
             }
+        }
+
+        private static async Task<T> Throttled<T>(Func<CancellationToken, Task<T>> work, SemaphoreSlim throttle, CancellationToken token)
+        {
+            await throttle.WaitAsync(token).ConfigureAwait(false);
+            try { return await work(token).ConfigureAwait(false); }
+            finally { throttle.Release(); }
+        }
+
+        private void PumpUntilHeadCompleted()
+        {
+            var head = _pending.Peek();
+            // A full fence before the check in PumpUntil; the completing side reads _awaitedHead after the task's own
+            // interlocked completion, so one of the two always sees the other (no lost wake-up).
+            Interlocked.Exchange(ref _awaitedHead, head);
+            try { PumpUntil(() => head.IsCompleted); }
+            finally { Volatile.Write(ref _awaitedHead, null); }
+        }
+
+        private void WakeIfAwaited(IPending completed)
+        {
+            if (Volatile.Read(ref _awaitedHead) == completed) Wake();
         }
 
         /// <summary>Waits for every enqueued record and writes the rest of the results, in order.</summary>
@@ -131,8 +157,7 @@ namespace SmtpTools.Infrastructure
         {
             while (_pending.Count > 0)
             {
-                var head = _pending.Peek();
-                PumpUntil(() => head.IsCompleted);
+                PumpUntilHeadCompleted();
                 WriteCompletedHeads();
             }
             RunPostedCalls();

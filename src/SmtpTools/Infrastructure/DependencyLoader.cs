@@ -9,7 +9,7 @@ using System.Runtime.Loader;
 namespace SmtpTools.Infrastructure
 {
     /// <summary>
-    /// Keeps MailKit, MimeKit, DnsClient and BouncyCastle from clashing with other modules' copies.
+    /// Keeps MailKit, MimeKit and BouncyCastle from clashing with other modules' copies.
     /// PowerShell 7: SmtpTools.Core and everything it needs load into a module-private AssemblyLoadContext
     /// from bin/core/dependencies; the default context is only ever asked for SmtpTools.Core, and our handler
     /// answers with the private copy. Windows PowerShell 5.1 has one load context per AppDomain, so a narrow

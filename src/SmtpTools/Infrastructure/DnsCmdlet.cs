@@ -21,21 +21,49 @@ namespace SmtpTools.Infrastructure
         [ValidateRange(1, 300)]
         public int TimeoutSec { get; set; } = 5;
 
-        /// <summary>How many inputs are worked on at once.</summary>
+        /// <summary>
+        /// How many inputs are worked on at once. The default is high because the work waits on DNS round trips, not on
+        /// the CPU: with a resolver 30 ms away, 32 at once gave 200 domains/s. The resolver still sends fewer questions at
+        /// once while its server times out, fails or loses datagrams.
+        /// </summary>
         [Parameter]
         [ValidateRange(1, 1024)]
-        public int ThrottleLimit { get; set; } = 32;
+        public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
+
+        public const int DefaultThrottleLimit = 256;
 
         private IDnsResolver _resolver;
 
         /// <summary>The pipeline's resolver, created in BeginProcessing.</summary>
         internal IDnsResolver Resolver => _resolver;
 
+        /// <summary>
+        /// Someone listens to the verbose stream (-Verbose or $VerbosePreference). Per-record verbose text is only built
+        /// then: formatting it for every one of thousands of records that nobody reads was measurable.
+        /// </summary>
+        protected bool VerboseWanted { get; private set; }
+
+        private bool WantsVerbose()
+        {
+            if (MyInvocation.BoundParameters.TryGetValue("Verbose", out var given)) return given is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(given);
+            var preference = GetVariableValue("VerbosePreference");
+            return !(preference is ActionPreference p) || (p != ActionPreference.SilentlyContinue && p != ActionPreference.Ignore);
+        }
+
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
             ConcurrencyLimit = ThrottleLimit;
+            StartWorkInline = true;
+            VerboseWanted = WantsVerbose();
             _resolver = CreateResolver(this, Server, TimeoutSec, ThrottleLimit);
+        }
+
+        /// <summary>Closes the resolver's sockets at the end of the pipeline (they would close by themselves when idle).</summary>
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) (_resolver as IDisposable)?.Dispose();
+            base.Dispose(disposing);
         }
 
         /// <summary>Builds the resolver for a cmdlet; a bad server specification terminates the cmdlet.</summary>
@@ -48,7 +76,8 @@ namespace SmtpTools.Infrastructure
                     Servers = DnsServerEndpoint.ParseAll(servers),
                     Timeout = TimeSpan.FromSeconds(timeoutSec),
                     Retries = 2,
-                    MaxConcurrentQueries = Math.Max(8, throttleLimit * 2),
+                    // Up to two questions per input in flight (A and AAAA go together), within what one resolver is asked at once.
+                    MaxConcurrentQueries = Math.Max(8, Math.Min(throttleLimit * 2, 512)),
                 });
             }
             catch (Exception ex) when (ex is FormatException || ex is System.Net.Sockets.SocketException)
