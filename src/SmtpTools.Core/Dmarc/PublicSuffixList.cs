@@ -4,6 +4,7 @@ using System.IO;
 using System.Text;
 using System.Threading;
 using SmtpTools.Core.Dns;
+using SmtpTools.Core.IO;
 
 namespace SmtpTools.Core.Dmarc
 {
@@ -27,6 +28,8 @@ namespace SmtpTools.Core.Dmarc
     {
         private const string ResourceName = "SmtpTools.Core.Dmarc.public_suffix_list.dat";
         private static readonly Lazy<PublicSuffixList> s_default = new Lazy<PublicSuffixList>(LoadEmbedded, LazyThreadSafetyMode.ExecutionAndPublication);
+        /// <summary>The real list is about 300 KB; a file far larger is not a suffix list.</summary>
+        public static readonly FileSizeLimit FileLimit = new FileSizeLimit("The Public Suffix List file", 4 << 20, "the published list is about 300 KB; check -PublicSuffixListPath");
 
         // Value: true when the rule is in the ICANN section.
         private readonly Dictionary<string, bool> _rules = new Dictionary<string, bool>(StringComparer.Ordinal);
@@ -44,10 +47,11 @@ namespace SmtpTools.Core.Dmarc
         /// <summary>Reads a list in the PSL file format from a file.</summary>
         /// <exception cref="IOException">The file cannot be read.</exception>
         /// <exception cref="UnauthorizedAccessException">No permission to read the file.</exception>
-        /// <exception cref="Errors.SmtpToolsException">The file holds no rules (ErrorId PublicSuffixListEmpty).</exception>
+        /// <exception cref="Errors.SmtpToolsException">The file holds no rules (ErrorId PublicSuffixListEmpty), or is larger
+        /// than <see cref="FileLimit"/> (FileTooLarge).</exception>
         public static PublicSuffixList Load(string path)
         {
-            using (var reader = new StreamReader(path, Encoding.UTF8))
+            using (var reader = new StreamReader(BoundedFile.OpenRead(path, FileLimit), Encoding.UTF8))
                 return Parse(reader);
         }
 
