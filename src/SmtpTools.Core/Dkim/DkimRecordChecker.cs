@@ -71,6 +71,7 @@ namespace SmtpTools.Core.Dkim
             var probing = given.Count == 0;
             var list = probing ? CommonSelectors : given.Select(DomainNames.NormalizeSelector).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             var checks = await Task.WhenAll(list.Select(s => CheckOneAsync(domain, s, privateKey, probing, cancellationToken))).ConfigureAwait(false);
+            foreach (var check in checks) check.Findings = Finding.Deduplicate(check.Findings, check.DnsName);
             if (!probing) return checks;
 
             // A wildcard TXT record answers every selector; only records that look like DKIM keys count as found.

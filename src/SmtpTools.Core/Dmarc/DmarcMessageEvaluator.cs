@@ -122,7 +122,7 @@ namespace SmtpTools.Core.Dmarc
                 findings.Add(Finding.Warning("DmarcDkimSignatureNotPassing", $"DKIM signature d={s.Domain} s={s.Selector}: {s.Result} ({s.Reason}).", "RFC 6376 6.1"));
             if (result.DkimSignatures.Count == 0)
                 findings.Add(Finding.Info("DmarcMessageUnsigned", "The message has no DKIM-Signature; only SPF can make DMARC pass.", DmarcRecordParser.Ref(spec, "4.2", "4.2")));
-            result.Findings = findings;
+            result.Findings = Finding.Deduplicate(findings, "the message");
             return result;
         }
 

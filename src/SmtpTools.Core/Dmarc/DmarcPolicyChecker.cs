@@ -119,7 +119,8 @@ namespace SmtpTools.Core.Dmarc
             {
                 var findings = check.Findings.ToList();
                 await AuthorizeReportDestinationsAsync(check.PolicyDomain, check.Record, findings, cancellationToken).ConfigureAwait(false);
-                check.Findings = findings;
+                // A record with hundreds of external destinations gives one finding per kind, with the count.
+                check.Findings = Finding.Deduplicate(findings, check.PolicyDomain);
             }
             return check;
         }

@@ -336,7 +336,7 @@ namespace SmtpTools.Core.Dmarc
                 findings.AddRange(_findings);
                 if (record.Status == DmarcRecordStatus.Valid) PolicyFindings(record, findings);
                 record.SyntaxErrors = _errors;
-                record.Findings = findings;
+                record.Findings = Finding.Deduplicate(findings, "this record");
             }
 
             private void PolicyFindings(DmarcRecord r, List<Finding> findings)

@@ -423,7 +423,7 @@ namespace SmtpTools.Core.Spf
         {
             if (!visiting.Add(node)) return;
             foreach (var child in node.IncludeList) Summarize(child, visiting);
-            var all = new List<Finding>(node.OwnFindings);
+            var all = new List<Finding>(Finding.Deduplicate(node.OwnFindings, node.Domain));
             foreach (var f in node.IncludeList.SelectMany(c => c.Findings))
                 if (!all.Contains(f)) all.Add(f);
             node.Findings = all;
