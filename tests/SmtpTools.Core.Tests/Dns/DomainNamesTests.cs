@@ -3,6 +3,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using SmtpTools.Core.Dkim;
+using SmtpTools.Core.Dmarc;
 using SmtpTools.Core.Dns;
 using SmtpTools.Core.Errors;
 using SmtpTools.Core.Spf;
@@ -203,6 +204,16 @@ namespace SmtpTools.Core.Tests.Dns
             var outcome = await new SpfChecker(dns).CheckHostAsync(new SpfCheckRequest { IPAddress = System.Net.IPAddress.Parse("192.0.2.1"), Sender = "info@bücher.example" }, CancellationToken.None);
             Assert.Equal(SpfResult.Pass, outcome.Result);
             Assert.Equal("xn--bcher-kva.example", outcome.Domain);
+        }
+
+        [Fact]
+        public void DMARC_report_destinations_and_From_domains_go_through_the_same_check()
+        {
+            var record = new DmarcPolicyChecker(new InMemoryDnsResolver()).CheckRecord("v=DMARC1; p=reject; rua=mailto:d@Bücher.Example.,mailto:d@bad..example").Record;
+            Assert.Equal(new[] { "xn--bcher-kva.example", null }, record.AggregateReportUris.Select(u => u.MailtoDomain));
+            Assert.Contains(record.Findings, f => f.Id == "DmarcReportAddressWithoutDomain" && f.Message.Contains("mailto:d@bad..example"));
+
+            Assert.Equal(new[] { "xn--bcher-kva.example", "example.org" }, FromDomainExtractor.FromHeaderValue("a@Bücher.Example, b@EXAMPLE.org"));
         }
     }
 }
