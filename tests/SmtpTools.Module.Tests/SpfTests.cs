@@ -149,7 +149,9 @@ namespace SmtpTools.Module.Tests
         public void BadAddressIsAParameterErrorAndOthersContinue()
         {
             var invalid = Run("Test-SpfRecord -IPAddress mail.example -Sender a@good.spf.test -Server $dns");
-            Assert.StartsWith("ParameterArgumentValidationError", Assert.Single(invalid.Errors).FullyQualifiedErrorId);
+            var error = Assert.Single(invalid.Errors);
+            Assert.StartsWith("InvalidIPAddress,", error.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
 
             var r = Run("[pscustomobject]@{IPAddress='192.0.2.7'; Sender='a@good.spf.test'}, [pscustomobject]@{IPAddress='1.2'; Sender='a@good.spf.test'}, [pscustomobject]@{IPAddress='192.0.2.8'; Sender='a@good.spf.test'} | Test-SpfRecord -Server $dns");
             Assert.Single(r.Errors);

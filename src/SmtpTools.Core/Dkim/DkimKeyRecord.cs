@@ -164,7 +164,7 @@ namespace SmtpTools.Core.Dkim
             }
 
             record.IsUsable = syntaxOk && versionOk && record.KeyAlgorithm != null && hashOk && serviceOk && keyOk && !record.IsRevoked;
-            record.Findings = findings;
+            record.Findings = Finding.Deduplicate(findings, "this record");
             return record;
         }
 

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using MimeKit;
 using MimeKit.Cryptography;
+using SmtpTools.Core.Dns;
 
 namespace SmtpTools.Core.Dkim
 {
@@ -30,15 +31,14 @@ namespace SmtpTools.Core.Dkim
 
         private readonly DkimPrivateKey _key;
 
-        /// <exception cref="ArgumentNullException">An argument is null.</exception>
-        /// <exception cref="ArgumentException">domain or selector is empty.</exception>
+        /// <exception cref="ArgumentNullException">key is null.</exception>
+        /// <exception cref="Errors.SmtpToolsException">InvalidDomainName / InvalidDkimSelector: domain or selector is empty or
+        /// not a DNS name (they go into the DKIM-Signature header field as d= and s=).</exception>
         public DkimMessageSigner(DkimPrivateKey key, string domain, string selector)
         {
             _key = key ?? throw new ArgumentNullException(nameof(key));
-            if (string.IsNullOrWhiteSpace(domain)) throw new ArgumentException("A DKIM signing domain (d=) is required.", nameof(domain));
-            if (string.IsNullOrWhiteSpace(selector)) throw new ArgumentException("A DKIM selector (s=) is required.", nameof(selector));
-            Domain = domain.Trim().TrimEnd('.');
-            Selector = selector.Trim();
+            Domain = DomainNames.Normalize(domain);
+            Selector = DomainNames.NormalizeSelector(selector);
         }
 
         /// <summary>Reads a key file made by New-DkimKey (or PKCS#1 PEM, or a raw base64 Ed25519 seed).</summary>

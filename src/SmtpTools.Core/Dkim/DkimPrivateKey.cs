@@ -12,6 +12,7 @@ using Org.BouncyCastle.Pkcs;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.X509;
 using SmtpTools.Core.Errors;
+using SmtpTools.Core.IO;
 
 namespace SmtpTools.Core.Dkim
 {
@@ -83,15 +84,22 @@ namespace SmtpTools.Core.Dkim
 
         private static BigInteger Unsigned(byte[] bytes) => new BigInteger(1, bytes);
 
+        /// <summary>
+        /// A 4096-bit RSA key in PEM is about 3.3 KB; the cap leaves room for comments and certificates in the same file
+        /// while a wrong path (a mailbox, a disk image, /dev/zero) fails at once.
+        /// </summary>
+        public static readonly FileSizeLimit FileLimit = new FileSizeLimit("The DKIM key file", 1 << 20, "a DKIM private key file is a few kilobytes, so check the path");
+
         /// <summary>Reads a key file (see the class summary for the formats).</summary>
         /// <exception cref="FileNotFoundException">The file does not exist.</exception>
         /// <exception cref="UnauthorizedAccessException">The file cannot be read.</exception>
         /// <exception cref="IOException">Reading failed.</exception>
-        /// <exception cref="SmtpToolsException">DkimKeyInvalid: the file holds no usable private key.</exception>
+        /// <exception cref="SmtpToolsException">DkimKeyInvalid: the file holds no usable private key; FileTooLarge: the
+        /// file is larger than <see cref="FileLimit"/>.</exception>
         public static DkimPrivateKey Load(string path)
         {
             if (path == null) throw new ArgumentNullException(nameof(path));
-            return Parse(File.ReadAllText(path));
+            return Parse(BoundedFile.ReadAllText(path, FileLimit));
         }
 
         /// <summary>Reads a key from text (see the class summary for the formats).</summary>

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
+using SmtpTools.Core.Dns;
+using SmtpTools.Core.Errors;
 
 namespace SmtpTools.Core.Dkim
 {
@@ -27,15 +29,20 @@ namespace SmtpTools.Core.Dkim
         public const int MaxStringLength = 255;
 
         /// <summary>The owner name of a key: <c>selector._domainkey.domain</c> (RFC 6376 3.6.2.1).</summary>
-        /// <remarks>An internationalized domain is converted to its A-label form (xn--…), the form DNS holds.</remarks>
-        /// <exception cref="ArgumentException">The domain is not a valid (internationalized) domain name.</exception>
+        /// <remarks>
+        /// Both parts are checked as DNS names first (<see cref="DomainNames"/>), so nothing else (a path, a line
+        /// break, a zone-file wildcard) can reach a key file name or a zone-file line. An internationalized domain or
+        /// selector is converted to its A-label form (xn--…), the form DNS holds (RFC 8616).
+        /// </remarks>
+        /// <exception cref="SmtpToolsException">InvalidDomainName or InvalidDkimSelector (FailureKind.InvalidArgument),
+        /// also when the whole name is longer than DNS allows.</exception>
         public static string DnsName(string selector, string domain)
         {
-            if (selector == null) throw new ArgumentNullException(nameof(selector));
-            if (domain == null) throw new ArgumentNullException(nameof(domain));
-            domain = domain.Trim().TrimEnd('.');
-            if (domain.Any(c => c > 127)) domain = new System.Globalization.IdnMapping().GetAscii(domain);
-            return selector.Trim() + "._domainkey." + domain;
+            var name = DomainNames.NormalizeSelector(selector) + "._domainkey." + DomainNames.Normalize(domain);
+            if (name.Length > DomainNames.MaxNameLength)
+                throw new SmtpToolsException(DomainNames.InvalidSelectorErrorId, FailureKind.InvalidArgument,
+                    $"{name} is {name.Length} characters long; a DNS name has at most {DomainNames.MaxNameLength}, so use a shorter selector.");
+            return name;
         }
 
         /// <summary>The record text <c>v=DKIM1; k=…; [h=…; t=…; s=…; n=…;] p=…</c>.</summary>

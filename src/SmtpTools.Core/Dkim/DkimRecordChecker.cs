@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using SmtpTools.Core.Dns;
+using SmtpTools.Core.Errors;
 using SmtpTools.Core.Findings;
 
 namespace SmtpTools.Core.Dkim
@@ -60,15 +61,17 @@ namespace SmtpTools.Core.Dkim
         /// summary result with a DkimNoSelectorFound finding when none is found. DNS failures never throw.
         /// </summary>
         /// <param name="privateKey">Optional key to compare the published keys with.</param>
-        /// <exception cref="ArgumentException">domain is empty.</exception>
+        /// <param name="selectors">Selectors to check; empty or white-space entries are ignored, and none at all means probing.</param>
+        /// <exception cref="SmtpToolsException">InvalidDomainName or InvalidDkimSelector (FailureKind.InvalidArgument).</exception>
         /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
         public async Task<IReadOnlyList<DkimRecordCheck>> CheckAsync(string domain, IReadOnlyList<string> selectors, DkimPrivateKey privateKey, CancellationToken cancellationToken)
         {
-            if (string.IsNullOrWhiteSpace(domain)) throw new ArgumentException("A domain is required.", nameof(domain));
-            domain = domain.Trim().TrimEnd('.');
-            var probing = selectors == null || selectors.Count == 0;
-            var list = probing ? CommonSelectors : selectors.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            domain = DomainNames.Normalize(domain);
+            var given = (selectors ?? Array.Empty<string>()).Where(s => !string.IsNullOrWhiteSpace(s)).ToList();
+            var probing = given.Count == 0;
+            var list = probing ? CommonSelectors : given.Select(DomainNames.NormalizeSelector).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             var checks = await Task.WhenAll(list.Select(s => CheckOneAsync(domain, s, privateKey, probing, cancellationToken))).ConfigureAwait(false);
+            foreach (var check in checks) check.Findings = Finding.Deduplicate(check.Findings, check.DnsName);
             if (!probing) return checks;
 
             // A wildcard TXT record answers every selector; only records that look like DKIM keys count as found.

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using SmtpTools.Core.Dns;
 using SmtpTools.Core.Findings;
 using SmtpTools.Core.Spf;
 
@@ -110,7 +111,7 @@ namespace SmtpTools.Core.Dmarc
             var domains = new List<string>();
             foreach (var d in request.FromDomains ?? Array.Empty<string>())
             {
-                var n = DmarcPolicyChecker.NormalizeDomain(d) ?? d;
+                var n = DomainNames.NormalizeOrNull(d) ?? d;
                 if (!string.IsNullOrWhiteSpace(n) && !domains.Contains(n, StringComparer.OrdinalIgnoreCase)) domains.Add(n);
             }
             if (domains.Count == 0)
@@ -200,7 +201,7 @@ namespace SmtpTools.Core.Dmarc
                 if (aligned && !evaluation.DkimAligned)
                 {
                     evaluation.DkimAligned = true;
-                    evaluation.AlignedDkimDomain = DmarcPolicyChecker.NormalizeDomain(dkim.Domain);
+                    evaluation.AlignedDkimDomain = DomainNames.NormalizeOrNull(dkim.Domain);
                 }
             }
 
@@ -338,7 +339,7 @@ namespace SmtpTools.Core.Dmarc
         private static string NormalizeForAlignment(string domain)
         {
             if (domain == null) return null;
-            return DmarcPolicyChecker.NormalizeDomain(domain.Trim().Trim('.'));
+            return DomainNames.NormalizeOrNull(domain.Trim().Trim('.'));
         }
 
         private static string Word(DmarcDisposition? d) => d == null ? "none" : DmarcRecordParser.Word(d.Value);

@@ -8,6 +8,7 @@ using System.Threading.Tasks;
 using MimeKit;
 using SmtpTools.Core.Dkim;
 using SmtpTools.Core.Findings;
+using SmtpTools.Core.IO;
 using SmtpTools.Core.Spf;
 
 namespace SmtpTools.Core.Dmarc
@@ -60,16 +61,25 @@ namespace SmtpTools.Core.Dmarc
             _dkim = new DkimMessageVerifier(checker.Resolver);
         }
 
+        /// <summary>
+        /// No mail server accepts more than about 150 MB per message (Microsoft 365; Gmail 50 MB, most others 25 to 50 MB),
+        /// and header sections beyond 1 MiB are refused everywhere (Postfix: 100 KB). Parsing costs about a second per
+        /// 30 MB of body and far more per megabyte of header fields, so a wrong file (a log, an mbox, a device) fails fast.
+        /// </summary>
+        public static readonly FileSizeLimit MessageFileLimit =
+            new FileSizeLimit("The message file", 160L << 20, "mail servers accept at most 150 MB per message, so check -MessagePath", maxHeaderBytes: 1 << 20);
+
         /// <summary>Reads and evaluates one .eml file.</summary>
         /// <exception cref="ArgumentNullException">path or context (or its ClientIPAddress) is null.</exception>
         /// <exception cref="FileNotFoundException">The file does not exist.</exception>
         /// <exception cref="IOException">The file cannot be read.</exception>
+        /// <exception cref="Errors.SmtpToolsException">FileTooLarge or MessageHeaderTooLarge: larger than <see cref="MessageFileLimit"/>.</exception>
         /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
         public async Task<DmarcMessageEvaluation> EvaluateFileAsync(string path, DmarcMessageContext context, CancellationToken cancellationToken)
         {
             if (path == null) throw new ArgumentNullException(nameof(path));
             MimeMessage message;
-            using (var stream = File.OpenRead(path))
+            using (var stream = BoundedFile.OpenRead(path, MessageFileLimit))
                 message = await MimeMessage.LoadAsync(stream, cancellationToken).ConfigureAwait(false);
             return await EvaluateAsync(message, context, cancellationToken).ConfigureAwait(false);
         }
@@ -112,7 +122,7 @@ namespace SmtpTools.Core.Dmarc
                 findings.Add(Finding.Warning("DmarcDkimSignatureNotPassing", $"DKIM signature d={s.Domain} s={s.Selector}: {s.Result} ({s.Reason}).", "RFC 6376 6.1"));
             if (result.DkimSignatures.Count == 0)
                 findings.Add(Finding.Info("DmarcMessageUnsigned", "The message has no DKIM-Signature; only SPF can make DMARC pass.", DmarcRecordParser.Ref(spec, "4.2", "4.2")));
-            result.Findings = findings;
+            result.Findings = Finding.Deduplicate(findings, "the message");
             return result;
         }
 

@@ -119,7 +119,8 @@ namespace SmtpTools.Core.Dmarc
             {
                 var findings = check.Findings.ToList();
                 await AuthorizeReportDestinationsAsync(check.PolicyDomain, check.Record, findings, cancellationToken).ConfigureAwait(false);
-                check.Findings = findings;
+                // A record with hundreds of external destinations gives one finding per kind, with the count.
+                check.Findings = Finding.Deduplicate(findings, check.PolicyDomain);
             }
             return check;
         }
@@ -133,14 +134,14 @@ namespace SmtpTools.Core.Dmarc
             var queried = new List<string>();
             check.QueriedNames = queried;
             check.Findings = findings;
-            string name = NormalizeDomain(domain);
-            check.Domain = name ?? domain;
-            if (name == null)
+            check.Domain = domain;
+            if (!DomainNames.TryNormalize(domain, out string name, out string problem))
             {
                 check.Status = DmarcLookupStatus.InvalidDomain;
-                findings.Add(Finding.Error("DmarcInvalidDomain", $"'{domain}' is not a valid domain name."));
+                findings.Add(Finding.Error("DmarcInvalidDomain", $"{DomainNames.Display(domain)} is not a valid domain name: {problem}."));
                 return check;
             }
+            check.Domain = name;
 
             foreach (var (candidate, via) in Candidates(name))
             {
@@ -198,7 +199,7 @@ namespace SmtpTools.Core.Dmarc
         /// </summary>
         public async Task<(string OrganizationalDomain, string TempError)> GetOrganizationalDomainAsync(string domain, CancellationToken cancellationToken)
         {
-            string name = NormalizeDomain(domain);
+            string name = DomainNames.NormalizeOrNull(domain);
             if (name == null) return (null, null);
             if (Spec == DmarcSpecification.Rfc7489)
                 return (Psl.GetOrganizationalDomain(name, _options.PublicSuffixSections), null);
@@ -233,7 +234,7 @@ namespace SmtpTools.Core.Dmarc
             foreach (var (uri, tag) in record.AggregateReportUris.Select(u => (u, "rua")).Concat(record.ForensicReportUris.Select(u => (u, "ruf"))))
             {
                 if (uri.MailtoDomain == null) continue;
-                string destination = NormalizeDomain(uri.MailtoDomain);
+                string destination = DomainNames.NormalizeOrNull(uri.MailtoDomain);
                 if (destination == null) continue;
                 var (destinationOrg, orgError) = await GetOrganizationalDomainAsync(destination, cancellationToken).ConfigureAwait(false);
                 if (policyOrg == null || destinationOrg == null)
@@ -335,20 +336,6 @@ namespace SmtpTools.Core.Dmarc
                 else if (text.TrimStart().StartsWith("v=dmarc", StringComparison.OrdinalIgnoreCase)) level.LookAlikes.Add(text);
             }
             return level;
-        }
-
-        /// <summary>Lower-case A-label form without a trailing dot; null when it is not a usable domain name.</summary>
-        public static string NormalizeDomain(string domain)
-        {
-            if (domain == null) return null;
-            string name = domain.Trim();
-            if (name.EndsWith(".", StringComparison.Ordinal)) name = name.Substring(0, name.Length - 1);
-            if (name.Length == 0 || name.Length > 253) return null;
-            string ascii = PublicSuffixList.ToAscii(name);
-            if (ascii == null) return null;
-            foreach (var label in ascii.Split('.'))
-                if (label.Length == 0 || label.Length > 63) return null;
-            return ascii;
         }
     }
 }

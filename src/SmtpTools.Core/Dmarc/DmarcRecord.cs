@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using SmtpTools.Core.Dns;
 using SmtpTools.Core.Findings;
 
 namespace SmtpTools.Core.Dmarc
@@ -68,7 +69,7 @@ namespace SmtpTools.Core.Dmarc
                 if (q >= 0) address = address.Substring(0, q);
                 MailtoAddress = address;
                 int at = address.LastIndexOf('@');
-                if (at > 0 && at < address.Length - 1) MailtoDomain = address.Substring(at + 1).TrimEnd('.').ToLowerInvariant();
+                if (at > 0 && at < address.Length - 1) MailtoDomain = DomainNames.NormalizeOrNull(address.Substring(at + 1));
             }
         }
 
@@ -80,7 +81,7 @@ namespace SmtpTools.Core.Dmarc
         public string SizeUnit { get; }
         /// <summary>The mailbox of a mailto: URI; null for other schemes.</summary>
         public string MailtoAddress { get; }
-        /// <summary>The domain of a mailto: mailbox, lower case; null when there is none.</summary>
+        /// <summary>The domain of a mailto: mailbox (lower-case A-labels); null when there is none or it is not a domain name.</summary>
         public string MailtoDomain { get; }
         /// <summary>
         /// External destinations only (RFC 7489 7.1): true when the destination published the

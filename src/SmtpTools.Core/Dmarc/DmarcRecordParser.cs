@@ -274,7 +274,7 @@ namespace SmtpTools.Core.Dmarc
                     if (entry.MailtoAddress == null)
                         _findings.Add(Finding.Warning("DmarcNonMailtoReportUri", $"{tag.Name} destination {uri} is not a mailto: URI; receivers are only required to support mailto.", Ref(_spec, "6.2", "4.7")));
                     else if (entry.MailtoDomain == null)
-                        _findings.Add(Finding.Warning("DmarcReportAddressWithoutDomain", $"{tag.Name} destination {uri} has no mailbox domain; reports cannot be delivered there.", Ref(_spec, "6.2", "4.7")));
+                        _findings.Add(Finding.Warning("DmarcReportAddressWithoutDomain", $"{tag.Name} destination {uri} has no valid mailbox domain; reports cannot be delivered there.", Ref(_spec, "6.2", "4.7")));
                     result.Add(entry);
                 }
                 return result;
@@ -336,7 +336,7 @@ namespace SmtpTools.Core.Dmarc
                 findings.AddRange(_findings);
                 if (record.Status == DmarcRecordStatus.Valid) PolicyFindings(record, findings);
                 record.SyntaxErrors = _errors;
-                record.Findings = findings;
+                record.Findings = Finding.Deduplicate(findings, "this record");
             }
 
             private void PolicyFindings(DmarcRecord r, List<Finding> findings)

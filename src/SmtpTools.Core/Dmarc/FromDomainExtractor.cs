@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using MimeKit;
+using SmtpTools.Core.Dns;
 
 namespace SmtpTools.Core.Dmarc
 {
@@ -26,7 +27,8 @@ namespace SmtpTools.Core.Dmarc
             {
                 string domain = mailbox.Domain;
                 if (string.IsNullOrWhiteSpace(domain)) continue;
-                domain = domain.Trim().TrimEnd('.').ToLowerInvariant();
+                // A malformed domain is kept (lower case) so the evaluation can report it rather than lose the From header.
+                domain = DomainNames.NormalizeOrNull(domain) ?? domain.Trim().ToLowerInvariant();
                 if (!result.Contains(domain, StringComparer.OrdinalIgnoreCase)) result.Add(domain);
             }
             return result;

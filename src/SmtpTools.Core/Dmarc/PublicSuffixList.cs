@@ -1,9 +1,10 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Text;
 using System.Threading;
+using SmtpTools.Core.Dns;
+using SmtpTools.Core.IO;
 
 namespace SmtpTools.Core.Dmarc
 {
@@ -27,7 +28,8 @@ namespace SmtpTools.Core.Dmarc
     {
         private const string ResourceName = "SmtpTools.Core.Dmarc.public_suffix_list.dat";
         private static readonly Lazy<PublicSuffixList> s_default = new Lazy<PublicSuffixList>(LoadEmbedded, LazyThreadSafetyMode.ExecutionAndPublication);
-        private static readonly IdnMapping s_idn = new IdnMapping { AllowUnassigned = true };
+        /// <summary>The real list is about 300 KB; a file far larger is not a suffix list.</summary>
+        public static readonly FileSizeLimit FileLimit = new FileSizeLimit("The Public Suffix List file", 4 << 20, "the published list is about 300 KB; check -PublicSuffixListPath");
 
         // Value: true when the rule is in the ICANN section.
         private readonly Dictionary<string, bool> _rules = new Dictionary<string, bool>(StringComparer.Ordinal);
@@ -45,10 +47,11 @@ namespace SmtpTools.Core.Dmarc
         /// <summary>Reads a list in the PSL file format from a file.</summary>
         /// <exception cref="IOException">The file cannot be read.</exception>
         /// <exception cref="UnauthorizedAccessException">No permission to read the file.</exception>
-        /// <exception cref="Errors.SmtpToolsException">The file holds no rules (ErrorId PublicSuffixListEmpty).</exception>
+        /// <exception cref="Errors.SmtpToolsException">The file holds no rules (ErrorId PublicSuffixListEmpty), or is larger
+        /// than <see cref="FileLimit"/> (FileTooLarge).</exception>
         public static PublicSuffixList Load(string path)
         {
-            using (var reader = new StreamReader(path, Encoding.UTF8))
+            using (var reader = new StreamReader(BoundedFile.OpenRead(path, FileLimit), Encoding.UTF8))
                 return Parse(reader);
         }
 
@@ -95,7 +98,7 @@ namespace SmtpTools.Core.Dmarc
 
         private static void Add(Dictionary<string, bool> table, string rule, bool icann)
         {
-            string key = ToAscii(rule);
+            string key = DomainNames.ToAscii(rule);
             if (key == null) return;
             // A rule listed in both sections stays ICANN: that is the stricter reading for IcannOnly lookups.
             table[key] = table.TryGetValue(key, out var existing) ? existing || icann : icann;
@@ -183,30 +186,10 @@ namespace SmtpTools.Core.Dmarc
             for (int i = 0; i < labels.Length; i++)
             {
                 if (labels[i].Length == 0) return null;
-                asciiLabels[i] = ToAscii(labels[i]);
+                asciiLabels[i] = DomainNames.ToAscii(labels[i]);
                 if (asciiLabels[i] == null) return null;
             }
             return labels;
-        }
-
-        /// <summary>A-label form, lower case; null when the text is not a valid IDNA name.</summary>
-        internal static string ToAscii(string name)
-        {
-            if (string.IsNullOrEmpty(name)) return null;
-            string lower = name.ToLowerInvariant();
-            bool ascii = true;
-            foreach (char c in lower) if (c > 0x7f) { ascii = false; break; }
-            if (ascii) return lower;
-            try { return s_idn.GetAscii(lower).ToLowerInvariant(); }
-            catch (ArgumentException) { return null; }
-        }
-
-        /// <summary>U-label form of an A-label name (unchanged when it has no A-labels or cannot be decoded).</summary>
-        public static string ToUnicode(string name)
-        {
-            if (string.IsNullOrEmpty(name)) return name;
-            try { return s_idn.GetUnicode(name.ToLowerInvariant()); }
-            catch (ArgumentException) { return name.ToLowerInvariant(); }
         }
 
         private static PublicSuffixList LoadEmbedded()

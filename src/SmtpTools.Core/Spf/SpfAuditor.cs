@@ -126,12 +126,11 @@ namespace SmtpTools.Core.Spf
         }
 
         /// <summary>Audits the SPF policy of <paramref name="domain"/>. DNS failures become findings, never exceptions.</summary>
-        /// <exception cref="ArgumentException">domain is empty.</exception>
+        /// <exception cref="Errors.SmtpToolsException">InvalidDomainName (FailureKind.InvalidArgument): domain is empty or not a domain name.</exception>
         /// <exception cref="OperationCanceledException">the token was cancelled.</exception>
         public async Task<SpfAudit> AuditAsync(string domain, CancellationToken cancellationToken)
         {
-            if (string.IsNullOrWhiteSpace(domain)) throw new ArgumentException("A domain is needed.", nameof(domain));
-            domain = DnsResolver.Normalize(domain.Trim());
+            domain = DomainNames.Normalize(domain);
             var run = new Run(cancellationToken);
             var root = await AuditNodeAsync(domain, null, new List<string>(), run).ConfigureAwait(false);
             if (!SpfChecker.IsCheckableDomain(domain))
@@ -424,7 +423,7 @@ namespace SmtpTools.Core.Spf
         {
             if (!visiting.Add(node)) return;
             foreach (var child in node.IncludeList) Summarize(child, visiting);
-            var all = new List<Finding>(node.OwnFindings);
+            var all = new List<Finding>(Finding.Deduplicate(node.OwnFindings, node.Domain));
             foreach (var f in node.IncludeList.SelectMany(c => c.Findings))
                 if (!all.Contains(f)) all.Add(f);
             node.Findings = all;

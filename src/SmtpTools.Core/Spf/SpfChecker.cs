@@ -96,8 +96,7 @@ namespace SmtpTools.Core.Spf
             string senderDomain = at < 0 ? sender : sender.Substring(at + 1);
             if (local.Length == 0) local = "postmaster"; // RFC 7208 4.3
             sender = local + "@" + senderDomain;
-            string domain = string.IsNullOrWhiteSpace(request.Domain) ? senderDomain : request.Domain.Trim();
-            if (domain.EndsWith(".", StringComparison.Ordinal)) domain = domain.Substring(0, domain.Length - 1);
+            string given = string.IsNullOrWhiteSpace(request.Domain) ? senderDomain : request.Domain;
 
             var evaluation = new Evaluation
             {
@@ -115,13 +114,15 @@ namespace SmtpTools.Core.Spf
                 MaxLookups = _options.MaxDnsLookups,
                 MaxVoids = _options.MaxVoidLookups,
             };
-            var outcome = new SpfCheckOutcome { Domain = domain };
-            if (!IsCheckableDomain(domain))
+            var outcome = new SpfCheckOutcome { Domain = given.Trim() };
+            // RFC 7208 4.3: a malformed or single-label name gives none before any DNS query is sent.
+            if (!DomainNames.TryNormalize(given, out string domain, out string problem) || !IsCheckableDomain(domain))
             {
                 outcome.Result = SpfResult.None;
-                outcome.Reason = $"'{domain}' is not a fully qualified domain name (RFC 7208 4.3).";
+                outcome.Reason = $"{DomainNames.Display(given)} is not a fully qualified domain name{(problem == null ? "" : ": " + problem)} (RFC 7208 4.3).";
                 return outcome;
             }
+            outcome.Domain = domain;
             try
             {
                 var result = await CheckDomainAsync(domain, evaluation).ConfigureAwait(false);

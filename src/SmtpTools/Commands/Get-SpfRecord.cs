@@ -14,7 +14,10 @@ namespace SmtpTools.Commands
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Name", "DomainName")]
-        [ValidateNotNullOrEmpty]
+        // Blank cells are not binding errors (those would be written ahead of earlier rows' results): the name check
+        // reports them as InvalidDomainName in their place.
+        [AllowNull]
+        [AllowEmptyString]
         public string[] Domain { get; set; }
 
         private SpfAuditor _auditor;
@@ -30,10 +33,11 @@ namespace SmtpTools.Commands
 
         protected override void ProcessRecord()
         {
-            foreach (var domain in Domain)
+            foreach (var domain in Domain ?? new string[1])
             {
-                if (string.IsNullOrWhiteSpace(domain)) continue;
-                string name = domain.Trim();
+                // Every input ($null included) gets a result or an error, in input order: a blank or malformed name is an
+                // InvalidDomainName error from the auditor, so result rows stay in step with CSV rows.
+                string name = domain;
                 var auditor = _auditor;
                 Enqueue(ct => auditor.AuditAsync(name, ct),
                     audit =>

@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using SmtpTools.Core.Dkim;
+using SmtpTools.Core.Dns;
 using SmtpTools.Core.Errors;
 using SmtpTools.Infrastructure;
 
@@ -17,12 +18,12 @@ namespace SmtpTools.Commands
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("DomainName", "Name")]
-        [ValidateNotNullOrEmpty]
+        // A blank cell is an InvalidDomainName / InvalidDkimSelector error like any other bad name.
+        [AllowEmptyString]
         public string Domain { get; set; }
 
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
-        [ValidatePattern(@"^[A-Za-z0-9]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)*$")]
+        [AllowEmptyString]
         public string Selector { get; set; }
 
         [Parameter]
@@ -69,8 +70,21 @@ namespace SmtpTools.Commands
 
         protected override void ProcessRecord()
         {
-            var domain = Domain.Trim().TrimEnd('.').ToLowerInvariant();
-            var selector = Selector.Trim();
+            // Both names are checked as DNS names before they become a file name or a zone-file line: no path
+            // separators, no '..', no CR/LF, no empty labels. A bad row is an error and the pipeline goes on.
+            string domain, selector, dnsName;
+            try
+            {
+                domain = DomainNames.Normalize(Domain);
+                selector = DomainNames.NormalizeSelector(Selector);
+                dnsName = DkimRecordBuilder.DnsName(selector, domain);
+            }
+            catch (SmtpToolsException ex)
+            {
+                WriteError(ErrorRecordFactory.FromException(ex, ex.ErrorId == DomainNames.InvalidDomainNameErrorId ? Domain : Selector));
+                return;
+            }
+
             string path;
             try
             {
@@ -90,7 +104,6 @@ namespace SmtpTools.Commands
                 return;
             }
 
-            var dnsName = DkimRecordBuilder.DnsName(selector, domain);
             if (!ShouldProcess(path, $"Create a {Describe()} DKIM private key for {dnsName}")) return;
 
             try
@@ -136,18 +149,33 @@ namespace SmtpTools.Commands
         {
             var fileName = selector + "." + domain + ".key";
             if (string.IsNullOrEmpty(Path))
-                return SessionState.Path.GetUnresolvedProviderPathFromPSPath(fileName);
+                return InFolder(SessionState.Path.CurrentFileSystemLocation.ProviderPath, fileName);
             var resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
             if (Directory.Exists(resolved) || Path.EndsWith("/") || Path.EndsWith("\\"))
             {
                 if (!Directory.Exists(resolved))
                     throw new DirectoryNotFoundException($"The folder '{resolved}' does not exist.");
-                return System.IO.Path.Combine(resolved, fileName);
+                return InFolder(resolved, fileName);
             }
             var parent = System.IO.Path.GetDirectoryName(resolved);
             if (!string.IsNullOrEmpty(parent) && !Directory.Exists(parent))
                 throw new DirectoryNotFoundException($"The folder '{parent}' does not exist.");
             return resolved;
+        }
+
+        /// <summary>
+        /// The key file in <paramref name="folder"/>. The names are already valid DNS names, so the file name holds no
+        /// separator or '..'; checking the final path as well keeps that guarantee where the path is made, whatever
+        /// changes in the name rules later.
+        /// </summary>
+        private static string InFolder(string folder, string fileName)
+        {
+            var full = System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, fileName));
+            char[] separators = { System.IO.Path.DirectorySeparatorChar, System.IO.Path.AltDirectorySeparatorChar };
+            if (!string.Equals(System.IO.Path.GetDirectoryName(full)?.TrimEnd(separators), System.IO.Path.GetFullPath(folder).TrimEnd(separators), StringComparison.Ordinal))
+                throw new SmtpToolsException("DkimKeyPathOutsideFolder", FailureKind.InvalidArgument,
+                    $"The key file name '{fileName}' would leave the folder '{folder}'; give -Path as the file to write.");
+            return full;
         }
     }
 }

@@ -15,12 +15,14 @@ namespace SmtpTools.Commands
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("DomainName", "Name")]
-        [ValidateNotNullOrEmpty]
+        // Blank cells are not binding errors (those would be written ahead of earlier rows' results): the name check
+        // reports them as InvalidDomainName in their place.
+        [AllowNull]
+        [AllowEmptyString]
         public string[] Domain { get; set; }
 
-        /// <summary>Selectors to check; without it a built-in list of common selectors is probed.</summary>
+        /// <summary>Selectors to check; without it (or with only blank ones, e.g. an empty CSV cell) a built-in list of common selectors is probed.</summary>
         [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
         public string[] Selector { get; set; }
 
         /// <summary>A private key file whose public half should be the one published.</summary>
@@ -63,10 +65,10 @@ namespace SmtpTools.Commands
             var selectors = Selector?.Where(s => !string.IsNullOrWhiteSpace(s)).ToArray();
             if (selectors == null || selectors.Length == 0)
                 WriteVerbose($"No -Selector: probing {DkimRecordChecker.CommonSelectors.Count} common selectors.");
-            foreach (var domain in Domain)
+            foreach (var domain in Domain ?? new string[1])
             {
-                if (string.IsNullOrWhiteSpace(domain)) continue;
-                var name = domain.Trim();
+                // A blank or malformed domain (or selector) is an error record from the checker, in input order.
+                var name = domain;
                 var checker = _checker;
                 var key = _key;
                 Enqueue(ct => checker.CheckAsync(name, selectors, key, ct),

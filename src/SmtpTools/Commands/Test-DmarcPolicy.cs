@@ -5,6 +5,7 @@ using System.Management.Automation;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
+using SmtpTools.Core.Dns;
 using SmtpTools.Infrastructure;
 using CoreDmarc = SmtpTools.Core.Dmarc;
 
@@ -28,7 +29,10 @@ namespace SmtpTools.Commands
         [Parameter(ParameterSetName = AuditSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Parameter(ParameterSetName = EvaluateSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("Name", "DomainName")]
-        [ValidateNotNullOrEmpty]
+        // Blank cells are not binding errors (those would be written ahead of earlier rows' results): the name check
+        // reports them as InvalidDomainName in their place.
+        [AllowNull]
+        [AllowEmptyString]
         public string[] Domain { get; set; }
 
         /// <summary>A DMARC record text to validate offline (no DNS).</summary>
@@ -134,26 +138,26 @@ namespace SmtpTools.Commands
                     Write(Map(check), check.HasPolicy && check.Findings.All(f => f.Severity != Core.Findings.FindingSeverity.Error));
                     return;
                 case EvaluateSet:
-                    foreach (var name in Names()) EnqueueEvaluation(name);
+                    foreach (var name in Domain ?? new string[1]) EnqueueEvaluation(name);
                     return;
                 case MessageSet:
                     EnqueueMessage();
                     return;
                 default:
-                    foreach (var name in Names()) EnqueueAudit(name);
+                    foreach (var name in Domain ?? new string[1]) EnqueueAudit(name);
                     return;
             }
         }
 
-        private IEnumerable<string> Names() => Domain.Where(d => !string.IsNullOrWhiteSpace(d)).Select(d => d.Trim());
-
+        // Every input gets a result or an error, in input order: the names are checked inside the work, so a blank or
+        // malformed one becomes an InvalidDomainName error in its place and nothing is looked up for it.
         private void EnqueueAudit(string name)
         {
             var checker = _checker;
-            Track(ct => checker.CheckAsync(name, ct),
+            Track(ct => checker.CheckAsync(DomainNames.Normalize(name), ct),
                 check =>
                 {
-                    if (VerboseWanted) WriteVerbose($"{name}: {check.Status} after {check.QueriedNames.Count} _dmarc quer{(check.QueriedNames.Count == 1 ? "y" : "ies")}; {check.Findings.Count} finding(s).");
+                    if (VerboseWanted) WriteVerbose($"{check.Domain}: {check.Status} after {check.QueriedNames.Count} _dmarc quer{(check.QueriedNames.Count == 1 ? "y" : "ies")}; {check.Findings.Count} finding(s).");
                     Write(Map(check), check.HasPolicy && check.Findings.All(f => f.Severity != Core.Findings.FindingSeverity.Error));
                 },
                 name);
@@ -162,19 +166,14 @@ namespace SmtpTools.Commands
         private void EnqueueEvaluation(string name)
         {
             var checker = _checker;
-            var request = new CoreDmarc.DmarcEvaluationRequest
-            {
-                FromDomains = new[] { name },
-                SpfResult = (Core.Spf.SpfResult)(int)SpfResult,
-                SpfDomain = string.IsNullOrWhiteSpace(SpfDomain) ? null : SpfDomain.Trim(),
-                Dkim = (DkimPassDomain ?? Array.Empty<string>()).Where(d => !string.IsNullOrWhiteSpace(d))
-                    .Select(d => new CoreDmarc.DkimAuthInput(d.Trim(), CoreDmarc.DkimAuthResult.Pass)).ToList(),
-            };
-            Track(ct => EvaluateAsync(checker, request, ct),
-                pair =>
+            var spfResult = (Core.Spf.SpfResult)(int)SpfResult;
+            string spfDomain = SpfDomain;
+            string[] dkimPassDomains = DkimPassDomain;
+            Track(ct => EvaluateAsync(checker, Request(name, spfResult, spfDomain, dkimPassDomains), ct),
+                result =>
                 {
-                    var (check, evaluation) = pair;
-                    if (VerboseWanted) WriteVerbose($"{name}: dmarc={evaluation.Result.ToString().ToLowerInvariant()} (SPF aligned: {evaluation.SpfAligned}, DKIM aligned: {evaluation.DkimAligned}).");
+                    var (request, check, evaluation) = result;
+                    if (VerboseWanted) WriteVerbose($"{check.Domain}: dmarc={evaluation.Result.ToString().ToLowerInvariant()} (SPF aligned: {evaluation.SpfAligned}, DKIM aligned: {evaluation.DkimAligned}).");
                     var output = Map(check);
                     ApplyEvaluation(output, evaluation, request, evaluation.Findings);
                     Write(output, evaluation.Result == CoreDmarc.DmarcResult.Pass);
@@ -214,7 +213,7 @@ namespace SmtpTools.Commands
                         Result = s.Result.ToString(),
                         Reason = s.Reason,
                         Aligned = s.Result == Core.Dkim.DkimVerificationResult.Pass && e.DkimAligned &&
-                                  string.Equals(CoreDmarc.DmarcPolicyChecker.NormalizeDomain(s.Domain), e.AlignedDkimDomain, StringComparison.OrdinalIgnoreCase),
+                                  string.Equals(DomainNames.NormalizeOrNull(s.Domain), e.AlignedDkimDomain, StringComparison.OrdinalIgnoreCase),
                     }).ToArray();
                     if (result.Spf != null)
                     {
@@ -236,13 +235,24 @@ namespace SmtpTools.Commands
                 path);
         }
 
+        // Every name given is checked before anything is looked up; empty -SpfDomain/-DkimPassDomain cells mean "none".
+        private static CoreDmarc.DmarcEvaluationRequest Request(string domain, Core.Spf.SpfResult spfResult, string spfDomain, string[] dkimPassDomains) =>
+            new CoreDmarc.DmarcEvaluationRequest
+            {
+                FromDomains = new[] { DomainNames.Normalize(domain) },
+                SpfResult = spfResult,
+                SpfDomain = string.IsNullOrWhiteSpace(spfDomain) ? null : DomainNames.Normalize(spfDomain),
+                Dkim = (dkimPassDomains ?? Array.Empty<string>()).Where(d => !string.IsNullOrWhiteSpace(d))
+                    .Select(d => new CoreDmarc.DkimAuthInput(DomainNames.Normalize(d), CoreDmarc.DkimAuthResult.Pass)).ToList(),
+            };
+
         // The audit (with report-destination checks) and the evaluation share one discovery.
-        private static async Task<(CoreDmarc.DmarcPolicyCheck, CoreDmarc.DmarcEvaluation)> EvaluateAsync(
+        private static async Task<(CoreDmarc.DmarcEvaluationRequest, CoreDmarc.DmarcPolicyCheck, CoreDmarc.DmarcEvaluation)> EvaluateAsync(
             CoreDmarc.DmarcPolicyChecker checker, CoreDmarc.DmarcEvaluationRequest request, CancellationToken ct)
         {
             var check = await checker.CheckAsync(request.FromDomains[0], ct).ConfigureAwait(false);
             var evaluation = await new CoreDmarc.DmarcEvaluator(checker).EvaluateAsync(request, ct, check).ConfigureAwait(false);
-            return (check, evaluation);
+            return (request, check, evaluation);
         }
 
         private void Write(DmarcPolicy output, bool quietAnswer)

@@ -4,7 +4,9 @@ using System.Linq;
 using System.Management.Automation;
 using System.Net;
 using System.Security;
+using System.Threading.Tasks;
 using SmtpTools.Core.Dns;
+using SmtpTools.Core.Errors;
 using SmtpTools.Core.Smtp;
 using SmtpTools.Infrastructure;
 
@@ -25,7 +27,10 @@ namespace SmtpTools.Commands
         /// <summary>Host names or addresses of the SMTP servers.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = ServerSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("ComputerName", "HostName", "Server")]
-        [ValidateNotNullOrEmpty]
+        // Blank cells are not binding errors (those would be written ahead of earlier rows' results): the host check
+        // reports them as InvalidHostName in their place.
+        [AllowNull]
+        [AllowEmptyString]
         public string[] SmtpServer { get; set; }
 
         /// <summary>Test every MX host of this domain, in preference order.</summary>
@@ -146,9 +151,13 @@ namespace SmtpTools.Commands
         {
             if (ParameterSetName == DomainSet)
             {
-                var domain = Domain.Trim().TrimEnd('.');
                 IReadOnlyList<DnsMxRecord> exchangers;
-                try { exchangers = Run(ct => _prober.GetMailExchangersAsync(domain, ct)); }
+                string domain = Domain;
+                try
+                {
+                    domain = DomainNames.Normalize(Domain);
+                    exchangers = Run(ct => _prober.GetMailExchangersAsync(domain, ct));
+                }
                 catch (Exception ex) when (!(ex is PipelineStoppedException))
                 {
                     WriteError(ErrorRecordFactory.FromException(ex, domain));
@@ -160,11 +169,18 @@ namespace SmtpTools.Commands
                         Probe(new SmtpProbeTarget(mx.Exchange, port, domain, mx.Preference));
                 return;
             }
-            foreach (var server in SmtpServer)
+            foreach (var server in SmtpServer ?? new string[1])
             {
-                if (string.IsNullOrWhiteSpace(server)) continue;
+                // A blank or malformed server is one error in its place (not one per port), and nothing is connected.
+                string host;
+                try { host = DomainNames.NormalizeHost(server); }
+                catch (SmtpToolsException ex)
+                {
+                    Enqueue(ct => Task.FromException<bool>(ex), _ => { }, e => WriteError(ErrorRecordFactory.FromException(e, server)));
+                    continue;
+                }
                 foreach (var port in Port)
-                    Probe(new SmtpProbeTarget(server, port));
+                    Probe(new SmtpProbeTarget(host, port));
             }
         }
 

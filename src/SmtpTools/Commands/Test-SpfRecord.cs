@@ -1,6 +1,9 @@
 using System;
 using System.Management.Automation;
 using System.Net;
+using System.Threading.Tasks;
+using SmtpTools.Core.Dns;
+using SmtpTools.Core.Errors;
 using SmtpTools.Core.Spf;
 using SmtpTools.Infrastructure;
 
@@ -15,8 +18,9 @@ namespace SmtpTools.Commands
         /// <summary>The SMTP client's address (IPv4 or IPv6).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("IP", "ClientIP", "Address")]
-        [ValidateNotNullOrEmpty]
-        [ValidateIPAddress]
+        // Checked in ProcessRecord rather than by a validation attribute, whose binding errors would be written ahead
+        // of earlier rows' results: every row's result or error comes out in input order.
+        [AllowEmptyString]
         public string IPAddress { get; set; }
 
         /// <summary>The MAIL FROM address; empty checks the HELO identity (postmaster@HeloDomain).</summary>
@@ -64,7 +68,12 @@ namespace SmtpTools.Commands
 
         protected override void ProcessRecord()
         {
-            string text = IPAddress.Trim();
+            string text = IPAddress?.Trim() ?? "";
+            if (!IPAddressText.IsAddress(text))
+            {
+                InputError("InvalidIPAddress", $"{DomainNames.Display(IPAddress)} is not an IPv4 or IPv6 address (-IPAddress is the SMTP client's address).", IPAddress);
+                return;
+            }
             var request = new SpfCheckRequest
             {
                 IPAddress = System.Net.IPAddress.Parse(text),
@@ -75,13 +84,18 @@ namespace SmtpTools.Commands
             };
             if (string.IsNullOrWhiteSpace(request.Sender) && string.IsNullOrWhiteSpace(request.HeloDomain) && string.IsNullOrWhiteSpace(request.Domain))
             {
-                WriteError(ErrorRecordFactory.Create("SpfNoIdentity", ErrorCategory.InvalidArgument,
-                    $"Give -Sender, -HeloDomain or -Domain for {text}: there is no identity to check.", text));
+                InputError("SpfNoIdentity", $"Give -Sender, -HeloDomain or -Domain for {text}: there is no identity to check.", text);
                 return;
             }
             var checker = _checker;
-            string sender = Sender, helo = HeloDomain;
-            Enqueue(ct => checker.CheckHostAsync(request, ct),
+            string sender = Sender, helo = HeloDomain, domain = Domain;
+            Enqueue(ct =>
+                {
+                    // -Domain is the user's choice, not protocol data: a malformed one is an InvalidDomainName error (in input
+                    // order), where a malformed sender or HELO domain gives check_host()'s none (RFC 7208 4.3).
+                    if (!string.IsNullOrWhiteSpace(domain)) request.Domain = DomainNames.Normalize(domain);
+                    return checker.CheckHostAsync(request, ct);
+                },
                 outcome =>
                 {
                     if (VerboseWanted) WriteVerbose($"{text} / {outcome.Domain}: {outcome.Result}. {outcome.Reason}");
@@ -101,6 +115,13 @@ namespace SmtpTools.Commands
                     });
                 },
                 ex => WriteError(ErrorRecordFactory.FromException(ex, text)));
+        }
+
+        // An error found before any work, queued like a result so it comes out in its row's place.
+        private void InputError(string errorId, string message, object target)
+        {
+            var error = new SmtpToolsException(errorId, FailureKind.InvalidArgument, message);
+            Enqueue(ct => Task.FromException<bool>(error), _ => { }, ex => WriteError(ErrorRecordFactory.FromException(ex, target)));
         }
     }
 }

@@ -146,7 +146,7 @@ namespace SmtpTools.Core.Tests.Dmarc
             // The case's note: mox semantics, ICANN section only, result compared as U-labels.
             var psl = PublicSuffixList.Parse(c.GetProperty("psl_text").GetString());
             var org = psl.GetOrganizationalDomain(c.GetProperty("domain").GetString(), PublicSuffixSections.IcannOnly);
-            Assert.Equal(c.GetProperty("expected").GetProperty("org_domain").GetString(), PublicSuffixList.ToUnicode(org));
+            Assert.Equal(c.GetProperty("expected").GetProperty("org_domain").GetString(), SmtpTools.Core.Dns.DomainNames.ToUnicode(org));
         }
     }
 }

@@ -1,14 +1,13 @@
-using System.Management.Automation;
 using System.Net;
 using System.Text.RegularExpressions;
 
 namespace SmtpTools.Infrastructure
 {
     /// <summary>
-    /// The argument must be an IPv4 address in dotted-quad form or an IPv6 address. IPAddress.TryParse alone
-    /// would accept "1" or "1.2" as IPv4, which are typing mistakes here, not addresses.
+    /// An IPv4 address in dotted-quad form or an IPv6 address. IPAddress.TryParse alone would accept "1" or "1.2" as
+    /// IPv4, which are typing mistakes here, not addresses.
     /// </summary>
-    internal sealed class ValidateIPAddressAttribute : ValidateArgumentsAttribute
+    internal static class IPAddressText
     {
         private static readonly Regex DottedQuad = new Regex(@"^\d{1,3}(\.\d{1,3}){3}$", RegexOptions.CultureInvariant);
 
@@ -17,12 +16,6 @@ namespace SmtpTools.Infrastructure
             text = text?.Trim();
             if (string.IsNullOrEmpty(text) || !IPAddress.TryParse(text, out var address)) return false;
             return text.IndexOf(':') >= 0 ? address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 : DottedQuad.IsMatch(text);
-        }
-
-        protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
-        {
-            if (!IsAddress(arguments as string ?? arguments?.ToString()))
-                throw new ValidationMetadataException($"'{arguments}' is not an IPv4 or IPv6 address.");
         }
     }
 }
