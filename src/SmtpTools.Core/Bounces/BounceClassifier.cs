@@ -22,7 +22,12 @@ namespace SmtpTools.Core.Bounces
                 @"been in the queue too long|queue too long|too long in (the )?queue|maximum time in queue|could not be delivered within|" +
                 @"(delivery|delevery|recipients?) (was |were )?aborted after|message timed out|queue lifetime|gave up|given up on|retry timeout exceeded|" +
                 @"did not accept our requests to connect|connection timed out|timed out|will continue trying|continue to retry|" +
+                @"(undeliverable|unable to deliver|not (been )?delivered|undelivered|could not be delivered).{0,40}\b(for|after|within) (more than )?\d+ (days?|hours?)|" +
                 @"delivery attempts? (has|have) (been )?(exhausted|expired)|maximum (retry|delivery) (count|time)")),
+            (SmtpBounceReason.ContentRejected, R(@"headers? (are |is )?too (large|long|many)|too many headers|multiple addresses in from|" +
+                @"from:? header (is )?(missing|invalid|malformed)|not (rfc ?(5322|2822|822)|rfc)[- ]?complian|rfc ?(5322|2822)\b")),
+            (SmtpBounceReason.SpamDetected, R(@"(rejected|refused|classified|flagged|identified|detected|marked|blocked) (due to|as|by) (a )?spam|spam classification|spam detected|looks like spam|considered (as )?spam")),
+            (SmtpBounceReason.Blocked, R(@"\breputation\b")),
             (SmtpBounceReason.MessageTooBig, R(@"(?<!headers? )(?<!header field )message (size )?(is )?too (big|large)|message size exceeds|exceeds? (the )?(maximum|max|size) (allowed )?(message )?size|" +
                 @"size limit|message length exceeds|mail size|too large|line limit exceeded|exceeds? (the )?(maximum )?(allowed )?(message )?size|" +
                 @"message (exceeds|exceeded)|size exceeds|maximum message size")),
@@ -49,8 +54,6 @@ namespace SmtpTools.Core.Bounces
                 @"(user|recipient|account) (is )?not (listed|known|found)|doesn'?t have an? .{0,40}account|account (that you tried to reach )?does not exist|" +
                 @"no valid recipients|bad destination (mailbox|system)|has moved|no longer (a valid|available|exists|active)|" +
                 @"is not a known user|unknown local[- ]part|invalid address|address rejected.{0,40}(unknown|not exist)|mailbox not found")),
-            (SmtpBounceReason.ContentRejected, R(@"headers? (are |is )?too (large|long|many)|too many headers|multiple addresses in from|" +
-                @"from:? header (is )?(missing|invalid|malformed)|not (rfc ?(5322|2822|822)|rfc)[- ]?complian|rfc ?(5322|2822)\b")),
             (SmtpBounceReason.SecurityError, R(@"\bdmarc\b|\bspf\b|\bdkim\b|sender policy framework|authentication\b.{0,30}\bfail|" +
                 @"smtp auth|turn on .{0,30}authentication|authentication (is )?required|must (issue|use) .{0,20}(starttls|auth)|" +
                 @"\bstarttls\b|encryption (is )?required|tls (is )?required|certificate (verification|validation)? ?fail")),
@@ -76,6 +79,7 @@ namespace SmtpTools.Core.Bounces
                 @"recipient'?s? (e-?mail )?(settings|configuration|filter)|blocked by (the )?recipient|user has blocked|message (has been )?(blocked|rejected) by (the )?user")),
             (SmtpBounceReason.PolicyRejected, R(@"relay(ing)? (access )?(denied|not permitted|not allowed|prohibited)|not (permitted|allowed|authori[sz]ed) to relay|unable to relay|" +
                 @"we do not relay|sender (address |domain )?(is )?(rejected|refused|denied|blocked|not allowed)|domain of sender|sender address rejected|" +
+                @"(address|identity|identities|sender|domain) (is |are )?not verified|failed the check|" +
                 @"\bpolicy\b|administrative(ly)? prohibit|access denied|not authori[sz]ed|prohibited|not permitted|not a registered|" +
                 @"permission|may not (post|send)|not (allowed|open) to post|group .{0,40}(may not exist|not exist)|redundant|yourself|not allowed")),
             (SmtpBounceReason.NetworkError, R(@"network error|connection (timed out|refused|reset|lost|closed)|could not connect|unable to connect|couldn'?t connect|" +
@@ -85,14 +89,22 @@ namespace SmtpTools.Core.Bounces
             (SmtpBounceReason.SystemError, R(@"system error|internal (server |system )?error|local error|temporary (local |server )?(problem|failure|error)|" +
                 @"insufficient system storage|disk full|out of (disk )?space|system (is )?full|mailer error|pipe to|command (died|failed)|" +
                 @"local delivery failed|loop alert|duplicated message-id|syntax error|command unrecognized|malformed (address|recipient)|" +
-                @"processing error|server (is )?(busy|unavailable)|service (is )?(currently |temporarily )?unavailable|ldap|failed to read|write error|" +
+                @"processing error|server (is )?(busy|unavailable)|service (is )?(currently |temporarily )?(unavailable|refused)|service refused|ldap|failed to read|write error|" +
                 @"unable to (process|deliver)|incorrectly constructed|i/o error|resources")),
         };
 
         /// <summary>The reason the text names; null when none of the patterns match.</summary>
+        /// <summary>
+        /// Reply and status codes at the start of reply lines ("550-5.7.1 ", "550 5.7.1 ") removed, so a multi-line reply
+        /// reads as one sentence ("multiple 550 5.7.1 addresses in From:" → "multiple addresses in From:").
+        /// </summary>
+        private static readonly Regex ReplyPrefix = new Regex(@"(?<![\w.])[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3}[ -])?", RegexOptions.Compiled | RegexOptions.CultureInvariant);
+        private static readonly Regex Space = new Regex(@"\s+", RegexOptions.Compiled);
+
         internal static SmtpBounceReason? FromText(string text)
         {
             if (string.IsNullOrWhiteSpace(text)) return null;
+            text = Space.Replace(ReplyPrefix.Replace(text, " "), " ");
             foreach (var (reason, pattern) in TextRules)
                 if (pattern.IsMatch(text)) return reason;
             return null;
@@ -146,11 +158,22 @@ namespace SmtpTools.Core.Bounces
         /// </summary>
         public static SmtpBounceReason Classify(string status, int? replyCode, string command, string primary, string context, SmtpBounceAction action)
         {
+            bool otherContext = !string.IsNullOrEmpty(context) && !ReferenceEquals(context, primary);
+            bool specificCode = status != null && !status.EndsWith(".0.0", StringComparison.Ordinal);
+            // This recipient's own text, then its (specific) status code, then what the notification says for everyone.
             SmtpBounceReason? reason = FromText(primary);
-            if (reason == null && !string.IsNullOrEmpty(context) && !ReferenceEquals(context, primary)) reason = FromText(context);
+            if (reason == null && specificCode) reason = FromStatus(status);
+            if (reason == null && otherContext) reason = FromText(context);
+            // "Gave up / in the queue too long" says when; a specific code other than a delivery-path one says why.
+            var byCode = FromStatus(status);
+            bool codeSaysWhy = byCode != null && byCode != SmtpBounceReason.Expired && byCode != SmtpBounceReason.NetworkError && byCode != SmtpBounceReason.HostUnknown;
+            // A notification that gave up ("aborted after 5 hours", "in the queue too long") expired, whatever the
+            // last attempt's error text was.
+            if (otherContext && !codeSaysWhy && reason != SmtpBounceReason.Expired && TextRules[0].Pattern.IsMatch(context)) reason = SmtpBounceReason.Expired;
+            if (reason == SmtpBounceReason.Expired && codeSaysWhy) reason = byCode;
             if (reason == SmtpBounceReason.UserUnknown && !NamesTheMailbox(status))
             {
-                bool remoteReply = replyCode != null || (status != null && !status.EndsWith(".0.0", StringComparison.Ordinal));
+                bool remoteReply = replyCode != null || specificCode;
                 if (command != null ? command != "RCPT" : remoteReply) reason = SmtpBounceReason.Filtered;
             }
             reason ??= FromStatus(status);

@@ -60,8 +60,10 @@ namespace SmtpTools.Core.Bounces
             {
                 if (file.Length == 0)
                     throw new SmtpToolsException(ImportErrorIds.InputEmpty, FailureKind.InvalidData, "the file is empty.");
-                var message = await MessageFiles.LoadAsync(file, cancellationToken).ConfigureAwait(false);
-                return Read(message, path);
+                var messages = await MessageFiles.LoadAllAsync(file, cancellationToken).ConfigureAwait(false);
+                if (messages.Count == 1) return Read(messages[0], path);
+                // An mbox file: the bounces of every message in it.
+                return messages.SelectMany(m => Read(m, path)).ToList();
             }
         }
 
@@ -87,6 +89,13 @@ namespace SmtpTools.Core.Bounces
             if (bounce.DeliveryStatus != null) found = FromDsn(common, DsnFields.Parse(bounce.DeliveryStatus, embedded: false), "Rfc3464");
             if ((found == null || found.Count == 0) && Regex.IsMatch(bounce.Notification, @"^\s*Final-Recipient\s*:", RegexOptions.IgnoreCase | RegexOptions.Multiline))
                 found = FromDsn(common, DsnFields.Parse(bounce.Notification, embedded: true), "EmbeddedDsn");
+            if ((found == null || found.Count == 0) && AmazonSesNotification.TryRead(bounce.Notification, common, out var ses)) found = ses;
+            // A bounce forwarded (or bounced again) as an attachment: read the inner one.
+            if ((found == null || found.Count == 0) && depth == 0 && bounce.Returned?.Body != null && LooksLikeBounceMessage(bounce.Returned))
+            {
+                var inner = Analyse(bounce.Returned, sourceFile, depth + 1);
+                if (inner.Any(b => b.Reason != SmtpBounceReason.NotABounce)) return inner;
+            }
             if ((found == null || found.Count == 0) && common.LooksLikeBounce) found = FromText(common);
             if (found != null && found.Count > 0)
             {
@@ -94,15 +103,12 @@ namespace SmtpTools.Core.Bounces
                     foreach (var b in found) { b.Reason = SmtpBounceReason.NotABounce; b.IsHardBounce = false; b.IsPermanent = false; }
                 return found;
             }
-            // A bounce forwarded (or bounced again) as an attachment: read the inner one.
-            if (depth == 0 && bounce.Returned?.Body != null)
-            {
-                var inner = Analyse(bounce.Returned, sourceFile, depth + 1);
-                if (inner.Any(b => b.Reason != SmtpBounceReason.NotABounce)) return inner;
-            }
             if (IsAutoReply(message)) return common.NotABounce("AutoReply", new[] { message.From.Mailboxes.FirstOrDefault()?.Address });
             return common.NotABounce("NotABounce", new[] { message.From.Mailboxes.FirstOrDefault()?.Address });
         }
+
+        private static bool LooksLikeBounceMessage(MimeMessage message) =>
+            message.Body is MultipartReport || DaemonSender.IsMatch(message.From.ToString()) || message.Headers["X-Failed-Recipients"] != null;
 
         private static IEnumerable<string> FeedbackRecipients(MessageFeedbackReport feedback)
         {
@@ -221,7 +227,7 @@ namespace SmtpTools.Core.Bounces
         }
 
         /// <summary>What every bounce of one message shares: the bounce's own headers and the returned message.</summary>
-        private sealed class Common
+        internal sealed class Common
         {
             public Common(MimeMessage message, BounceMessage bounce, string sourceFile)
             {

@@ -67,6 +67,8 @@ namespace SmtpTools.Core.Bounces
                     Walk(plain, text);
                     return;
                 case Multipart multipart:
+                    // A report whose boundary never appears (seen from old PMDF gateways): everything is preamble.
+                    if (multipart.Count == 0 && !string.IsNullOrWhiteSpace(multipart.Preamble)) text.Append(multipart.Preamble).Append('\n');
                     foreach (var child in multipart)
                     {
                         // Text after the returned message is that message's body, not the notification.

@@ -104,14 +104,20 @@ namespace SmtpTools.Core.Bounces
             var result = new List<RecipientText>();
             foreach (var recipient in recipients)
             {
-                // This recipient's lines: each line naming it, and the lines after it up to one naming another address.
+                // Lines about another recipient end this one's block: they name its address, or (Sendmail's
+                // "550 example.org (smtp)... Host unknown" before the address line) its domain.
+                string domain = DomainOf(recipient);
+                var otherDomains = recipients.Select(DomainOf).Where(d => d != null && !d.Equals(domain, StringComparison.OrdinalIgnoreCase)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+                bool AboutAnother(int j) => perLine[j].Any(a => !a.Equals(recipient, StringComparison.OrdinalIgnoreCase))
+                    || otherDomains.Any(d => lines[j].IndexOf(d, StringComparison.OrdinalIgnoreCase) >= 0);
+                // This recipient's lines: each line naming it, and the lines after it up to one about another recipient.
                 var own = new List<string>();
                 for (int i = 0; i < lines.Length; i++)
                 {
                     if (!perLine[i].Contains(recipient, StringComparer.OrdinalIgnoreCase)
                         && lines[i].IndexOf(recipient, StringComparison.OrdinalIgnoreCase) < 0) continue;
                     own.Add(lines[i]);
-                    for (int j = i + 1; j < lines.Length && !perLine[j].Any(a => !a.Equals(recipient, StringComparison.OrdinalIgnoreCase)); j++)
+                    for (int j = i + 1; j < lines.Length && !AboutAnother(j); j++)
                     {
                         if (lines[j].IndexOf(recipient, StringComparison.OrdinalIgnoreCase) >= 0) break; // taken as its own start
                         own.Add(lines[j]);
@@ -128,6 +134,12 @@ namespace SmtpTools.Core.Bounces
                 });
             }
             return result;
+        }
+
+        private static string DomainOf(string address)
+        {
+            int at = address.LastIndexOf('@');
+            return at > 0 && at < address.Length - 1 ? address.Substring(at + 1) : null;
         }
 
         /// <summary>The addresses in a line; of "name@x &lt;addr@y&gt;" only the bracketed one (the real address).</summary>

@@ -195,7 +195,7 @@ namespace SmtpTools.Core.Reports
                 var buffer = new MemoryStream();
                 // A plain JSON file is not decompressed, so it is charged here: a TLS report is read whole.
                 await new BudgetedStream(content, _budget, Where(member)).CopyToAsync(buffer, 81920, _token).ConfigureAwait(false);
-                var root = SmtpTlsReportParser.ReadJson(buffer.GetBuffer(), (int)buffer.Length);
+                var root = JsonNodes.Read(buffer.GetBuffer(), (int)buffer.Length);
                 if (!SmtpTlsReportParser.IsTlsReport(root))
                     throw new SmtpToolsException(ImportErrorIds.UnexpectedContent, FailureKind.InvalidData,
                         $"{Where(member)} is JSON but not an SMTP TLS report (no report-id and policies members).");

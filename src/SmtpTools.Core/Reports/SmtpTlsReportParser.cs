@@ -2,43 +2,19 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
-using System.Runtime.Serialization.Json;
-using System.Text;
-using System.Xml;
 using SmtpTools.Core.Errors;
 using SmtpTools.Core.Import;
 
 namespace SmtpTools.Core.Reports
 {
     /// <summary>
-    /// Reads an SMTP TLS report (RFC 8460 section 4) from JSON. The framework's JSON reader (the XML view of JSON that
-    /// ships with .NET Standard) keeps the module free of another JSON library; TLS reports are small, and the bytes
-    /// reaching here are already capped by the decompression budget.
+    /// Reads an SMTP TLS report (RFC 8460 section 4) from its JSON tree (<see cref="JsonNodes"/>). TLS reports are small,
+    /// and the bytes reaching here are already capped by the decompression budget.
     /// </summary>
     internal static class SmtpTlsReportParser
     {
         /// <summary>True when the JSON object looks like a TLS report (has the RFC 8460 policies member).</summary>
         public static bool IsTlsReport(Node root) => root.Child("policies") != null && root.Child("report-id") != null;
-
-        /// <exception cref="SmtpToolsException">Not well-formed JSON, or not a TLS report.</exception>
-        public static Node ReadJson(byte[] json, int length)
-        {
-            try
-            {
-                int start = length >= 3 && json[0] == 0xEF && json[1] == 0xBB && json[2] == 0xBF ? 3 : 0;
-                // Strict UTF-8 (RFC 8259): invalid bytes are an error, not silently replaced.
-                StrictUtf8.GetCharCount(json, start, length - start);
-                using var reader = JsonReaderWriterFactory.CreateJsonReader(json, start, length - start, Encoding.UTF8, XmlDictionaryReaderQuotas.Max, null);
-                reader.MoveToContent();
-                return Node.Read(reader);
-            }
-            catch (Exception e) when (e is XmlException || e is DecoderFallbackException)
-            {
-                throw new SmtpToolsException(ImportErrorIds.InputNotWellFormed, FailureKind.InvalidData, "not well-formed JSON: " + e.Message, e);
-            }
-        }
-
-        private static readonly Encoding StrictUtf8 = new UTF8Encoding(false, true);
 
         /// <exception cref="SmtpToolsException">A required member is missing or unreadable.</exception>
         public static SmtpTlsReport Parse(Node root, SmtpTlsReport report)
