@@ -156,20 +156,45 @@ namespace SmtpTools.Core.Bounces
         /// itself (no remote reply): a remote server that says "user unknown" after DATA, or without saying to what, often
         /// disguises a content filter, and a wrong UserUnknown would take a good address off a list.
         /// </summary>
-        public static SmtpBounceReason Classify(string status, int? replyCode, string command, string primary, string context, SmtpBounceAction action)
+        public static SmtpBounceReason Classify(string status, int? replyCode, string command, string primary, string context, SmtpBounceAction action) =>
+            Classify(status, replyCode, command, primary, new Context(context), action);
+
+        /// <summary>What a notification text says for all its recipients, worked out once.</summary>
+        internal sealed class Context
         {
-            bool otherContext = !string.IsNullOrEmpty(context) && !ReferenceEquals(context, primary);
+            private SmtpBounceReason? _reason;
+            private bool _reasonDone;
+            private bool? _gaveUp;
+
+            public Context(string text) { Text = text ?? ""; }
+
+            public string Text { get; }
+            public SmtpBounceReason? Reason
+            {
+                get
+                {
+                    if (!_reasonDone) { _reason = FromText(Text); _reasonDone = true; }
+                    return _reason;
+                }
+            }
+            /// <summary>The text says the sender gave up (queue lifetime, aborted after hours).</summary>
+            public bool GaveUp => _gaveUp ??= TextRules[0].Pattern.IsMatch(Text);
+        }
+
+        internal static SmtpBounceReason Classify(string status, int? replyCode, string command, string primary, Context context, SmtpBounceAction action)
+        {
+            bool otherContext = context.Text.Length > 0 && !string.Equals(context.Text, primary, StringComparison.Ordinal);
             bool specificCode = status != null && !status.EndsWith(".0.0", StringComparison.Ordinal);
             // This recipient's own text, then its (specific) status code, then what the notification says for everyone.
             SmtpBounceReason? reason = FromText(primary);
             if (reason == null && specificCode) reason = FromStatus(status);
-            if (reason == null && otherContext) reason = FromText(context);
+            if (reason == null && otherContext) reason = context.Reason;
             // "Gave up / in the queue too long" says when; a specific code other than a delivery-path one says why.
             var byCode = FromStatus(status);
             bool codeSaysWhy = byCode != null && byCode != SmtpBounceReason.Expired && byCode != SmtpBounceReason.NetworkError && byCode != SmtpBounceReason.HostUnknown;
             // A notification that gave up ("aborted after 5 hours", "in the queue too long") expired, whatever the
             // last attempt's error text was.
-            if (otherContext && !codeSaysWhy && reason != SmtpBounceReason.Expired && TextRules[0].Pattern.IsMatch(context)) reason = SmtpBounceReason.Expired;
+            if (otherContext && !codeSaysWhy && reason != SmtpBounceReason.Expired && context.GaveUp) reason = SmtpBounceReason.Expired;
             if (reason == SmtpBounceReason.Expired && codeSaysWhy) reason = byCode;
             if (reason == SmtpBounceReason.UserUnknown && !NamesTheMailbox(status))
             {

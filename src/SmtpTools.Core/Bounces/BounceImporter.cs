@@ -145,7 +145,7 @@ namespace SmtpTools.Core.Bounces
                 string statusField = Get(g, "Status");
                 string diagnostic = DsnFields.Diagnostic(Get(g, "Diagnostic-Code"));
                 // What the human-readable part says about this recipient, for a DSN whose fields are terse.
-                var text = TextBounceReader.Read(common.Bounce.Notification, new[] { recipient }, common.NotRecipients).FirstOrDefault();
+                var text = TextBounceReader.Read(common.Lines, new[] { recipient }, common.NotRecipients).FirstOrDefault();
                 string statusComment = statusField != null ? Regex.Replace(statusField, @"^\s*\d\.\d{1,3}\.\d{1,3}\s*", "") : "";
                 string primary = string.Join("\n", new[] { diagnostic, statusComment }.Where(s => !string.IsNullOrWhiteSpace(s)));
                 if (primary.Length == 0) primary = text?.Primary ?? "";
@@ -176,13 +176,13 @@ namespace SmtpTools.Core.Bounces
             string format = TextBounceReader.FormatOf(notification, common.Message);
             bool delayed = DelayText.IsMatch(notification) || DelayText.IsMatch(common.Message.Subject ?? "");
             var result = new List<SmtpBounce>();
-            var recipients = TextBounceReader.Read(notification, declared, common.NotRecipients);
+            var recipients = TextBounceReader.Read(common.Lines, declared, common.NotRecipients);
             // The failed address may equal the sender's (a message to oneself, or anonymised samples): then only the
             // bounce's own From is ruled out.
-            if (recipients.Count == 0) recipients = TextBounceReader.Read(notification, declared, common.BounceSenders);
+            if (recipients.Count == 0) recipients = TextBounceReader.Read(common.Lines, declared, common.BounceSenders);
             // Nothing in the text: the bounce names the recipient only in the returned message's To (some gateways).
             if (recipients.Count == 0 && common.Bounce.Returned != null)
-                recipients = TextBounceReader.Read(notification, common.Bounce.Returned.To.Mailboxes.Select(m => m.Address).ToList(), common.BounceSenders);
+                recipients = TextBounceReader.Read(common.Lines, common.Bounce.Returned.To.Mailboxes.Select(m => m.Address).ToList(), common.BounceSenders);
             foreach (var r in recipients)
             {
                 bool single = recipients.Count == 1;
@@ -263,6 +263,12 @@ namespace SmtpTools.Core.Bounces
             public string OriginalFrom { get; }
             public HashSet<string> NotRecipients { get; }
             public HashSet<string> BounceSenders { get; }
+            /// <summary>The notification's lines and addresses, indexed once for all recipients.</summary>
+            public TextBounceReader.Index Lines => _lines ??= new TextBounceReader.Index(Bounce.Notification);
+            private TextBounceReader.Index _lines;
+            /// <summary>What the notification says for every recipient, classified once.</summary>
+            public BounceClassifier.Context NotificationFacts => _facts ??= new BounceClassifier.Context(Bounce.Notification);
+            private BounceClassifier.Context _facts;
             public bool LooksLikeBounce { get; }
 
             public SmtpBounce Create(string recipient, string source, SmtpBounceAction action, string status, int? reply, string command,
@@ -272,46 +278,37 @@ namespace SmtpTools.Core.Bounces
                 if (statusClass == 0 && reply != null) statusClass = reply.Value / 100;
                 if (statusClass == 0) statusClass = action == SmtpBounceAction.Delayed ? 4 : 5;
                 if (action == SmtpBounceAction.Delayed && statusClass == 5 && status == null) statusClass = 4;
-                var reason = BounceClassifier.Classify(status, reply, command, primary, context, action);
-                var bounce = new SmtpBounce
-                {
-                    Recipient = recipient,
-                    Action = action,
-                    Status = status ?? BounceClassifier.DeriveStatus(statusClass, reason),
-                    StatusFromMessage = status != null,
-                    ReplyCode = reply,
-                    Reason = reason,
-                    IsPermanent = statusClass == 5 && action != SmtpBounceAction.Delayed,
-                    RemoteMta = RemoteHost.Match(primary ?? "") is var m && m.Success ? m.Groups[1].Value : null,
-                    LastAttemptDate = Message.Headers[HeaderId.Date] != null ? Message.Date.UtcDateTime : (DateTime?)null,
-                    OriginalMessageId = OriginalMessageId,
-                    OriginalSubject = OriginalSubject,
-                    OriginalFrom = OriginalFrom,
-                    Source = source,
-                    BounceFrom = Message.From.Mailboxes.FirstOrDefault()?.Address,
-                    BounceSubject = Message.Subject,
-                    BounceDate = Message.Headers[HeaderId.Date] != null ? Message.Date.UtcDateTime : (DateTime?)null,
-                    SourceFile = SourceFile,
-                };
+                var facts = ReferenceEquals(context, Bounce.Notification) ? NotificationFacts : new BounceClassifier.Context(context);
+                var reason = BounceClassifier.Classify(status, reply, command, primary, facts, action);
+                var bounce = New(recipient, source, action, reason);
+                bounce.Status = status ?? BounceClassifier.DeriveStatus(statusClass, reason);
+                bounce.StatusFromMessage = status != null;
+                bounce.ReplyCode = reply;
+                bounce.IsPermanent = statusClass == 5 && action != SmtpBounceAction.Delayed;
                 bounce.IsHardBounce = bounce.IsPermanent && (reason == SmtpBounceReason.UserUnknown || reason == SmtpBounceReason.HostUnknown);
+                bounce.RemoteMta = RemoteHost.Match(primary ?? "") is var m && m.Success ? m.Groups[1].Value : null;
+                bounce.LastAttemptDate = bounce.BounceDate;
                 return bounce;
             }
 
+            /// <summary>An entry with what every entry of this message shares.</summary>
+            private SmtpBounce New(string recipient, string source, SmtpBounceAction action, SmtpBounceReason reason) => new SmtpBounce
+            {
+                Recipient = recipient,
+                Action = action,
+                Reason = reason,
+                Source = source,
+                OriginalMessageId = OriginalMessageId,
+                OriginalSubject = OriginalSubject,
+                OriginalFrom = OriginalFrom,
+                BounceFrom = Message.From.Mailboxes.FirstOrDefault()?.Address,
+                BounceSubject = Message.Subject,
+                BounceDate = Message.Headers[HeaderId.Date] != null ? Message.Date.UtcDateTime : (DateTime?)null,
+                SourceFile = SourceFile,
+            };
+
             public List<SmtpBounce> NotABounce(string source, IEnumerable<string> recipients) =>
-                recipients.Select(r => new SmtpBounce
-                {
-                    Recipient = r,
-                    Action = SmtpBounceAction.Delivered,
-                    Reason = SmtpBounceReason.NotABounce,
-                    Source = source,
-                    OriginalMessageId = OriginalMessageId,
-                    OriginalSubject = OriginalSubject,
-                    OriginalFrom = OriginalFrom,
-                    BounceFrom = Message.From.Mailboxes.FirstOrDefault()?.Address,
-                    BounceSubject = Message.Subject,
-                    BounceDate = Message.Headers[HeaderId.Date] != null ? Message.Date.UtcDateTime : (DateTime?)null,
-                    SourceFile = SourceFile,
-                }).ToList();
+                recipients.Select(r => New(r, source, SmtpBounceAction.Delivered, SmtpBounceReason.NotABounce)).ToList();
         }
     }
 }

@@ -77,27 +77,30 @@ namespace SmtpTools.Core.Bounces
             return best;
         }
 
-        /// <param name="notification">The notification text.</param>
+        /// <summary>The notification split into lines, with each line's candidate addresses, found once per message.</summary>
+        internal sealed class Index
+        {
+            public Index(string notification)
+            {
+                Notification = notification;
+                Lines = notification.Split('\n').Select(l => l.TrimEnd()).ToArray();
+                Addresses = Lines.Select(l => ContextLine.IsMatch(l) ? new List<string>() : AddressesIn(l).ToList()).ToArray();
+            }
+
+            public string Notification { get; }
+            public string[] Lines { get; }
+            /// <summary>Per line, the addresses that may be recipients (none on header quotes, greetings and sender lines).</summary>
+            public List<string>[] Addresses { get; }
+        }
+
+        /// <param name="index">The notification text.</param>
         /// <param name="declared">Recipients the bounce declares elsewhere (X-Failed-Recipients, a DSN); null: find them in the text.</param>
         /// <param name="notRecipients">Addresses that are never failed recipients (the sender, the bounce's own addresses).</param>
-        public static List<RecipientText> Read(string notification, IEnumerable<string> declared, ISet<string> notRecipients)
+        public static List<RecipientText> Read(Index index, IEnumerable<string> declared, ISet<string> notRecipients)
         {
-            var lines = notification.Split('\n').Select(l => l.TrimEnd()).ToArray();
-            // The candidate addresses of every line, and where each first appears.
-            var perLine = new List<string>[lines.Length];
-            var order = new List<string>();
-            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            for (int i = 0; i < lines.Length; i++)
-            {
-                perLine[i] = new List<string>();
-                if (ContextLine.IsMatch(lines[i])) continue;
-                foreach (var address in AddressesIn(lines[i]))
-                {
-                    if (notRecipients.Contains(address)) continue;
-                    perLine[i].Add(address);
-                    if (seen.Add(address)) order.Add(address);
-                }
-            }
+            var lines = index.Lines;
+            var perLine = index.Addresses.Select(a => a.Where(x => !notRecipients.Contains(x)).ToList()).ToArray();
+            var order = perLine.SelectMany(a => a).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             var given = declared?.Where(a => !string.IsNullOrWhiteSpace(a)).ToList();
             var recipients = given != null && given.Count > 0 ? given : order;
 
@@ -114,8 +117,7 @@ namespace SmtpTools.Core.Bounces
                 var own = new List<string>();
                 for (int i = 0; i < lines.Length; i++)
                 {
-                    if (!perLine[i].Contains(recipient, StringComparer.OrdinalIgnoreCase)
-                        && lines[i].IndexOf(recipient, StringComparison.OrdinalIgnoreCase) < 0) continue;
+                    if (lines[i].IndexOf(recipient, StringComparison.OrdinalIgnoreCase) < 0) continue;
                     own.Add(lines[i]);
                     for (int j = i + 1; j < lines.Length && !AboutAnother(j); j++)
                     {
@@ -129,8 +131,8 @@ namespace SmtpTools.Core.Bounces
                 {
                     Recipient = recipient,
                     Primary = primary,
-                    Context = notification,
-                    Command = CommandOf(primary) ?? (recipients.Count == 1 ? CommandOf(notification) : null),
+                    Context = index.Notification,
+                    Command = CommandOf(primary) ?? (recipients.Count == 1 ? CommandOf(index.Notification) : null),
                 });
             }
             return result;

@@ -28,8 +28,22 @@ namespace SmtpTools.Core.Import
         }
     }
 
+    /// <summary>What the importers' forward-only, read-only stream wrappers share.</summary>
+    internal abstract class ForwardOnlyStream : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
     /// <summary>A read-only view of a decompressing stream that charges every byte read to a <see cref="DecompressionBudget"/>.</summary>
-    internal sealed class BudgetedStream : Stream
+    internal sealed class BudgetedStream : ForwardOnlyStream
     {
         private readonly Stream _inner;
         private readonly DecompressionBudget _budget;
@@ -62,22 +76,13 @@ namespace SmtpTools.Core.Import
             base.Dispose(disposing);
         }
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>
     /// A stream whose first bytes were already read to sniff the content: replays them, then continues with the rest, so
     /// sniffing works on streams that cannot seek (decompressed data, decoded attachments).
     /// </summary>
-    internal sealed class ReplayStream : Stream
+    internal sealed class ReplayStream : ForwardOnlyStream
     {
         private readonly byte[] _head;
         private readonly int _headLength;
@@ -117,14 +122,5 @@ namespace SmtpTools.Core.Import
             base.Dispose(disposing);
         }
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

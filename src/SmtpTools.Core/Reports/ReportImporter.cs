@@ -205,9 +205,11 @@ namespace SmtpTools.Core.Reports
                 return 1;
             }
 
-            private async Task<int> ReadMessageAsync(Stream content, int depth)
+            private async Task<int> ReadMessageAsync(Stream content, int depth) =>
+                await ReadMessageAsync(await MessageFiles.LoadAsync(content, _token).ConfigureAwait(false), depth).ConfigureAwait(false);
+
+            private async Task<int> ReadMessageAsync(MimeMessage message, int depth)
             {
-                var message = await MessageFiles.LoadAsync(content, _token).ConfigureAwait(false);
                 var feedback = DmarcFailureReportParser.FindFeedbackPart(message);
                 if (feedback != null)
                 {
@@ -216,9 +218,17 @@ namespace SmtpTools.Core.Reports
                     return 1;
                 }
                 int found = 0;
-                foreach (var part in message.BodyParts.OfType<MimePart>())
+                foreach (var entity in message.BodyParts)
                 {
-                    if (!MayHoldReport(part)) continue;
+                    // A report mail forwarded as an attachment: the reports are inside it.
+                    if (entity is MessagePart forwarded && forwarded.Message != null)
+                    {
+                        if (depth + 1 > MaxNesting)
+                            throw new SmtpToolsException(ImportErrorIds.InputTooDeeplyNested, FailureKind.InvalidData, $"the message is nested more than {MaxNesting} deep.");
+                        found += await ReadMessageAsync(forwarded.Message, depth + 1).ConfigureAwait(false);
+                        continue;
+                    }
+                    if (!(entity is MimePart part) || !MayHoldReport(part)) continue;
                     string name = part.FileName ?? part.ContentType.MimeType;
                     using (var decoded = part.Content.Open())
                         found += await ReadAsync(decoded, name, depth + 1).ConfigureAwait(false);

@@ -137,6 +137,23 @@ namespace SmtpTools.Core.Tests.Reports
         }
 
         [Fact]
+        public async Task A_report_mail_forwarded_as_an_attachment_is_read_inside()
+        {
+            var original = MimeKit.MimeMessage.Load(Path.Combine(ReportConformanceTests.Folder, "aggregate", "twilight.eml"));
+            var forward = new MimeKit.MimeMessage();
+            forward.From.Add(MimeKit.MailboxAddress.Parse("admin@example.com"));
+            forward.To.Add(MimeKit.MailboxAddress.Parse("dmarc@example.com"));
+            forward.Subject = "Fwd: " + original.Subject;
+            forward.Body = new MimeKit.Multipart("mixed") { new MimeKit.TextPart("plain") { Text = "see attached" }, new MimeKit.MessagePart { Message = original } };
+            string path = Path.Combine(_folder, "forwarded.eml");
+            forward.WriteTo(path);
+            var receiver = new CollectingReceiver();
+            await new ReportImporter().ImportFileAsync(path, receiver, CancellationToken.None);
+            Assert.Equal("1627703331531660819", Assert.Single(receiver.Aggregates).ReportId);
+            Assert.Single(receiver.Rows);
+        }
+
+        [Fact]
         public async Task A_message_without_a_report_is_an_error_not_an_empty_result()
         {
             var mail = Write("hello.eml", "From: a@example.com\r\nTo: b@example.com\r\nSubject: hello\r\n\r\nJust a note.\r\n");
