@@ -39,6 +39,8 @@ namespace SmtpTools.Core.Bounces
         private static readonly Regex AutoReplySubject = new Regex(@"^\s*(auto(matic)?[ -]?(reply|response|answer)|out of (the )?office|vacation|abwesenheit|absence|autoreply|away from)", Options);
         private static readonly Regex RemoteHost = new Regex(@"(?:host|server|mta|remote host|from remote server for \w+ command, host:)\s+\[?([A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z]{2,}|\d{1,3}(?:\.\d{1,3}){3})\]?", Options);
 
+        private static readonly Regex EmbeddedDsn = new Regex(@"^\s*Final-Recipient\s*:", Options | RegexOptions.Multiline);
+
         private readonly BounceImportOptions _options;
         private readonly IOperationSink _sink;
 
@@ -85,19 +87,19 @@ namespace SmtpTools.Core.Bounces
 
             if (bounce.Feedback != null) return common.NotABounce("FeedbackReport", FeedbackRecipients(bounce.Feedback));
 
-            List<SmtpBounce> found = null;
-            if (bounce.DeliveryStatus != null) found = FromDsn(common, DsnFields.Parse(bounce.DeliveryStatus, embedded: false), "Rfc3464");
-            if ((found == null || found.Count == 0) && Regex.IsMatch(bounce.Notification, @"^\s*Final-Recipient\s*:", RegexOptions.IgnoreCase | RegexOptions.Multiline))
-                found = FromDsn(common, DsnFields.Parse(bounce.Notification, embedded: true), "EmbeddedDsn");
-            if ((found == null || found.Count == 0) && AmazonSesNotification.TryRead(bounce.Notification, common, out var ses)) found = ses;
-            // A bounce forwarded (or bounced again) as an attachment: read the inner one.
-            if ((found == null || found.Count == 0) && depth == 0 && bounce.Returned?.Body != null && LooksLikeBounceMessage(bounce.Returned))
+            // The readers in order of trust; the first that finds recipients decides.
+            var readers = new Func<List<SmtpBounce>>[]
             {
-                var inner = Analyse(bounce.Returned, sourceFile, depth + 1);
-                if (inner.Any(b => b.Reason != SmtpBounceReason.NotABounce)) return inner;
-            }
-            if ((found == null || found.Count == 0) && common.LooksLikeBounce) found = FromText(common);
-            if (found != null && found.Count > 0)
+                () => bounce.DeliveryStatus == null ? null : FromDsn(common, DsnFields.Parse(bounce.DeliveryStatus, embedded: false), "Rfc3464"),
+                () => EmbeddedDsn.IsMatch(bounce.Notification) ? FromDsn(common, DsnFields.Parse(bounce.Notification, embedded: true), "EmbeddedDsn") : null,
+                () => AmazonSesNotification.TryRead(bounce.Notification, common, out var ses) ? ses : null,
+                // A bounce forwarded (or bounced again) as an attachment: the inner one.
+                () => depth == 0 && bounce.Returned?.Body != null && LooksLikeBounceMessage(bounce.Returned)
+                    ? Analyse(bounce.Returned, sourceFile, depth + 1).Where(b => b.Reason != SmtpBounceReason.NotABounce).ToList() : null,
+                () => common.LooksLikeBounce ? FromText(common) : null,
+            };
+            var found = readers.Select(read => read()).FirstOrDefault(list => list != null && list.Count > 0);
+            if (found != null)
             {
                 if (found.All(b => b.Action == SmtpBounceAction.Delivered || b.Action == SmtpBounceAction.Relayed || b.Action == SmtpBounceAction.Expanded))
                     foreach (var b in found) { b.Reason = SmtpBounceReason.NotABounce; b.IsHardBounce = false; b.IsPermanent = false; }

@@ -8,7 +8,7 @@ using SmtpTools.Core.Errors;
 
 namespace SmtpTools.Core.Import
 {
-    /// <summary>Loads one e-mail message from a file stream for the importers.</summary>
+    /// <summary>Loads e-mail messages (one, or all of an mbox file) from a file for the importers.</summary>
     internal static class MessageFiles
     {
         /// <summary>
@@ -17,30 +17,29 @@ namespace SmtpTools.Core.Import
         /// </summary>
         private const long InMemoryLimit = 16L * 1024 * 1024;
 
-        private static bool Persistent(Stream stream) => stream is FileStream file && file.Length > InMemoryLimit;
-
         /// <summary>
         /// Every message in the file: an mbox file (it starts with a "From " line) may hold several, any other file one.
         /// </summary>
         /// <exception cref="SmtpToolsException">The content is not a readable message.</exception>
         public static async Task<IReadOnlyList<MimeMessage>> LoadAllAsync(Stream stream, CancellationToken cancellationToken)
         {
+            stream = await InMemoryIfSmallAsync(stream, cancellationToken).ConfigureAwait(false);
             var head = new byte[5];
             long start = stream.Position;
             int n = await stream.ReadAsync(head, 0, 5, cancellationToken).ConfigureAwait(false);
             stream.Position = start;
-            if (n < 5 || System.Text.Encoding.ASCII.GetString(head) != "From ") return new[] { await LoadAsync(stream, cancellationToken).ConfigureAwait(false) };
+            bool mbox = n == 5 && System.Text.Encoding.ASCII.GetString(head) == "From ";
             try
             {
-                var parser = new MimeParser(stream, MimeFormat.Mbox, Persistent(stream));
+                var parser = new MimeParser(stream, mbox ? MimeFormat.Mbox : MimeFormat.Entity, persistent: stream is FileStream);
                 var messages = new List<MimeMessage>();
-                while (!parser.IsEndOfStream)
-                    messages.Add(await parser.ParseMessageAsync(cancellationToken).ConfigureAwait(false));
+                do messages.Add(await ParseAsync(parser, stream, cancellationToken).ConfigureAwait(false));
+                while (mbox && !parser.IsEndOfStream);
                 return messages;
             }
             catch (FormatException e)
             {
-                throw new SmtpToolsException(ImportErrorIds.MessageNotReadable, FailureKind.InvalidData, "not a readable mbox file: " + e.Message, e);
+                throw new SmtpToolsException(ImportErrorIds.MessageNotReadable, FailureKind.InvalidData, "not a readable e-mail message: " + e.Message, e);
             }
         }
 
@@ -51,15 +50,32 @@ namespace SmtpTools.Core.Import
         /// <exception cref="SmtpToolsException">The content is not a readable message.</exception>
         public static async Task<MimeMessage> LoadAsync(Stream stream, CancellationToken cancellationToken)
         {
+            stream = await InMemoryIfSmallAsync(stream, cancellationToken).ConfigureAwait(false);
             try
             {
-                var parser = new MimeParser(stream, MimeFormat.Entity, Persistent(stream));
-                return await parser.ParseMessageAsync(cancellationToken).ConfigureAwait(false);
+                return await ParseAsync(new MimeParser(stream, MimeFormat.Entity, persistent: stream is FileStream), stream, cancellationToken).ConfigureAwait(false);
             }
             catch (FormatException e)
             {
                 throw new SmtpToolsException(ImportErrorIds.MessageNotReadable, FailureKind.InvalidData, "not a readable e-mail message: " + e.Message, e);
             }
         }
+
+        /// <summary>
+        /// A file up to <see cref="InMemoryLimit"/> is read into memory asynchronously, so parsing it is pure computation;
+        /// a larger one stays a file stream, parsed persistently.
+        /// </summary>
+        private static async Task<Stream> InMemoryIfSmallAsync(Stream stream, CancellationToken cancellationToken)
+        {
+            if (!(stream is FileStream file) || file.Length - file.Position > InMemoryLimit) return stream;
+            var buffer = new MemoryStream((int)(file.Length - file.Position));
+            await file.CopyToAsync(buffer, 81920, cancellationToken).ConfigureAwait(false);
+            buffer.Position = 0;
+            return buffer;
+        }
+
+        // In memory, the synchronous parser does the same work without an await per buffer.
+        private static Task<MimeMessage> ParseAsync(MimeParser parser, Stream stream, CancellationToken cancellationToken) =>
+            stream is MemoryStream ? Task.FromResult(parser.ParseMessage(cancellationToken)) : parser.ParseMessageAsync(cancellationToken);
     }
 }
