@@ -2,65 +2,63 @@ namespace SmtpTools
 {
     /// <summary>
     /// Why a message did not reach a recipient, decided from the status code and the diagnostic text together (providers
-    /// misuse codes). Each member names the sisimai reasons it covers, so results can be compared with sisimai's.
+    /// misuse codes). README's "Bounces" section maps each member to the sisimai reasons it covers.
     /// </summary>
     public enum SmtpBounceReason
     {
-        /// <summary>Nothing more specific could be told from the bounce (sisimai: undefined, onhold).</summary>
+        /// <summary>Nothing more specific could be told from the bounce.</summary>
         Undefined,
-        /// <summary>The mailbox does not exist or has moved away (sisimai: userunknown, hasmoved). A hard bounce when permanent.</summary>
+        /// <summary>The mailbox does not exist or has moved away. A hard bounce when permanent.</summary>
         UserUnknown,
         /// <summary>
-        /// The recipient domain does not exist, or accepts no mail at all, e.g. a null MX (sisimai: hostunknown,
-        /// notaccept). A hard bounce when permanent.
+        /// The recipient domain does not exist, or accepts no mail at all, e.g. a null MX. A hard bounce when permanent.
         /// </summary>
         HostUnknown,
-        /// <summary>The mailbox is over its quota (sisimai: mailboxfull).</summary>
+        /// <summary>The mailbox is over its quota.</summary>
         MailboxFull,
-        /// <summary>The account exists but is disabled or suspended (sisimai: suspend).</summary>
+        /// <summary>The account exists but is disabled or suspended.</summary>
         Suspended,
-        /// <summary>The recipient's own filter or settings refused the message (sisimai: filtered).</summary>
+        /// <summary>The recipient's own filter or settings refused the message.</summary>
         Filtered,
         /// <summary>
         /// The receiver's policy refused the sender or the message: the envelope sender, a policy violation, relaying
-        /// denied (sisimai: rejected, policyviolation, norelaying).
+        /// denied.
         /// </summary>
         PolicyRejected,
-        /// <summary>The message was judged to be spam (sisimai: spamdetected).</summary>
+        /// <summary>The message was judged to be spam.</summary>
         SpamDetected,
         /// <summary>
         /// The sending IP address or host is refused: on a blocklist, bad reputation, missing or wrong PTR record
-        /// (sisimai: blocked, badreputation, requireptr).
+        ///.
         /// </summary>
         Blocked,
         /// <summary>
         /// Authentication or transport security failed: SPF/DKIM/DMARC failure, STARTTLS failure, authentication required
-        /// (sisimai: authfailure, securityerror, failedstarttls).
+        ///.
         /// </summary>
         SecurityError,
         /// <summary>
-        /// The content was refused: malformed, not RFC 5322 compliant, or carrying malware (sisimai: contenterror,
-        /// notcompliantrfc, virusdetected).
+        /// The content was refused: malformed, not RFC 5322 compliant, or carrying malware.
         /// </summary>
         ContentRejected,
-        /// <summary>The message or a count exceeds the receiver's size limit (sisimai: mesgtoobig, exceedlimit).</summary>
+        /// <summary>The message or a count exceeds the receiver's size limit.</summary>
         MessageTooBig,
-        /// <summary>The sender was rate limited: too many connections or messages (sisimai: toomanyconn, speeding).</summary>
+        /// <summary>The sender was rate limited: too many connections or messages.</summary>
         RateLimited,
-        /// <summary>The sending server gave up after retrying until the queue lifetime ended (sisimai: expired).</summary>
+        /// <summary>The sending server gave up after retrying until the queue lifetime ended.</summary>
         Expired,
-        /// <summary>DNS lookup or network failure on the way to the receiver (sisimai: networkerror).</summary>
+        /// <summary>DNS lookup or network failure on the way to the receiver.</summary>
         NetworkError,
         /// <summary>
         /// The receiving system failed: internal error, disk full, local delivery program error, SMTP syntax error
-        /// (sisimai: systemerror, systemfull, mailererror, syntaxerror).
+        ///.
         /// </summary>
         SystemError,
         /// <summary>A delay notice (Action: delayed) that names no more specific cause; delivery is still being tried.</summary>
         Delayed,
         /// <summary>
         /// Not a bounce: an auto-reply, a feedback-loop (ARF) report, a success notification or a normal message
-        /// (sisimai: vacation, feedback, delivered). Only written with -IncludeNonBounce.
+        ///. Only written with -IncludeNonBounce.
         /// </summary>
         NotABounce,
     }

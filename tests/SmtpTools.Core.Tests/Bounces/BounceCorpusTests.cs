@@ -62,6 +62,29 @@ namespace SmtpTools.Core.Tests.Bounces
             Assert.All(KnownMisses.Keys, k => Assert.Contains(k, BounceCorpus.Cases.Value.Keys));
         }
 
+        /// <summary>README's reason table is the documented form of <see cref="BounceCorpus.SisimaiToOurs"/>: they must agree.</summary>
+        [Fact]
+        public void The_readme_reason_table_matches_the_mapping()
+        {
+            string root = AppContext.BaseDirectory;
+            while (root != null && !File.Exists(Path.Combine(root, "SmtpTools.sln"))) root = Path.GetDirectoryName(root);
+            Assert.NotNull(root);
+            var lines = File.ReadAllLines(Path.Combine(root, "README.md"));
+            int header = Array.FindIndex(lines, l => l.StartsWith("| our `SmtpBounceReason` | sisimai reasons |", StringComparison.Ordinal));
+            Assert.True(header >= 0, "README has no bounce reason table");
+            var documented = new Dictionary<string, SmtpBounceReason>();
+            foreach (var line in lines.Skip(header + 2).TakeWhile(l => l.StartsWith("|", StringComparison.Ordinal)))
+            {
+                var cells = line.Split('|').Select(c => c.Trim()).ToArray();
+                var ours = Enum.Parse<SmtpBounceReason>(cells[1].Trim('`'));
+                if (cells[2].StartsWith("(", StringComparison.Ordinal)) continue; // ours only
+                foreach (var name in cells[2].Split(',')) documented.Add(name.Trim(), ours);
+            }
+            Assert.Equal(BounceCorpus.SisimaiToOurs.OrderBy(p => p.Key), documented.OrderBy(p => p.Key));
+            Assert.Equal(Enum.GetValues<SmtpBounceReason>().OrderBy(r => r), lines.Skip(header + 2).TakeWhile(l => l.StartsWith("|", StringComparison.Ordinal))
+                .Select(l => Enum.Parse<SmtpBounceReason>(l.Split('|')[1].Trim().Trim('`'))).OrderBy(r => r));
+        }
+
         [Theory]
         [MemberData(nameof(Files))]
         public void Mail_decodes_as_sisimai_decodes_it(string file)
