@@ -126,6 +126,23 @@ namespace SmtpTools.Core.Tests.Bounces
             Assert.Equal(ImportErrorIds.InputEmpty, error.ErrorId);
         }
 
+        [Fact]
+        public async Task A_bounce_finds_the_send_log_entry_by_message_id()
+        {
+            var bounces = await Import(Corpus("lhost-qmail-17.eml"));
+            var log = new SendLogIndex();
+            var sent = new { MessageId = " 20240624090401.44656.qmail@nq.example.jp ", To = "userunknown@libsisimai.net" };
+            log.Add(sent.MessageId, sent);
+            log.Add("<other@example.com>", new object());
+            log.Add(null, new object());
+            Assert.Equal(2, log.Count);
+            Assert.Equal(2, log.Attach(bounces));
+            Assert.All(bounces, b => Assert.Same(sent, b.SendLogEntry));
+            Assert.Null(log.Find("<unknown@example.com>"));
+            Assert.Null(log.Find(null));
+            Assert.Same(sent, log.Find("<20240624090401.44656.QMAIL@nq.example.jp>"));
+        }
+
         [Theory]
         [InlineData("550 5.1.1 <a@example.org>: Recipient address rejected: User unknown (in reply to RCPT TO command)", "5.1.1", "RCPT", SmtpBounceReason.UserUnknown)]
         [InlineData("550 user unknown (in reply to end of DATA command)", null, "DATA", SmtpBounceReason.Filtered)]
