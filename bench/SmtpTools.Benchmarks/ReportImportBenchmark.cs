@@ -1,0 +1,201 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using SmtpTools.Core.Bounces;
+using SmtpTools.Core.Reports;
+using SmtpTools.Tests.Shared;
+
+namespace SmtpTools.Benchmarks
+{
+    /// <summary>
+    /// report-import: the Core engines of Import-DmarcReport and Import-SmtpBounce. (1) N generated aggregate report files
+    /// (default 10,000) in a mix of xml, xml.gz, zip and e-mail with a zip attachment, with realistic sizes (most reports
+    /// a few rows, some hundreds); (2) one large report (default 1 GB) streamed; (3) the bounce corpus read repeatedly.
+    /// Inputs are generated into a temporary folder and deleted afterwards. Memory: the managed heap is sampled while
+    /// rows arrive, and the process's peak working set is read after each part.
+    /// </summary>
+    internal sealed class ReportImportBenchmark : IBenchmark
+    {
+        public string Name => "report-import";
+        public string Description => "report and bounce import throughput (--files 10000 --large-mb 1024 --bounce-rounds 20 --parts files,large,bounces)";
+
+        public int Run(IReadOnlyDictionary<string, string> options)
+        {
+            int files = options.TryGetValue("files", out var f) ? int.Parse(f, CultureInfo.InvariantCulture) : 10_000;
+            int largeMb = options.TryGetValue("large-mb", out var l) ? int.Parse(l, CultureInfo.InvariantCulture) : 1024;
+            int rounds = options.TryGetValue("bounce-rounds", out var r) ? int.Parse(r, CultureInfo.InvariantCulture) : 20;
+            var parts = (options.TryGetValue("parts", out var p) ? p : "files,large,bounces").Split(',');
+            string folder = Path.Combine(Path.GetTempPath(), "smtptools-bench-reports-" + Guid.NewGuid().ToString("n"));
+            Directory.CreateDirectory(folder);
+            Console.WriteLine($"report-import: {Environment.ProcessorCount} logical CPU(s), .NET {Environment.Version}, inputs in {folder}");
+            var rows = new List<string[]>();
+            try
+            {
+                if (parts.Contains("files")) rows.AddRange(ManyFiles(folder, files));
+                if (parts.Contains("large")) rows.Add(LargeReport(folder, largeMb));
+                if (parts.Contains("bounces")) rows.AddRange(Bounces(rounds));
+            }
+            finally
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            PrintTable(new[] { "run", "inputs", "rows / bounces", "seconds", "inputs/s", "rows/s", "CPU s", "inputs per CPU-s", "rows per CPU-s", "heap peak MB", "working set peak MB" }, rows);
+            // The machine is shared: wall-clock rates fall when other work runs, rates per CPU-second much less.
+            if (File.Exists("/proc/loadavg")) Console.WriteLine("load average (1, 5, 15 min): " + File.ReadAllText("/proc/loadavg").Trim());
+            return 0;
+        }
+
+        private static IEnumerable<string[]> ManyFiles(string folder, int count)
+        {
+            var random = new Random(2026);
+            var paths = new List<string>();
+            long bytes = 0;
+            var generate = Stopwatch.StartNew();
+            for (int i = 0; i < count; i++)
+            {
+                // Sizes as mailboxes see them: mostly small reporters, some busy ones.
+                int roll = random.Next(100);
+                int records = roll < 70 ? 1 + random.Next(10) : roll < 95 ? 10 + random.Next(90) : 100 + random.Next(900);
+                var packaging = (GeneratedReports.Packaging)(i % 4);
+                string path = GeneratedReports.WriteFile(folder, i, packaging, records);
+                bytes += new FileInfo(path).Length;
+                paths.Add(path);
+            }
+            Console.WriteLine($"generated {count:N0} files ({bytes / 1048576.0:F0} MB on disk) in {generate.Elapsed.TotalSeconds:F1} s");
+            Measure(paths.Take(200).ToList(), 1); // warm-up: JIT
+            yield return Measure(paths, 1);
+            yield return Measure(paths, Environment.ProcessorCount);
+        }
+
+        private static string[] Measure(List<string> paths, int workers)
+        {
+            GC.Collect();
+            var receiver = new CountingReceiver();
+            var cpu = Cpu();
+            var sw = Stopwatch.StartNew();
+            int next = -1;
+            var tasks = Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
+            {
+                // One importer per worker, as one cmdlet invocation has one.
+                var importer = new ReportImporter();
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < paths.Count)
+                    await importer.ImportFileAsync(paths[i], receiver, CancellationToken.None).ConfigureAwait(false);
+            })).ToArray();
+            Task.WaitAll(tasks);
+            sw.Stop();
+            return Row($"{paths.Count:N0} files (xml/gz/zip/eml), {workers} worker(s)", paths.Count, receiver.Rows, sw.Elapsed, Cpu() - cpu, receiver.HeapPeak);
+        }
+
+        private static string[] LargeReport(string folder, int megabytes)
+        {
+            string path = Path.Combine(folder, "large.xml");
+            // About 823 bytes per generated record.
+            int records = (int)(megabytes * 1048576L / 823);
+            var generate = Stopwatch.StartNew();
+            using (var file = File.Create(path)) GeneratedReports.WriteXml(file, records, 99);
+            long size = new FileInfo(path).Length;
+            Console.WriteLine($"generated one report of {size / 1048576.0:F0} MB ({records:N0} records) in {generate.Elapsed.TotalSeconds:F1} s");
+            string warmUp = Path.Combine(folder, "warm-up.xml");
+            using (var file = File.Create(warmUp)) GeneratedReports.WriteXml(file, 20_000, 98);
+            new ReportImporter().ImportFileAsync(warmUp, new CountingReceiver(), CancellationToken.None).GetAwaiter().GetResult();
+            GC.Collect();
+            var receiver = new CountingReceiver();
+            var cpu = Cpu();
+            var sw = Stopwatch.StartNew();
+            new ReportImporter().ImportFileAsync(path, receiver, CancellationToken.None).GetAwaiter().GetResult();
+            sw.Stop();
+            return Row($"one report of {size / 1048576.0:F0} MB", 1, receiver.Rows, sw.Elapsed, Cpu() - cpu, receiver.HeapPeak);
+        }
+
+        private static IEnumerable<string[]> Bounces(int rounds)
+        {
+            string corpus = Path.Combine(RepositoryRoot(), "tests", "testdata", "bounces", "files");
+            var mails = Directory.GetFiles(corpus, "*.eml");
+            var all = Enumerable.Range(0, rounds).SelectMany(_ => mails).ToList();
+            var warmUp = new BounceImporter(new BounceImportOptions { IncludeNonBounce = true });
+            foreach (var mail in mails) warmUp.ImportFileAsync(mail, CancellationToken.None).GetAwaiter().GetResult();
+            foreach (int workers in new[] { 1, Environment.ProcessorCount })
+            {
+                GC.Collect();
+                long found = 0;
+                int next = -1;
+                var cpu = Cpu();
+                var sw = Stopwatch.StartNew();
+                var tasks = Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
+                {
+                    var importer = new BounceImporter(new BounceImportOptions { IncludeNonBounce = true });
+                    int i;
+                    while ((i = Interlocked.Increment(ref next)) < all.Count)
+                        Interlocked.Add(ref found, (await importer.ImportFileAsync(all[i], CancellationToken.None).ConfigureAwait(false)).Count);
+                })).ToArray();
+                Task.WaitAll(tasks);
+                sw.Stop();
+                yield return Row($"bounce corpus ({mails.Length} real mails) x {rounds}, {workers} worker(s)", all.Count, found, sw.Elapsed, Cpu() - cpu, GC.GetTotalMemory(false));
+            }
+        }
+
+        private static string RepositoryRoot()
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "SmtpTools.sln"))) return dir.FullName;
+            throw new InvalidOperationException("run the benchmark from inside the repository (SmtpTools.sln not found above " + AppContext.BaseDirectory + ")");
+        }
+
+        private static TimeSpan Cpu()
+        {
+            using var process = Process.GetCurrentProcess();
+            return process.TotalProcessorTime;
+        }
+
+        private static string[] Row(string name, long inputs, long rows, TimeSpan elapsed, TimeSpan cpu, long heapPeak)
+        {
+            double s = elapsed.TotalSeconds, c = cpu.TotalSeconds;
+            return new[]
+            {
+                name, inputs.ToString("N0", CultureInfo.InvariantCulture), rows.ToString("N0", CultureInfo.InvariantCulture), s.ToString("F1", CultureInfo.InvariantCulture),
+                (inputs / s).ToString("N0", CultureInfo.InvariantCulture), (rows / s).ToString("N0", CultureInfo.InvariantCulture),
+                c.ToString("F1", CultureInfo.InvariantCulture), (inputs / c).ToString("N0", CultureInfo.InvariantCulture), (rows / c).ToString("N0", CultureInfo.InvariantCulture),
+                (heapPeak / 1048576.0).ToString("F0", CultureInfo.InvariantCulture),
+                (Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0).ToString("F0", CultureInfo.InvariantCulture),
+            };
+        }
+
+        private static void PrintTable(string[] header, List<string[]> rows)
+        {
+            Console.WriteLine();
+            Console.WriteLine("| " + string.Join(" | ", header) + " |");
+            Console.WriteLine("|" + string.Join("|", header.Select((_, i) => i == 0 ? "---" : "---:")) + "|");
+            foreach (var row in rows) Console.WriteLine("| " + string.Join(" | ", row) + " |");
+        }
+
+        /// <summary>Counts rows (thread-safe) and samples the managed heap every 20,000 rows.</summary>
+        private sealed class CountingReceiver : IReportReceiver
+        {
+            private long _rows;
+            private long _heapPeak;
+            public long Rows => Interlocked.Read(ref _rows);
+            public long HeapPeak => Interlocked.Read(ref _heapPeak);
+
+            public Task AggregateRowAsync(SmtpTools.DmarcReportRow row, CancellationToken cancellationToken)
+            {
+                if (Interlocked.Increment(ref _rows) % 20_000 == 0)
+                {
+                    long heap = GC.GetTotalMemory(false);
+                    long seen;
+                    while (heap > (seen = Interlocked.Read(ref _heapPeak)) && Interlocked.CompareExchange(ref _heapPeak, heap, seen) != seen) { }
+                }
+                return Task.CompletedTask;
+            }
+
+            public Task AggregateReportAsync(SmtpTools.DmarcAggregateReport report, CancellationToken cancellationToken) => Task.CompletedTask;
+            public Task FailureReportAsync(SmtpTools.DmarcFailureReport report, CancellationToken cancellationToken) => Task.CompletedTask;
+            public Task SmtpTlsReportAsync(SmtpTools.SmtpTlsReport report, CancellationToken cancellationToken) => Task.CompletedTask;
+        }
+    }
+}
