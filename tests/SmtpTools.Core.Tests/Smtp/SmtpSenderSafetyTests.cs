@@ -301,6 +301,53 @@ namespace SmtpTools.Core.Tests.Smtp
         }
 
         [Fact]
+        public async Task AMergeThroughAFaultyServerDeliversNothingTwiceAndAccountsForEveryMessage()
+        {
+            // The adversarial run of issue 11 in small: 200 messages; the server drops or stalls at random points
+            // (before the data, and after keeping the data). Seeded, so a failure can be replayed.
+            var random = new Random(11);
+            var faults = new Dictionary<string, string>();
+            foreach (var i in Enumerable.Range(0, 200))
+            {
+                int roll = random.Next(100);
+                faults["m" + i] = roll < 4 ? FakeSmtpServer.AcceptThenDrop : roll < 6 ? FakeSmtpServer.AcceptThenStall
+                    : roll < 9 ? "RCPT-DROP" : roll < 11 ? "MAIL-STALL" : null;
+            }
+            var tripped = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
+            string Fault(string subjectOrAddress, string kind) =>
+                faults.TryGetValue(subjectOrAddress, out var f) && f == kind && tripped.TryAdd(subjectOrAddress, true) ? kind : null;
+            _server.Script = (verb, arg, n) =>
+            {
+                if (verb == "MAIL" && arg.StartsWith("<m") && Fault(arg.Substring(1, arg.IndexOf('@') - 1), "MAIL-STALL") != null) return FakeSmtpServer.Stall;
+                if (verb == "RCPT" && arg.StartsWith("m") && Fault(arg.Substring(0, arg.IndexOf('@')), "RCPT-DROP") != null) return FakeSmtpServer.Drop;
+                if (verb == "DATA-END")
+                {
+                    var subject = arg.Split("\r\n").First(l => l.StartsWith("Subject: ")).Substring(9);
+                    return Fault(subject, FakeSmtpServer.AcceptThenDrop) ?? Fault(subject, FakeSmtpServer.AcceptThenStall);
+                }
+                return null;
+            };
+            using var sender = Sender(timeout: TimeSpan.FromSeconds(1));
+            await sender.ConnectAsync(CancellationToken.None);
+            var watch = Stopwatch.StartNew();
+            var outcomes = new List<SmtpSendOutcome>();
+            for (int i = 0; i < 200; i++)
+                outcomes.Add(await Bounded(sender, new OutgoingMessage { From = $"m{i}@example.test", To = { $"m{i}@example.test" }, Subject = "m" + i, Body = "x" }));
+            watch.Stop();
+
+            var delivered = DeliveredSubjects().GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count());
+            Assert.All(delivered, d => Assert.True(d.Value == 1, $"{d.Key} delivered {d.Value} times"));
+            for (int i = 0; i < 200; i++)
+            {
+                var o = outcomes[i];
+                bool lostReply = faults["m" + i] == FakeSmtpServer.AcceptThenDrop || faults["m" + i] == FakeSmtpServer.AcceptThenStall;
+                Assert.Equal(lostReply ? SmtpSendStatus.Unconfirmed : SmtpSendStatus.Sent, o.Status);
+                Assert.True(delivered.ContainsKey("m" + i), $"m{i} never reached the server");
+            }
+            Assert.InRange(watch.Elapsed.TotalSeconds, 0, 60);
+        }
+
+        [Fact]
         public async Task RetryUnconfirmedResendsAndSaysTheRecipientsMayHaveItTwice()
         {
             _server.Script = (v, arg, n) => v == "DATA-END" && n == 1 ? FakeSmtpServer.AcceptThenDrop : null;
