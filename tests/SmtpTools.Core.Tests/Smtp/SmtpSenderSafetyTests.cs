@@ -318,7 +318,7 @@ namespace SmtpTools.Core.Tests.Smtp
                 faults.TryGetValue(subjectOrAddress, out var f) && f == kind && tripped.TryAdd(subjectOrAddress, true) ? kind : null;
             _server.Script = (verb, arg, n) =>
             {
-                if (verb == "MAIL" && arg.StartsWith("<m") && Fault(arg.Substring(1, arg.IndexOf('@') - 1), "MAIL-STALL") != null) return FakeSmtpServer.Stall;
+                if (verb == "MAIL" && arg.StartsWith("FROM:<m") && Fault(arg.Substring(6, arg.IndexOf('@') - 6), "MAIL-STALL") != null) return FakeSmtpServer.Stall;
                 if (verb == "RCPT" && arg.StartsWith("m") && Fault(arg.Substring(0, arg.IndexOf('@')), "RCPT-DROP") != null) return FakeSmtpServer.Drop;
                 if (verb == "DATA-END")
                 {
@@ -335,6 +335,7 @@ namespace SmtpTools.Core.Tests.Smtp
                 outcomes.Add(await Bounded(sender, new OutgoingMessage { From = $"m{i}@example.test", To = { $"m{i}@example.test" }, Subject = "m" + i, Body = "x" }));
             watch.Stop();
 
+            Assert.Equal(faults.Count(f => f.Value != null), tripped.Count); // every planned fault happened
             var delivered = DeliveredSubjects().GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count());
             Assert.All(delivered, d => Assert.True(d.Value == 1, $"{d.Key} delivered {d.Value} times"));
             for (int i = 0; i < 200; i++)
