@@ -38,6 +38,8 @@ namespace SmtpTools.Core.Errors
         /// <summary>Stable identifier, e.g. <c>DkimKeyFileExists</c>.</summary>
         public string ErrorId { get; }
         public FailureKind Kind { get; }
+        /// <summary>What the user can do about it, in plain words (the error record's RecommendedAction); null when nothing useful can be said.</summary>
+        public string Hint { get; set; }
     }
 
     /// <summary>Classifies any exception so the one error mapper in the cmdlet assembly needs no MailKit types.</summary>

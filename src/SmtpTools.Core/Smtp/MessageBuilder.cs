@@ -66,22 +66,58 @@ namespace SmtpTools.Core.Smtp
     }
 
     /// <summary>
+    /// How many bytes the files of one message (attachments, inline images, or a -MessagePath file) may add up to,
+    /// and whether that number is the server's EHLO SIZE limit or SmtpTools' own cap.
+    /// </summary>
+    public readonly struct MessageSizeLimit
+    {
+        public MessageSizeLimit(long bytes, bool fromServer) { Bytes = bytes; FromServer = fromServer; }
+        public long Bytes { get; }
+        public bool FromServer { get; }
+
+        /// <summary>The cap when the server announces no SIZE (and for a pickup directory): 100 MB, far above what mail servers take.</summary>
+        public static MessageSizeLimit Default => new MessageSizeLimit(100L * 1024 * 1024, false);
+
+        /// <summary>The server's SIZE when it announced one, else <see cref="Default"/>.</summary>
+        public static MessageSizeLimit ForServer(long serverMaxSize) => serverMaxSize > 0 ? new MessageSizeLimit(serverMaxSize, true) : Default;
+    }
+
+    /// <summary>
     /// Turns an <see cref="OutgoingMessage"/> into a MimeKit message: the body structure (text, HTML,
     /// multipart/alternative, multipart/related for inline images, multipart/mixed for attachments), the
     /// charset, priority headers and extra headers. Attachments are read into memory here, so a missing or
     /// unreadable file fails this message before anything goes on the wire, and retries or DKIM signing
-    /// read the same bytes again.
+    /// read the same bytes again. Files are read only up to the message's size limit, so a huge or endless
+    /// file (a device, a pipe) fails at once instead of filling the memory.
     /// </summary>
     public static class MessageBuilder
     {
-        /// <exception cref="SmtpToolsException">MessageInvalid: no From, no recipients, bad address, or -Body together with -TextBody/-HtmlBody.</exception>
+        // Headers the cmdlet writes from its own parameters or that decide where a message goes and who signed it:
+        // an extra -Header must not replace them (a CSV cell 'Bcc: someone' would add a hidden recipient).
+        private static readonly Dictionary<string, string> OwnedHeaders = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["From"] = "-From", ["Sender"] = "-From", ["To"] = "-To", ["Cc"] = "-Cc", ["Bcc"] = "-Bcc", ["Reply-To"] = "-ReplyTo",
+            ["Subject"] = "-Subject", ["Date"] = null, ["Message-ID"] = null, ["MIME-Version"] = null, ["Return-Path"] = null,
+            ["Received"] = null, ["DKIM-Signature"] = "-DkimKeyPath", ["DomainKey-Signature"] = null,
+        };
+        private static readonly string[] OwnedPrefixes = { "Content-", "Resent-", "ARC-" };
+
+        /// <exception cref="SmtpToolsException">MessageInvalid: no From, no recipients, or -Body together with -TextBody/-HtmlBody.
+        /// AddressInvalid: an address that cannot be parsed, holds a line break or exceeds RFC 5321's limits.
+        /// HeaderNotAllowed / HeaderInvalid: an extra header that would replace one the cmdlet owns, or a bad name or value.
+        /// SmtpMessageTooLarge / MessageTooLarge: the files exceed the size limit (the server's SIZE, or <see cref="MessageSizeLimit.Default"/>).</exception>
         /// <exception cref="FileNotFoundException">An attachment or the message file does not exist.</exception>
         /// <exception cref="UnauthorizedAccessException">An attachment cannot be read.</exception>
         /// <exception cref="IOException">Reading a file failed.</exception>
-        public static MimeMessage Build(OutgoingMessage source)
+        public static MimeMessage Build(OutgoingMessage source) => Build(source, MessageSizeLimit.Default);
+
+        /// <inheritdoc cref="Build(OutgoingMessage)"/>
+        public static MimeMessage Build(OutgoingMessage source, MessageSizeLimit limit)
         {
             if (source == null) throw new ArgumentNullException(nameof(source));
-            if (!string.IsNullOrEmpty(source.MessagePath)) return LoadExisting(source.MessagePath);
+            var budget = new FileBudget(limit);
+            if (!string.IsNullOrEmpty(source.MessagePath)) return LoadExisting(source.MessagePath, budget);
+            CheckHeaders(source.Headers);
 
             var encoding = source.Encoding ?? Encoding.UTF8;
             // The header-list constructor skips the default constructor's per-message host-name lookup for a
@@ -103,7 +139,7 @@ namespace SmtpTools.Core.Smtp
             message.Date = DateTimeOffset.Now;
             message.MessageId = MimeUtils.GenerateMessageId(DomainOf(from.Address));
             ApplyPriority(message, source.Priority);
-            message.Body = BuildBody(source, encoding);
+            message.Body = BuildBody(source, encoding, budget);
 
             if (source.Headers != null)
             {
@@ -129,21 +165,17 @@ namespace SmtpTools.Core.Smtp
         public static MailboxAddress EnvelopeSender(MimeMessage message) =>
             message.ResentSender ?? message.ResentFrom.Mailboxes.FirstOrDefault() ?? message.Sender ?? message.From.Mailboxes.FirstOrDefault();
 
-        private static MimeMessage LoadExisting(string path)
+        private static MimeMessage LoadExisting(string path, FileBudget budget)
         {
             if (!File.Exists(path)) throw new FileNotFoundException($"The message file '{path}' does not exist.", path);
-            MimeMessage message;
-            try { message = MimeMessage.Load(path); }
+            // Read into memory (within the size limit) and parse from there: nothing keeps the file open while we
+            // send, so it can be moved meanwhile, and retries send the same bytes.
+            MimeMessage detached;
+            try { detached = MimeMessage.Load(new MemoryStream(budget.Read(path), false)); }
             catch (FormatException ex)
             {
                 throw new SmtpToolsException("MessageFileInvalid", FailureKind.InvalidData, $"'{path}' is not an RFC 5322 message: {ex.Message}", ex);
             }
-            // Loaded streams would keep the file open; detach the content so the file can be moved while we send.
-            var copy = new MemoryStream();
-            message.WriteTo(copy);
-            message.Dispose();
-            copy.Position = 0;
-            var detached = MimeMessage.Load(copy);
             if (EnvelopeSender(detached) == null)
                 throw new SmtpToolsException("MessageInvalid", FailureKind.InvalidArgument, $"'{path}' has no From or Sender header.");
             if (EnvelopeRecipients(detached).Count == 0)
@@ -151,7 +183,27 @@ namespace SmtpTools.Core.Smtp
             return detached;
         }
 
-        private static MimeEntity BuildBody(OutgoingMessage source, Encoding encoding)
+        /// <exception cref="SmtpToolsException">HeaderNotAllowed or HeaderInvalid.</exception>
+        private static void CheckHeaders(IDictionary<string, string> headers)
+        {
+            if (headers == null) return;
+            foreach (var pair in headers)
+            {
+                var name = pair.Key?.Trim();
+                if (string.IsNullOrEmpty(name)) continue;
+                // RFC 5322 2.2: a field name is printable US-ASCII except the colon.
+                if (name.Any(c => c < 33 || c > 126 || c == ':'))
+                    throw new SmtpToolsException("HeaderInvalid", FailureKind.InvalidArgument, $"-Header: '{SmtpInputRules.Printable(name)}' is not a header name (printable ASCII without spaces or colons).");
+                if (OwnedHeaders.TryGetValue(name, out var parameter) || OwnedPrefixes.Any(p => name.StartsWith(p, StringComparison.OrdinalIgnoreCase)))
+                    throw new SmtpToolsException("HeaderNotAllowed", FailureKind.InvalidArgument,
+                        $"-Header: {name} is written by Send-SmtpMessage itself" + (parameter != null ? $" (use {parameter})" : "")
+                        + "; extra headers cannot replace the address, identity, structure or signature headers.");
+                if (SmtpInputRules.HasControlCharacter(pair.Value))
+                    throw new SmtpToolsException("HeaderInvalid", FailureKind.InvalidArgument, $"-Header: the value of {name} contains a line break or another control character: '{SmtpInputRules.Printable(pair.Value)}'.");
+            }
+        }
+
+        private static MimeEntity BuildBody(OutgoingMessage source, Encoding encoding, FileBudget budget)
         {
             bool hasSplit = source.TextBody != null || source.HtmlBody != null;
             if (hasSplit && source.Body != null)
@@ -169,7 +221,7 @@ namespace SmtpTools.Core.Smtp
                     var related = new MultipartRelated { htmlEntity };
                     foreach (var pair in inline)
                     {
-                        var part = FilePart(pair.Value, ContentDisposition.Inline);
+                        var part = FilePart(pair.Value, ContentDisposition.Inline, budget);
                         part.ContentId = pair.Key.Trim().Trim('<', '>');
                         related.Add(part);
                     }
@@ -188,7 +240,7 @@ namespace SmtpTools.Core.Smtp
             var attachments = source.Attachments?.Where(a => !string.IsNullOrWhiteSpace(a)).ToList();
             if (attachments == null || attachments.Count == 0) return body;
             var mixed = new Multipart("mixed") { body };
-            foreach (var path in attachments) mixed.Add(FilePart(path, ContentDisposition.Attachment));
+            foreach (var path in attachments) mixed.Add(FilePart(path, ContentDisposition.Attachment, budget));
             return mixed;
         }
 
@@ -199,12 +251,12 @@ namespace SmtpTools.Core.Smtp
             return part;
         }
 
-        private static MimePart FilePart(string path, string disposition)
+        private static MimePart FilePart(string path, string disposition, FileBudget budget)
         {
             if (string.IsNullOrWhiteSpace(path))
                 throw new SmtpToolsException("AttachmentInvalid", FailureKind.InvalidArgument, "An attachment path is empty.");
             if (!File.Exists(path)) throw new FileNotFoundException($"The attachment '{path}' does not exist.", path);
-            var bytes = File.ReadAllBytes(path);
+            var bytes = budget.Read(path);
             var fileName = Path.GetFileName(path);
             var part = new MimePart(MimeTypes.GetMimeType(fileName))
             {
@@ -240,12 +292,14 @@ namespace SmtpTools.Core.Smtp
             foreach (var value in values)
             {
                 if (string.IsNullOrWhiteSpace(value)) continue;
+                RejectControlCharacters(value, field);
                 // A CSV cell often holds "a@x; b@x" (Outlook style) or "a@x, b@x": both are lists.
                 foreach (var piece in value.Split(';'))
                 {
                     if (string.IsNullOrWhiteSpace(piece)) continue;
                     if (!InternetAddressList.TryParse(piece, out var parsed) || !parsed.Mailboxes.Any() || parsed.Mailboxes.Any(m => !IsAddress(m.Address)))
                         throw new SmtpToolsException("AddressInvalid", FailureKind.InvalidArgument, $"-{field}: '{value}' is not a valid e-mail address.");
+                    foreach (var mailbox in parsed.Mailboxes) SmtpInputRules.CheckAddress(mailbox.Address, "-" + field);
                     list.AddRange(parsed.Mailboxes);
                 }
             }
@@ -253,9 +307,59 @@ namespace SmtpTools.Core.Smtp
 
         private static MailboxAddress ParseMailbox(string value, string field)
         {
+            RejectControlCharacters(value, field);
             if (!MailboxAddress.TryParse(value, out var mailbox) || !IsAddress(mailbox.Address))
                 throw new SmtpToolsException("AddressInvalid", FailureKind.InvalidArgument, $"-{field}: '{value}' is not a valid e-mail address.");
+            SmtpInputRules.CheckAddress(mailbox.Address, "-" + field);
             return mailbox;
+        }
+
+        // MimeKit reads a line break inside an address list as a separator: "a@x<CR><LF>b@y" would add a recipient.
+        private static void RejectControlCharacters(string value, string field)
+        {
+            if (SmtpInputRules.HasControlCharacter(value))
+                throw new SmtpToolsException("AddressInvalid", FailureKind.InvalidArgument,
+                    $"-{field}: '{SmtpInputRules.Printable(value)}' contains a line break or another control character; give one address per value (or separate them with ';' or ',').");
+        }
+
+        /// <summary>Reads files for one message within its size limit, without trusting a file's reported length (devices and pipes report 0).</summary>
+        private sealed class FileBudget
+        {
+            private readonly MessageSizeLimit _limit;
+            private long _used;
+
+            public FileBudget(MessageSizeLimit limit) { _limit = limit; }
+
+            public byte[] Read(string path)
+            {
+                long left = _limit.Bytes - _used;
+                using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.SequentialScan))
+                {
+                    if (stream.CanSeek && stream.Length > left) throw TooLarge(path, stream.Length);
+                    var buffer = new MemoryStream();
+                    var chunk = new byte[81920];
+                    int n;
+                    while ((n = stream.Read(chunk, 0, chunk.Length)) > 0)
+                    {
+                        if (buffer.Length + n > left) throw TooLarge(path, -1);
+                        buffer.Write(chunk, 0, n);
+                    }
+                    _used += buffer.Length;
+                    return buffer.ToArray();
+                }
+            }
+
+            private SmtpToolsException TooLarge(string path, long length)
+            {
+                var size = length >= 0 ? $"'{path}' is {length:N0} bytes" : $"'{path}' goes on past {_limit.Bytes - _used:N0} bytes";
+                var text = _limit.FromServer
+                    ? $"{size}; with it the message would exceed the server's limit of {_limit.Bytes:N0} bytes (EHLO SIZE)."
+                    : $"{size}; the files of one message may add up to {_limit.Bytes:N0} bytes.";
+                return new SmtpToolsException(_limit.FromServer ? "SmtpMessageTooLarge" : "MessageTooLarge", FailureKind.LimitsExceeded, text)
+                {
+                    Hint = "Send smaller attachments, or a link to the file instead.",
+                };
+            }
         }
 
         private static bool IsAddress(string address)

@@ -116,6 +116,8 @@ namespace SmtpTools.Core.Smtp
         /// <summary>STARTTLS offered in the plain-text EHLO; null on implicit TLS or before any EHLO answered.</summary>
         public bool? SupportsStartTls { get; set; }
         public bool ImplicitTls { get; set; }
+        /// <summary>True when the port sent no plain-text greeting but completed a TLS handshake on a second connection: it expects implicit TLS.</summary>
+        public bool SpeaksTlsFirst { get; set; }
         public bool IsEncrypted { get; set; }
         public string TlsProtocol { get; set; }
         public string CipherSuite { get; set; }

@@ -66,13 +66,18 @@ namespace SmtpTools.Core.Smtp
             return answer.Records;
         }
 
-        /// <summary>Probes one endpoint. Never throws for what the server or network does; only for cancellation.</summary>
+        /// <summary>Probes one endpoint. Never throws for what the server or network does; only for cancellation and bad options.</summary>
         /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
         /// <exception cref="ArgumentNullException">target or options is null.</exception>
+        /// <exception cref="ArgumentException">HeloName, Sender or Recipient cannot go into an SMTP command (see <see cref="SmtpInputRules"/>).</exception>
         public async Task<SmtpConnectionProbeResult> ProbeAsync(SmtpProbeTarget target, SmtpProbeOptions options, CancellationToken cancellationToken)
         {
             if (target == null) throw new ArgumentNullException(nameof(target));
             if (options == null) throw new ArgumentNullException(nameof(options));
+            // Whatever reaches EHLO, MAIL FROM or RCPT TO is checked once more here: a CR/LF would start a second command.
+            NormalizeHeloName(options.HeloName, nameof(options.HeloName));
+            NormalizeAddress(options.Sender, nameof(options.Sender));
+            NormalizeAddress(options.Recipient, nameof(options.Recipient));
             var clock = Stopwatch.StartNew();
             var result = new SmtpConnectionProbeResult { Target = target };
             var recorder = new SmtpTranscriptRecorder(clock, line => _sink.Debug($"{target}: {line}"));
@@ -237,10 +242,8 @@ namespace SmtpTools.Core.Smtp
 
             private static string Describe(Exception ex)
             {
-                var message = ex.Message;
-                // SslHandshakeException's message is a long generic help text; the inner exception says what happened.
-                if (ex is SslHandshakeException && ex.InnerException != null) message = "TLS handshake failed: " + ex.InnerException.Message;
-                return message;
+                var text = SmtpReplies.DescribeFailure(ex);
+                return string.IsNullOrEmpty(text) ? text : char.ToUpperInvariant(text[0]) + text.Substring(1) + (text.EndsWith(".") ? "" : ".");
             }
 
             private async Task<IReadOnlyList<IPAddress>> ResolveAsync()
@@ -342,6 +345,15 @@ namespace SmtpTools.Core.Smtp
                     var phase = _recorder.CurrentPhase;
                     if (ex is SslHandshakeException || ex is System.Security.Authentication.AuthenticationException) phase = SmtpProbePhase.StartTls;
                     if (phase == SmtpProbePhase.None || phase == SmtpProbePhase.Connect) phase = SmtpProbePhase.Banner;
+                    if (phase == SmtpProbePhase.Banner && _result.Banner == null && !implicitTls && _idle.IsCancellationRequested && !_cancel.IsCancellationRequested)
+                    {
+                        // Silence instead of a greeting: a port that expects TLS first (like 465) behaves exactly so.
+                        var waited = $"No greeting within {_options.Timeout.TotalSeconds:0.#} s";
+                        _result.SpeaksTlsFirst = await SpeaksTlsFirstAsync().ConfigureAwait(false);
+                        Fail(phase, _result.SpeaksTlsFirst
+                            ? waited + ": the port expects TLS first (implicit TLS); test it with -Security SslOnConnect."
+                            : waited + " (timed out in phase Banner). A port that expects TLS first stays silent too: if it is one, use -Security SslOnConnect.");
+                    }
                     var certificate = _result.Certificate;
                     if (phase == SmtpProbePhase.StartTls && certificate != null && !_options.SkipCertificateCheck && (!certificate.ChainIsValid || !certificate.HostnameMatches))
                         Fail(phase, "The server certificate was rejected: " + CertificateProblem(_result.Certificate));
@@ -365,6 +377,30 @@ namespace SmtpTools.Core.Smtp
                     // Also after a failed phase: leave with QUIT rather than a dropped connection in the server's log.
                     _recorder.Stop();
                     await TryQuitAsync(client).ConfigureAwait(false);
+                }
+            }
+
+            /// <summary>Does the port complete a TLS handshake on a new connection (any certificate: this only asks what it speaks)?</summary>
+            private async Task<bool> SpeaksTlsFirstAsync()
+            {
+                if (_result.Address == null) return false;
+                using (var limit = CancellationTokenSource.CreateLinkedTokenSource(_cancel))
+                {
+                    limit.CancelAfter(_options.Timeout);
+                    try
+                    {
+                        using (var stream = await _owner._connect(_result.Address, _target.Port, limit.Token).ConfigureAwait(false))
+                        using (var ssl = new System.Net.Security.SslStream(stream, false, (sender, certificate, chain, errors) => true))
+                        using (limit.Token.Register(() => ssl.Dispose()))
+                        {
+                            await ssl.AuthenticateAsClientAsync(MailKitHost(_target.Host)).ConfigureAwait(false);
+                            return ssl.IsAuthenticated;
+                        }
+                    }
+                    catch (Exception) when (!_cancel.IsCancellationRequested)
+                    {
+                        return false;
+                    }
                 }
             }
 
@@ -555,15 +591,31 @@ namespace SmtpTools.Core.Smtp
             }
         }
 
-        /// <summary>Checks an address given for MAIL FROM / RCPT TO: one mailbox, no CR/LF, no angle brackets.</summary>
-        /// <exception cref="ArgumentException">The text is not a single e-mail address.</exception>
+        /// <summary>Checks an address given for MAIL FROM / RCPT TO: one mailbox, no CR/LF or other control characters, no angle brackets, RFC 5321's lengths.</summary>
+        /// <exception cref="ArgumentException">The text is not a single e-mail address that can go into an SMTP command.</exception>
         public static string NormalizeAddress(string address, string parameterName)
         {
             if (address == null) return null;
+            if (SmtpInputRules.HasControlCharacter(address))
+                throw new ArgumentException($"'{SmtpInputRules.Printable(address)}' contains a line break or another control character; it cannot go into an SMTP command.", parameterName);
             var text = address.Trim();
             if (text.Length == 0) return "";
-            if (text.IndexOfAny(new[] { '\r', '\n', '<', '>', ' ' }) >= 0 || !MailboxAddress.TryParse(text, out var mailbox) || mailbox.Address != text || !text.Contains("@"))
+            if (text.IndexOfAny(new[] { '<', '>', ' ', '\t' }) >= 0 || !MailboxAddress.TryParse(text, out var mailbox) || mailbox.Address != text || !text.Contains("@"))
                 throw new ArgumentException($"'{address}' is not a single e-mail address.", parameterName);
+            var problem = SmtpInputRules.AddressProblem(text);
+            if (problem != null) throw new ArgumentException($"'{text}' cannot be used: {problem}.", parameterName);
+            return text;
+        }
+
+        /// <summary>Checks a name given for EHLO: a domain or an address literal, no CR/LF (which would start a second command).</summary>
+        /// <exception cref="ArgumentException">The text cannot be the EHLO argument.</exception>
+        public static string NormalizeHeloName(string name, string parameterName)
+        {
+            // Trimming first would hide a trailing CR/LF; a control character anywhere is refused as it is.
+            var text = SmtpInputRules.HasControlCharacter(name) ? name : name?.Trim();
+            if (string.IsNullOrEmpty(text)) return null; // not given: MailKit's default (the local host name)
+            var problem = SmtpInputRules.HeloNameProblem(text);
+            if (problem != null) throw new ArgumentException($"'{SmtpInputRules.Printable(name)}' cannot be the EHLO name: {problem}.", parameterName);
             return text;
         }
     }

@@ -58,6 +58,10 @@ namespace SmtpTools.Core.Smtp
                 findings.Add(Finding.Error("SmtpBasicAuthDisabled",
                     "The server rejected password (Basic) authentication (" + (r.EnhancedStatusCode ?? "5.7.139/5.7.30") + "): use an OAuth 2.0 token with -AccessToken."));
 
+            if (r.SpeaksTlsFirst)
+                findings.Add(Finding.Error("SmtpImplicitTlsPort",
+                    $"Port {port} sent no plain-text greeting but completed a TLS handshake: it expects implicit TLS (TLS first). Test it with -Security SslOnConnect.", "RFC 8314 3.3"));
+
             if (r.FailedPhase == SmtpProbePhase.StartTls && r.SupportsStartTls == false && !r.ImplicitTls && findings.All(f => f.Id != "SmtpStartTlsNotOffered"))
                 findings.Add(Finding.Error("SmtpStartTlsNotOffered", "STARTTLS was required but the server does not offer it.", "RFC 3207"));
 

@@ -16,6 +16,8 @@ namespace SmtpTools.Core.Smtp
         Failed,
         /// <summary>Not sent on purpose (-WhatIf, declined -Confirm).</summary>
         Skipped,
+        /// <summary>The whole message reached the server but its final reply never came (connection lost or timed out): it may have been delivered, so it is not sent again unless asked.</summary>
+        Unconfirmed,
     }
 
     /// <summary>One recipient the server refused at RCPT TO.</summary>
@@ -46,7 +48,7 @@ namespace SmtpTools.Core.Smtp
         public string ServerResponse { get; set; }
         public int StatusCode { get; set; }
         public string EnhancedStatusCode { get; set; }
-        /// <summary>Null on success; otherwise Message, Connect, Authenticate, Size, MailFrom, RcptTo or Data.</summary>
+        /// <summary>Null on success; otherwise Message, Connect, StartTls, Authenticate, Size, MailFrom, RcptTo or Data (also for Unconfirmed).</summary>
         public string FailedPhase { get; set; }
         public int Attempts { get; set; }
         public TimeSpan Elapsed { get; set; }
@@ -71,6 +73,38 @@ namespace SmtpTools.Core.Smtp
             if (string.IsNullOrEmpty(text)) return null;
             var m = Enhanced.Match(text);
             return m.Success ? m.Groups[1].Value : null;
+        }
+
+        /// <summary>
+        /// One short line about a failed network operation, for error texts: MailKit's "unexpectedly disconnected"
+        /// message carries the server's whole previous reply (after EHLO, the capability list), and a TLS failure's
+        /// message is a page of generic advice; neither helps in an error record.
+        /// </summary>
+        public static string DescribeFailure(Exception ex)
+        {
+            if (ex == null) return null;
+            if (ex is MailKit.Net.Smtp.SmtpProtocolException && ex.Message.IndexOf("unexpectedly disconnected", StringComparison.OrdinalIgnoreCase) >= 0)
+                return "the server closed the connection";
+            if (IsTimeout(ex)) return "the server did not answer in time";
+            if (ex is MailKit.Security.SslHandshakeException && ex.InnerException != null) return "TLS handshake failed: " + FirstLine(ex.InnerException.Message);
+            var text = FirstLine(ex.Message);
+            return text.Length <= 200 ? text : text.Substring(0, 200) + "…";
+        }
+
+        /// <summary>True when <paramref name="ex"/> is (or wraps) a timed-out socket operation.</summary>
+        public static bool IsTimeout(Exception ex)
+        {
+            for (var e = ex; e != null; e = e.InnerException)
+                if (e is TimeoutException || e is System.Net.Sockets.SocketException s && s.SocketErrorCode == System.Net.Sockets.SocketError.TimedOut)
+                    return true;
+            return false;
+        }
+
+        private static string FirstLine(string text)
+        {
+            text = (text ?? "").Trim();
+            int nl = text.IndexOfAny(new[] { '\r', '\n' });
+            return nl < 0 ? text : text.Substring(0, nl).Trim();
         }
 
         /// <summary>"code text" on one line (multi-line replies joined with spaces).</summary>

@@ -32,8 +32,13 @@ namespace SmtpTools.Core.Smtp
         public NetworkCredential AccessToken { get; set; }
         /// <summary>Per network operation (connect, each command, each block of data).</summary>
         public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(100);
-        /// <summary>Retries after the first attempt for transient failures (4xx, connection lost before the data was confirmed).</summary>
+        /// <summary>Retries after the first attempt for transient failures (4xx, connection lost before the whole message was sent).</summary>
         public int MaxRetries { get; set; } = 3;
+        /// <summary>
+        /// Also retry a message whose data reached the server but whose final reply was lost (status Unconfirmed otherwise).
+        /// The server may already have it, so its recipients may get it twice.
+        /// </summary>
+        public bool RetryUnconfirmed { get; set; }
         /// <summary>The first retry waits about this long; each further one twice as long (with jitter).</summary>
         public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
         public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(60);
@@ -55,8 +60,12 @@ namespace SmtpTools.Core.Smtp
     /// Sends many messages over one SMTP session: connect and authenticate once, one MAIL/RCPT/DATA transaction per
     /// message, QUIT at the end. A dropped session (421, idle timeout, failed RSET, broken socket) is reopened
     /// transparently. Transient failures are retried with exponential backoff and jitter; permanent (5xx) ones are
-    /// not. A message is sent again only when the server never confirmed the data (no final 2xx after DATA), and
-    /// only to the recipients that did not already get it. Not thread-safe: one message at a time.
+    /// not. A message is sent again only when the server cannot have it: after a 4xx reply, or when the connection
+    /// broke before the end of the data was sent — and only to the recipients that did not already get it. When the
+    /// whole message went out but the final reply was lost, the outcome is Unconfirmed and the message is not sent
+    /// again (unless <see cref="SmtpSenderOptions.RetryUnconfirmed"/>). Credentials and tokens are only ever sent
+    /// over TLS unless the security mode is None. Every wait is bounded by <see cref="SmtpSenderOptions.Timeout"/>.
+    /// Not thread-safe: one message at a time.
     /// </summary>
     public sealed class SmtpSender : IDisposable
     {
@@ -78,7 +87,21 @@ namespace SmtpTools.Core.Smtp
             if (options.PickupDirectory == null && string.IsNullOrWhiteSpace(options.Host))
                 throw new ArgumentException("An SMTP server (or a pickup directory) is required.", nameof(options));
             if (options.MaxRetries < 0) throw new ArgumentOutOfRangeException(nameof(options), "MaxRetries cannot be negative.");
+            var heloProblem = options.LocalDomain == null ? null : SmtpInputRules.HeloNameProblem(options.LocalDomain);
+            if (heloProblem != null)
+                throw new ArgumentException($"'{SmtpInputRules.Printable(options.LocalDomain)}' cannot be the EHLO name: {heloProblem}.", nameof(options));
         }
+
+        private static readonly FormatOptions International = CreateInternationalFormat();
+
+        private static FormatOptions CreateInternationalFormat()
+        {
+            var format = FormatOptions.Default.Clone();
+            format.International = true;
+            return format;
+        }
+
+        private bool HasSecrets => _options.Credential != null || _options.AccessToken != null;
 
         /// <summary>How many SMTP sessions were opened (1 for a healthy pipeline).</summary>
         public int ConnectionsOpened { get; private set; }
@@ -112,11 +135,14 @@ namespace SmtpTools.Core.Smtp
             MimeMessage message;
             try
             {
-                message = MessageBuilder.Build(source);
+                // Files are read up to the server's SIZE (known once connected), so an oversized one fails before it fills the memory.
+                var limit = _options.PickupDirectory != null ? MessageSizeLimit.Default : MessageSizeLimit.ForServer(MaxMessageSize);
+                message = MessageBuilder.Build(source, limit);
                 _options.DkimSigner?.Sign(message);
             }
             catch (Exception ex) when (!(ex is OperationCanceledException))
             {
+                bool tooLarge = ex is SmtpToolsException own && own.Kind == FailureKind.LimitsExceeded;
                 return new SmtpSendOutcome
                 {
                     Status = SmtpSendStatus.Failed,
@@ -124,8 +150,9 @@ namespace SmtpTools.Core.Smtp
                     Subject = source.Subject,
                     Recipients = source.AllRecipients.Where(r => !string.IsNullOrWhiteSpace(r)).ToList(),
                     SmtpServer = _options.Endpoint,
-                    FailedPhase = "Message",
+                    FailedPhase = tooLarge ? "Size" : "Message",
                     Error = ex,
+                    Hint = (ex as SmtpToolsException)?.Hint,
                     Elapsed = watch.Elapsed,
                 };
             }
@@ -151,6 +178,13 @@ namespace SmtpTools.Core.Smtp
             var pending = recipients.ToList();
             var accepted = new List<string>();
             var refused = new Dictionary<string, SmtpRecipientRefusal>(StringComparer.OrdinalIgnoreCase);
+            bool resentUnconfirmed = false;
+
+            // The last line of defence for every message, also one read from a file: nothing that could end the
+            // MAIL FROM/RCPT TO line early (CR/LF) or break RFC 5321's limits goes on the wire.
+            var envelopeError = EnvelopeError(sender, recipients);
+            if (envelopeError != null)
+                return Finish(outcome, accepted, refused, watch, SmtpSendStatus.Failed, "Message", 0, null, envelopeError.Message, envelopeError);
 
             // Measured only when the server announced a limit (MailKit measures then too, for MAIL FROM SIZE=);
             // otherwise the byte count comes from the upload itself.
@@ -162,6 +196,7 @@ namespace SmtpTools.Core.Smtp
                 cancellationToken.ThrowIfCancellationRequested();
                 outcome.Attempts++;
                 string phase = "Connect";
+                bool dataSent = false;
                 try
                 {
                     await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
@@ -176,16 +211,30 @@ namespace SmtpTools.Core.Smtp
                     }
 
                     var client = _client;
+                    bool utf8 = (client.Capabilities & SmtpCapabilities.UTF8) != 0;
+                    if (!utf8 && (SmtpInputRules.NeedsSmtpUtf8(sender.Address) || pending.Any(r => SmtpInputRules.NeedsSmtpUtf8(r.Address))))
+                    {
+                        var text = $"{_options.Endpoint} does not support SMTPUTF8 (RFC 6531), which an address with non-ASCII characters before the @ needs. Nothing was sent.";
+                        return Finish(outcome, accepted, refused, watch, SmtpSendStatus.Failed, "MailFrom", 0, null, text,
+                            new SmtpToolsException("SmtpUtf8NotSupported", FailureKind.InvalidArgument, text)
+                            {
+                                Hint = "Use an ASCII address for this recipient or sender, or a server that announces SMTPUTF8 in its EHLO reply.",
+                            });
+                    }
+                    // With SMTPUTF8, headers carry the addresses in UTF-8 as RFC 6532 wants (MailKit adds SMTPUTF8 to MAIL FROM).
+                    var format = utf8 && (sender.IsInternational || pending.Any(r => r.IsInternational)) ? International : FormatOptions.Default;
                     client.BeginTransaction(pending.Count, notify);
                     phase = "MailFrom";
                     string reply;
                     try
                     {
                         // MailKit's synchronous Send on this worker thread: in a merge it is about twice as fast as
-                        // SendAsync on a busy machine (no thread-pool hop per command; see README, Benchmarks). A
-                        // blocking read does not watch the token, so Ctrl+C closes the socket under it.
+                        // SendAsync on a busy machine (no thread-pool hop per command; see README, Benchmarks). It gets
+                        // no cancellation token on purpose: with one, MailKit's blocking reads poll the token and ignore
+                        // the socket timeout, so a server that stops answering would hang the send. Without one, every
+                        // read and write is bounded by Timeout, and Ctrl+C closes the socket under the blocked call.
                         using (cancellationToken.Register(client.Abort))
-                            reply = client.Send(FormatOptions.Default, message, sender, pending, cancellationToken, upload);
+                            reply = client.Send(format, message, sender, pending, CancellationToken.None, upload);
                     }
                     catch (Exception) when (cancellationToken.IsCancellationRequested)
                     {
@@ -194,6 +243,7 @@ namespace SmtpTools.Core.Smtp
                     finally
                     {
                         phase = client.Phase;
+                        dataSent = client.DataEnded;
                         _lastUsedUtc = DateTime.UtcNow;
                     }
 
@@ -222,6 +272,8 @@ namespace SmtpTools.Core.Smtp
                         done.FailedPhase = "RcptTo";
                         done.Hint = SmtpReplies.HintFor(final.StatusCode, final.EnhancedStatusCode, final.Text, MaxMessageSize);
                     }
+                    if (resentUnconfirmed)
+                        done.Hint = "Sent again (-RetryUnconfirmed) after an attempt whose final reply was lost: the recipients may have it twice.";
                     return done;
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -267,16 +319,36 @@ namespace SmtpTools.Core.Smtp
                 }
                 catch (Exception ex) when (IsConnectionLoss(ex) && phase != "Connect")
                 {
-                    // Lost before the final reply to DATA: the server never confirmed, so sending again cannot duplicate.
                     await DropAsync().ConfigureAwait(false);
+                    var why = SmtpReplies.DescribeFailure(ex);
+                    bool timedOut = SmtpReplies.IsTimeout(ex);
+                    if (dataSent)
+                    {
+                        // The whole message reached the server and only its verdict was lost: it may be queued already.
+                        // Sending again could deliver it twice, so by default the outcome is left open.
+                        if (_options.RetryUnconfirmed && outcome.Attempts <= _options.MaxRetries)
+                        {
+                            _sink.Verbose($"Attempt {outcome.Attempts}: no final reply after the data ({why}); sending again as -RetryUnconfirmed asks (the recipients may get it twice).");
+                            resentUnconfirmed = true;
+                            await BackoffAsync(outcome.Attempts, cancellationToken).ConfigureAwait(false);
+                            continue;
+                        }
+                        var text = $"The whole message was sent but the server's final reply never came ({why}{(timedOut ? $" within {_options.Timeout.TotalSeconds:0.#} s" : "")}): it may or may not have been accepted.";
+                        var unconfirmed = Finish(outcome, accepted, refused, watch, SmtpSendStatus.Unconfirmed, "Data", 0, null, null,
+                            new SmtpToolsException("SmtpDeliveryUnconfirmed", timedOut ? FailureKind.OperationTimeout : FailureKind.ConnectionError, text, ex));
+                        unconfirmed.Hint = "Check the recipient's mailbox or the server's log for this Message-ID before sending it again; -RetryUnconfirmed resends such messages automatically (the recipients may then get them twice).";
+                        return unconfirmed;
+                    }
+                    // Lost before the end of the data went out: the server cannot have the message, so sending again cannot duplicate.
                     if (outcome.Attempts <= _options.MaxRetries)
                     {
-                        _sink.Verbose($"Attempt {outcome.Attempts}: connection lost during {phase} ({ex.Message}); reconnecting.");
+                        _sink.Verbose($"Attempt {outcome.Attempts}: connection lost during {phase} ({why}); reconnecting.");
                         await BackoffAsync(outcome.Attempts, cancellationToken).ConfigureAwait(false);
                         continue;
                     }
-                    return Finish(outcome, accepted, refused, watch, SmtpSendStatus.Failed, phase, 0, null, ex.Message,
-                        new SmtpToolsException("SmtpConnectionLost", FailureKind.ConnectionError, $"The connection was lost during {phase} {outcome.Attempts} time(s): {ex.Message}", ex));
+                    return Finish(outcome, accepted, refused, watch, SmtpSendStatus.Failed, phase, 0, null, why,
+                        new SmtpToolsException("SmtpConnectionLost", timedOut ? FailureKind.OperationTimeout : FailureKind.ConnectionError,
+                            $"The connection was lost during {phase} {outcome.Attempts} time(s): {why}.", ex));
                 }
                 catch (SmtpToolsException ex) when (phase == "Connect")
                 {
@@ -288,7 +360,7 @@ namespace SmtpTools.Core.Smtp
                         continue;
                     }
                     var reply = ex.InnerException as SmtpCommandException;
-                    return Finish(outcome, accepted, refused, watch, SmtpSendStatus.Failed, ex.ErrorId == "SmtpAuthenticationFailed" ? "Authenticate" : "Connect",
+                    return Finish(outcome, accepted, refused, watch, SmtpSendStatus.Failed, ConnectPhaseOf(ex),
                         reply == null ? 0 : (int)reply.StatusCode, reply == null ? null : SmtpReplies.EnhancedCodeOf(reply.Message), ex.Message, ex);
                 }
                 catch (Exception ex) when (!(ex is OperationCanceledException))
@@ -333,6 +405,27 @@ namespace SmtpTools.Core.Smtp
             SmtpServer = _options.Endpoint,
         };
 
+        /// <summary>Which step of setting up a session an error belongs to.</summary>
+        private static string ConnectPhaseOf(SmtpToolsException ex) =>
+            ex.ErrorId == "SmtpAuthenticationFailed" || ex.ErrorId == "SmtpAuthenticationNotOffered" ? "Authenticate"
+            : ex.ErrorId == "SmtpStartTlsNotOffered" || ex.ErrorId == "TlsHandshakeFailed" ? "StartTls"
+            : "Connect";
+
+        /// <summary>AddressInvalid for the first envelope address that cannot go into MAIL FROM / RCPT TO; null when all can.</summary>
+        private static SmtpToolsException EnvelopeError(MailboxAddress sender, IReadOnlyList<MailboxAddress> recipients)
+        {
+            var problem = sender == null ? null : SmtpInputRules.AddressProblem(sender.Address);
+            if (problem != null)
+                return new SmtpToolsException("AddressInvalid", FailureKind.InvalidArgument, $"MAIL FROM: '{SmtpInputRules.Printable(sender.Address)}' cannot be used: {problem}.");
+            foreach (var r in recipients)
+            {
+                problem = SmtpInputRules.AddressProblem(r.Address);
+                if (problem != null)
+                    return new SmtpToolsException("AddressInvalid", FailureKind.InvalidArgument, $"RCPT TO: '{SmtpInputRules.Printable(r.Address)}' cannot be used: {problem}.");
+            }
+            return null;
+        }
+
         private SmtpSendOutcome Finish(SmtpSendOutcome outcome, List<string> accepted, Dictionary<string, SmtpRecipientRefusal> refused, Stopwatch watch,
             SmtpSendStatus status, string failedPhase, int code, string enhanced, string text, Exception error)
         {
@@ -345,7 +438,7 @@ namespace SmtpTools.Core.Smtp
             outcome.ServerResponse = code > 0 || text != null ? SmtpReplies.Format(code, text) : null;
             outcome.Error = error;
             outcome.Elapsed = watch.Elapsed;
-            if (status == SmtpSendStatus.Failed) outcome.Hint = SmtpReplies.HintFor(code, enhanced, text, MaxMessageSize);
+            if (status == SmtpSendStatus.Failed) outcome.Hint = (error as SmtpToolsException)?.Hint ?? SmtpReplies.HintFor(code, enhanced, text, MaxMessageSize);
             return outcome;
         }
 
@@ -406,20 +499,32 @@ namespace SmtpTools.Core.Smtp
             if (_options.LocalDomain != null) client.LocalDomain = _options.LocalDomain;
             if (_options.SkipCertificateCheck) client.ServerCertificateValidationCallback = (s, c, h, e) => true;
             client.CheckCertificateRevocation = false; // private CAs rarely publish CRLs; the chain and name are still checked
-            var security = _options.Security == SmtpSecurityMode.Auto && _options.Port == 465 ? SmtpSecurityMode.SslOnConnect : _options.Security;
+            var security = EffectiveSecurity();
             string endpoint = _options.Endpoint;
+            bool tcpConnected = false;
             try
             {
                 _sink.Verbose($"Connecting to {endpoint} ({security}).");
                 // Our own socket, so that Ctrl+C can close it under a blocked synchronous send (see SendAsync).
                 client.Socket = await ConnectSocketAsync(cancellationToken).ConfigureAwait(false);
+                tcpConnected = true;
                 await client.ConnectAsync(client.Socket, _options.Host, _options.Port, security.ToSecureSocketOptions(), cancellationToken).ConfigureAwait(false);
+            }
+            catch (NotSupportedException) when (security == SmtpSecurityMode.StartTls && !cancellationToken.IsCancellationRequested)
+            {
+                // MailKit read the EHLO reply, found no STARTTLS and stopped: no AUTH, no message has been sent.
+                Discard(client);
+                throw StartTlsNotOffered(endpoint);
             }
             catch (Exception ex)
             {
+                bool silent = tcpConnected && client.ServerBytes == 0;
                 Discard(client);
                 if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested) throw;
-                throw Wrap(ex, endpoint, "connect to");
+                var wrapped = Wrap(ex, endpoint, "connect to");
+                if (silent && SmtpReplies.IsTimeout(ex) && security != SmtpSecurityMode.SslOnConnect)
+                    wrapped.Hint = $"The server accepted the connection but sent no greeting within {_options.Timeout.TotalSeconds:0.#} s. A port that expects TLS first (implicit TLS, as port 465 does) stays silent like this: try -Security SslOnConnect.";
+                throw wrapped;
             }
             ConnectionsOpened++;
             TlsProtocol = client.IsSecure ? client.SslProtocol.ToString() : null;
@@ -442,6 +547,31 @@ namespace SmtpTools.Core.Smtp
             _client = client;
             _lastUsedUtc = DateTime.UtcNow;
             _sink.Verbose($"Connected to {endpoint}{(TlsProtocol != null ? " over " + TlsProtocol : " without TLS")}{(client.IsAuthenticated ? ", authenticated" : "")}.");
+        }
+
+        /// <summary>
+        /// The security mode to connect with. Credentials and tokens only ever travel encrypted unless the caller chose
+        /// None: where TLS would otherwise be optional (Auto, StartTlsWhenAvailable), a session that will authenticate
+        /// requires STARTTLS.
+        /// </summary>
+        private SmtpSecurityMode EffectiveSecurity()
+        {
+            var mode = _options.Security == SmtpSecurityMode.Auto && _options.Port == 465 ? SmtpSecurityMode.SslOnConnect : _options.Security;
+            if (HasSecrets && (mode == SmtpSecurityMode.Auto || mode == SmtpSecurityMode.StartTlsWhenAvailable)) mode = SmtpSecurityMode.StartTls;
+            return mode;
+        }
+
+        private SmtpToolsException StartTlsNotOffered(string endpoint)
+        {
+            bool forSecrets = HasSecrets && _options.Security != SmtpSecurityMode.StartTls;
+            var text = forSecrets
+                ? $"{endpoint} does not offer STARTTLS, so the connection cannot be encrypted, and credentials or tokens are only sent over TLS. Nothing was sent."
+                : $"{endpoint} does not offer STARTTLS, which -Security StartTls requires. Nothing was sent.";
+            return new SmtpToolsException("SmtpStartTlsNotOffered", FailureKind.SecurityError, text)
+            {
+                Hint = "Use the server's submission port with STARTTLS (587) or implicit TLS (465, -Security SslOnConnect)."
+                    + (HasSecrets ? " Only on a network you trust, -Security None sends the credentials without encryption." : ""),
+            };
         }
 
         private async Task<Socket> ConnectSocketAsync(CancellationToken cancellationToken)
@@ -502,23 +632,25 @@ namespace SmtpTools.Core.Smtp
         private static SmtpToolsException Wrap(Exception ex, string endpoint, string what)
         {
             var c = ErrorClassifier.Classify(ex);
-            string message = ex.Message;
-            if (ex is AuthenticationException) message = "The server did not accept the credentials: " + ex.Message;
+            string message = SmtpReplies.DescribeFailure(ex);
+            if (ex is AuthenticationException) message = "The server did not accept the credentials: " + message;
             else if (ex is SslHandshakeException)
-                message = "TLS negotiation failed, usually because the server certificate is not trusted or does not match the host name (use -SkipCertificateCheck only for test servers): " + FirstLine(ex.Message);
+                message = "TLS negotiation failed, usually because the server certificate is not trusted or does not match the host name (use -SkipCertificateCheck only for test servers): " + message;
+            if (ex is SmtpCommandException command && (int)command.StatusCode >= 400 && (int)command.StatusCode < 500)
+            {
+                // 421 greeting (busy, or closing for maintenance) or a 454 at AUTH: a temporary refusal, worth a retry.
+                return new SmtpToolsException("SmtpServiceUnavailable", FailureKind.ResourceUnavailable,
+                    $"Could not {what} {endpoint}: the server is temporarily unavailable: {SmtpReplies.Format((int)command.StatusCode, command.Message)}", ex);
+            }
             var id = c.ErrorId == "ConnectionFailed" || c.ErrorId == "OperationTimedOut" || c.ErrorId == "SmtpProtocolError" || c.ErrorId == "IOError" ? "SmtpConnectFailed" : c.ErrorId;
             var kind = id == "SmtpConnectFailed" && c.Kind != FailureKind.OperationTimeout ? FailureKind.ConnectionError : c.Kind;
+            if (id == "SmtpConnectFailed" && SmtpReplies.IsTimeout(ex)) kind = FailureKind.OperationTimeout;
             return new SmtpToolsException(id, kind, $"Could not {what} {endpoint}: {message}", ex);
-        }
-
-        private static string FirstLine(string text)
-        {
-            int nl = text.IndexOfAny(new[] { '\r', '\n' });
-            return nl < 0 ? text : text.Substring(0, nl);
         }
 
         private static bool IsConnectionLoss(Exception ex) =>
             ex is IOException || ex is SocketException || ex is SmtpProtocolException || ex is ServiceNotConnectedException || ex is TimeoutException
+            || ex is ObjectDisposedException // a socket closed under a blocked call
             || ex is OperationCanceledException; // MailKit's own timeout surfaces as a cancellation when our token is not cancelled
 
         private async Task ResetOrDropAsync(CancellationToken cancellationToken)
@@ -620,9 +752,21 @@ namespace SmtpTools.Core.Smtp
     /// </summary>
     internal class RecordingSmtpClient : SmtpClient
     {
+        private readonly DataEndWatch _watch;
         private int _expected;
 
-        public RecordingSmtpClient(IProtocolLogger logger) : base(logger) { }
+        public RecordingSmtpClient(IProtocolLogger logger) : this(new DataEndWatch(logger)) { }
+
+        private RecordingSmtpClient(DataEndWatch watch) : base(watch) { _watch = watch; }
+
+        /// <summary>
+        /// True once the current transaction wrote the end of its data (the final "." line, or a BDAT command): from then
+        /// on the server may have the message, whatever happens to its reply.
+        /// </summary>
+        public bool DataEnded => _watch.DataEnded;
+
+        /// <summary>How many bytes the server has sent on this connection (0: not even a greeting).</summary>
+        public long ServerBytes => _watch.ServerBytes;
 
         public List<string> Accepted { get; } = new List<string>();
         public List<SmtpRecipientRefusal> Refused { get; } = new List<SmtpRecipientRefusal>();
@@ -638,6 +782,7 @@ namespace SmtpTools.Core.Smtp
             Refused.Clear();
             _expected = recipients;
             Phase = "MailFrom";
+            _watch.BeginTransaction();
         }
 
         protected override void OnSenderAccepted(MimeMessage message, MailboxAddress mailbox, SmtpResponse response) => Phase = "RcptTo";
@@ -698,6 +843,61 @@ namespace SmtpTools.Core.Smtp
         {
             if (Accepted.Count + Refused.Count >= _expected) Phase = "Data";
         }
+    }
+
+    /// <summary>
+    /// Sits between MailKit and the real protocol logger and watches the bytes MailKit has handed to the socket: did
+    /// this transaction write the end of its data? Dot-stuffing (RFC 5321 4.5.2) guarantees CRLF "." CRLF occurs only
+    /// at the end of DATA, so the last five bytes written tell. BDAT (CHUNKING) has no terminator, so a BDAT command
+    /// counts at once — the safe side: an unconfirmed outcome rather than a possible duplicate.
+    /// </summary>
+    internal sealed class DataEndWatch : IProtocolLogger
+    {
+        private static readonly byte[] End = { (byte)'\r', (byte)'\n', (byte)'.', (byte)'\r', (byte)'\n' };
+        private readonly IProtocolLogger _inner;
+        private readonly byte[] _tail = new byte[5];
+        private int _tailLength;
+
+        public DataEndWatch(IProtocolLogger inner) { _inner = inner ?? new NullProtocolLogger(); }
+
+        public bool DataEnded { get; private set; }
+        public long ServerBytes { get; private set; }
+
+        public IAuthenticationSecretDetector AuthenticationSecretDetector
+        {
+            get => _inner.AuthenticationSecretDetector;
+            set => _inner.AuthenticationSecretDetector = value;
+        }
+
+        public void BeginTransaction()
+        {
+            DataEnded = false;
+            _tailLength = 0;
+        }
+
+        public void LogConnect(Uri uri) => _inner.LogConnect(uri);
+
+        public void LogClient(byte[] buffer, int offset, int count)
+        {
+            if (count >= 5 && buffer[offset] == 'B' && buffer[offset + 1] == 'D' && buffer[offset + 2] == 'A' && buffer[offset + 3] == 'T' && buffer[offset + 4] == ' ')
+                DataEnded = true;
+            for (int i = Math.Max(offset, offset + count - _tail.Length); i < offset + count; i++)
+            {
+                if (_tailLength == _tail.Length) Buffer.BlockCopy(_tail, 1, _tail, 0, _tail.Length - 1);
+                else _tailLength++;
+                _tail[_tailLength - 1] = buffer[i];
+            }
+            if (_tailLength == _tail.Length && _tail.SequenceEqual(End)) DataEnded = true;
+            _inner.LogClient(buffer, offset, count);
+        }
+
+        public void LogServer(byte[] buffer, int offset, int count)
+        {
+            ServerBytes += count;
+            _inner.LogServer(buffer, offset, count);
+        }
+
+        public void Dispose() => _inner.Dispose();
     }
 
     /// <summary>The SMTP transcript as Debug lines, with AUTH secrets masked (<see cref="SecretRedactor"/>).</summary>

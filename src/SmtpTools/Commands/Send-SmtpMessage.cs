@@ -66,6 +66,10 @@ namespace SmtpTools.Commands
         [ValidateRange(0, 20)]
         public int MaxRetries { get; set; } = 3;
 
+        /// <summary>Also resend a message whose final reply was lost after the whole message went out (recipients may get it twice).</summary>
+        [Parameter]
+        public SwitchParameter RetryUnconfirmed { get; set; }
+
         // ---- DKIM ----
 
         [Parameter]
@@ -160,7 +164,7 @@ namespace SmtpTools.Commands
 
         private SmtpSender _sender;
         private bool _connected;
-        private int _sent, _partial, _failed, _skipped, _count;
+        private int _sent, _partial, _unconfirmed, _failed, _skipped, _count;
         private string _endpoint;
 
         protected override void BeginProcessing()
@@ -242,12 +246,22 @@ namespace SmtpTools.Commands
             {
                 case SmtpSendStatus.Sent: _sent++; break;
                 case SmtpSendStatus.PartiallySent: _partial++; break;
+                case SmtpSendStatus.Unconfirmed: _unconfirmed++; break;
                 default: _failed++; break;
             }
             if (result.Status == SmtpSendStatus.Sent)
+            {
                 WriteVerbose($"{result.MessageId}: {result.ServerResponse ?? result.PickupPath} (attempts: {result.Attempts}).");
+                if (result.Hint != null) WriteWarning($"{result.MessageId} to {target}: {result.Hint}");
+            }
             else if (result.Status == SmtpSendStatus.PartiallySent)
                 WriteWarning($"{result.MessageId}: refused for {string.Join(", ", result.RejectedRecipients.Select(r => r.ToString()))}; sent to the other {result.AcceptedRecipients.Length}.");
+            else if (result.Status == SmtpSendStatus.Unconfirmed)
+            {
+                // A warning, not an error: the error stream holds the messages that were not delivered, and a script that
+                // resends its errors must not send these (they may have arrived). The result says Unconfirmed.
+                WriteWarning($"{result.MessageId} to {target} is unconfirmed: {outcome.Error?.Message} {result.Hint}");
+            }
             else
             {
                 var error = outcome.Error ?? new InvalidOperationException(result.ServerResponse ?? "The message was not sent.");
@@ -267,9 +281,11 @@ namespace SmtpTools.Commands
             WriteProgress(new ProgressRecord(1, "Send-SmtpMessage", "Done") { RecordType = ProgressRecordType.Completed });
             if (_sender != null && PickupDirectory == null && _connected)
                 WriteVerbose($"{_count} message(s) over {_sender.ConnectionsOpened} SMTP session(s) to {_endpoint}.");
-            string summary = $"Send-SmtpMessage: {_sent} sent, {_partial} partially sent, {_failed} failed" + (_skipped > 0 ? $", {_skipped} skipped." : ".");
-            // The closing count is a warning (as the issue asks) so unattended runs log it; -WarningAction SilentlyContinue hides it.
-            if (_count > 0) WriteWarning(summary);
+            string summary = $"Send-SmtpMessage: {_sent} sent, {_partial} partially sent, "
+                + (_unconfirmed > 0 ? $"{_unconfirmed} unconfirmed, " : "") + $"{_failed} failed" + (_skipped > 0 ? $", {_skipped} skipped." : ".");
+            // A warning only when something needs attention (unattended runs log warnings); a clean run says it in verbose output.
+            if (_partial + _unconfirmed + _failed > 0) WriteWarning(summary);
+            else if (_count + _skipped > 0) WriteVerbose(summary);
         }
 
         protected override void Dispose(bool disposing)
@@ -311,6 +327,7 @@ namespace SmtpTools.Commands
                 SkipCertificateCheck = SkipCertificateCheck,
                 Timeout = TimeSpan.FromSeconds(TimeoutSec),
                 MaxRetries = MaxRetries,
+                RetryUnconfirmed = RetryUnconfirmed,
                 ProtocolLog = IsDebugWanted(),
                 PickupDirectory = PickupDirectory == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(PickupDirectory),
             };
@@ -417,6 +434,10 @@ namespace SmtpTools.Commands
             }
             if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
                 throw new ArgumentException($"'{path}' is not a file-system path.");
+            // A wildcard that matches nothing resolves to an empty list, not an error: the message would go out without
+            // the attachment the sender meant.
+            if (resolved.Count == 0)
+                throw new System.IO.FileNotFoundException($"'{path}' matches no file.", path);
             return resolved;
         }
 

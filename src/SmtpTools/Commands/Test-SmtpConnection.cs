@@ -119,7 +119,7 @@ namespace SmtpTools.Commands
                 Sender = Address(Sender, nameof(Sender)),
                 Recipient = Address(Recipient, nameof(Recipient)),
                 TestOpenRelay = TestOpenRelay,
-                HeloName = HeloName,
+                HeloName = HeloNameOf(HeloName),
                 SkipCertificateCheck = SkipCertificateCheck,
                 Timeout = TimeSpan.FromSeconds(TimeoutSec),
                 ResolveWithDnsLayer = DnsServer != null,
@@ -143,6 +143,16 @@ namespace SmtpTools.Commands
             catch (ArgumentException ex)
             {
                 ThrowTerminatingError(new ErrorRecord(ex, "InvalidEmailAddress", ErrorCategory.InvalidArgument, value));
+                return null;
+            }
+        }
+
+        private string HeloNameOf(string value)
+        {
+            try { return SmtpConnectionProber.NormalizeHeloName(value, nameof(HeloName)); }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "InvalidHeloName", ErrorCategory.InvalidArgument, value));
                 return null;
             }
         }

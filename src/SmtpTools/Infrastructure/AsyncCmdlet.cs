@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Management.Automation;
+using System.Reflection;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -63,6 +64,34 @@ namespace SmtpTools.Infrastructure
         {
             _pipelineThreadId = Environment.CurrentManagedThreadId;
             _stop.Token.Register(Wake);
+            ApplyDebugSwitch();
+        }
+
+        /// <summary>
+        /// -Debug on a compiled cmdlet makes PowerShell ask "Continue with this operation?" before every verbose message
+        /// (7.x) or debug message (5.1), so in a runbook, a scheduled task or pwsh -NonInteractive the cmdlet fails with
+        /// "Read and Prompt functionality is not available". Here -Debug means what $DebugPreference = 'Continue' means:
+        /// debug messages are written, verbose ones follow $VerbosePreference (or -Verbose). The command runtime keeps
+        /// these switches internal, hence reflection; should a PowerShell version rename them, -Debug keeps its own meaning.
+        /// </summary>
+        private void ApplyDebugSwitch()
+        {
+            if (!MyInvocation.BoundParameters.TryGetValue("Debug", out var debug) || !LanguagePrimitives.IsTrue(debug)) return;
+            var runtime = CommandRuntime;
+            const BindingFlags flags = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
+            try
+            {
+                runtime.GetType().GetProperty("DebugPreference", flags)?.SetValue(runtime, ActionPreference.Continue);
+                if (!MyInvocation.BoundParameters.ContainsKey("Verbose"))
+                {
+                    bool verbose = LanguagePrimitives.TryConvertTo(GetVariableValue("VerbosePreference"), out ActionPreference preference) && preference == ActionPreference.Continue;
+                    runtime.GetType().GetProperty("Verbose", flags)?.SetValue(runtime, verbose);
+                }
+            }
+            catch (Exception ex) when (ex is TargetInvocationException || ex is ArgumentException || ex is MemberAccessException)
+            {
+                // Left as PowerShell set it.
+            }
         }
 
         protected override void StopProcessing() => _stop.Cancel();

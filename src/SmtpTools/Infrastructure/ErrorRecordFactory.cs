@@ -16,7 +16,10 @@ namespace SmtpTools.Infrastructure
                 exception = aggregate.InnerException;
             var classification = ErrorClassifier.Classify(exception);
             string errorId = errorIdPrefix == null ? classification.ErrorId : errorIdPrefix + "." + classification.ErrorId;
-            return new ErrorRecord(exception, errorId, ToCategory(classification.Kind), target);
+            var record = new ErrorRecord(exception, errorId, ToCategory(classification.Kind), target);
+            var hint = (exception as SmtpToolsException)?.Hint;
+            if (hint != null) record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = hint };
+            return record;
         }
 
         /// <summary>An ErrorRecord for a failure we detect ourselves (no exception thrown by anything).</summary>

@@ -13,6 +13,11 @@ namespace SmtpTools
         Failed,
         /// <summary>Not sent on purpose: -WhatIf, or -Confirm answered No.</summary>
         Skipped,
+        /// <summary>
+        /// The whole message reached the server, but the connection broke (or timed out) before the server's final reply:
+        /// it may have been delivered. Not sent again unless -RetryUnconfirmed.
+        /// </summary>
+        Unconfirmed,
     }
 
     /// <summary>A recipient the server refused at RCPT TO.</summary>
@@ -44,12 +49,12 @@ namespace SmtpTools
         public int RejectedCount { get; set; }
         /// <summary>host:port; null for -PickupDirectory.</summary>
         public string SmtpServer { get; set; }
-        /// <summary>The server's final reply, e.g. "250 2.0.0 Ok: queued as 4F1C2", or the refusal.</summary>
+        /// <summary>The server's final reply, e.g. "250 2.0.0 Ok: queued as 4F1C2", or the refusal; null when no reply came (Unconfirmed).</summary>
         public string ServerResponse { get; set; }
         /// <summary>The reply code of ServerResponse (0 when no reply was received).</summary>
         public int StatusCode { get; set; }
         public string EnhancedStatusCode { get; set; }
-        /// <summary>Null on success; else Message, Connect, Authenticate, Size, MailFrom, RcptTo or Data.</summary>
+        /// <summary>Null on success; else Message, Connect, StartTls, Authenticate, Size, MailFrom, RcptTo or Data (Data also for Unconfirmed).</summary>
         public string FailedPhase { get; set; }
         /// <summary>How many times the transaction was attempted (1 without retries).</summary>
         public int Attempts { get; set; }

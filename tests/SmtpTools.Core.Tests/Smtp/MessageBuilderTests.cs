@@ -183,12 +183,95 @@ namespace SmtpTools.Core.Tests.Smtp
         {
             var m = MessageBuilder.Build(new OutgoingMessage
             {
-                From = "a@example.test", To = { "b@example.test" }, Body = "x",
-                Headers = new Dictionary<string, string> { ["X-Campaign"] = "spring-2026", ["Subject"] = "from header" },
+                From = "a@example.test", To = { "b@example.test" }, Body = "x", Priority = OutgoingPriority.High,
+                Headers = new Dictionary<string, string> { ["X-Campaign"] = "spring-2026", ["X-Priority"] = "2 (High)" },
             });
             Assert.Equal("spring-2026", m.Headers["X-Campaign"]);
-            Assert.Equal("from header", m.Subject);
-            Assert.Single(m.Headers, h => h.Id == HeaderId.Subject);
+            Assert.Equal("2 (High)", m.Headers["X-Priority"]);
+            Assert.Single(m.Headers, h => h.Id == HeaderId.XPriority);
+        }
+
+        [Theory]
+        [InlineData("Bcc", "hidden@evil.test", "HeaderNotAllowed")]
+        [InlineData("To", "other@evil.test", "HeaderNotAllowed")]
+        [InlineData("cc", "other@evil.test", "HeaderNotAllowed")]
+        [InlineData("From", "ceo@example.test", "HeaderNotAllowed")]
+        [InlineData("Sender", "ceo@example.test", "HeaderNotAllowed")]
+        [InlineData("Reply-To", "attacker@evil.test", "HeaderNotAllowed")]
+        [InlineData("Subject", "replaced", "HeaderNotAllowed")]
+        [InlineData("Message-ID", "<forged@example.test>", "HeaderNotAllowed")]
+        [InlineData("Date", "Mon, 1 Jan 2001 00:00:00 +0000", "HeaderNotAllowed")]
+        [InlineData("DKIM-Signature", "v=1; a=rsa-sha256; d=example.test", "HeaderNotAllowed")]
+        [InlineData("Resent-To", "other@evil.test", "HeaderNotAllowed")]
+        [InlineData("Content-Type", "text/html", "HeaderNotAllowed")]
+        [InlineData("MIME-Version", "2.0", "HeaderNotAllowed")]
+        [InlineData("X-Campaign", "spring\r\nBcc: hidden@evil.test", "HeaderInvalid")]
+        [InlineData("X-Campaign", "spring\nBcc: hidden@evil.test", "HeaderInvalid")]
+        [InlineData("X Campaign", "spring", "HeaderInvalid")]
+        [InlineData("X-Campaign:", "spring", "HeaderInvalid")]
+        public void HeadersTheCmdletOwnsAndMalformedHeadersAreRefused(string name, string value, string errorId)
+        {
+            var ex = Assert.Throws<SmtpToolsException>(() => MessageBuilder.Build(new OutgoingMessage
+            {
+                From = "a@example.test", To = { "b@example.test" }, Body = "x",
+                Headers = new Dictionary<string, string> { [name] = value },
+            }));
+            Assert.Equal(errorId, ex.ErrorId);
+            Assert.Contains(name.TrimEnd(':'), ex.Message);
+            Assert.DoesNotContain("\n", ex.Message); // line breaks are shown escaped
+        }
+
+        [Theory]
+        [InlineData("To")]
+        [InlineData("Cc")]
+        [InlineData("Bcc")]
+        [InlineData("ReplyTo")]
+        [InlineData("From")]
+        public void ALineBreakInAnAddressIsRefusedInsteadOfAddingARecipient(string field)
+        {
+            var source = new OutgoingMessage { From = "a@example.test", To = { "b@example.test" }, Body = "x" };
+            const string injected = "c@example.test\r\nd@evil.test";
+            switch (field)
+            {
+                case "To": source.To.Add(injected); break;
+                case "Cc": source.Cc.Add(injected); break;
+                case "Bcc": source.Bcc.Add(injected); break;
+                case "ReplyTo": source.ReplyTo.Add(injected); break;
+                case "From": source.From = "a@example.test\r\nRCPT TO:<d@evil.test>"; break;
+            }
+            var ex = Assert.Throws<SmtpToolsException>(() => MessageBuilder.Build(source));
+            Assert.Equal("AddressInvalid", ex.ErrorId);
+            Assert.Contains("-" + field, ex.Message);
+            Assert.Contains("\\r\\n", ex.Message); // shown escaped, so the error text itself has no line break
+        }
+
+        /// <summary>A domain of exactly <paramref name="length"/> octets: 49-letter labels, ending in ".test".</summary>
+        private static string Domain(int length)
+        {
+            var labels = new StringBuilder();
+            while (labels.Length < length) labels.Append(new string('d', 49)).Append('.');
+            var head = labels.ToString(0, length - 5).TrimEnd('.');
+            return head.PadRight(length - 5, 'e') + ".test";
+        }
+
+        [Theory]
+        [InlineData(65, 20, "its local part is 65 octets long; RFC 5321 allows 64")]
+        [InlineData(10, 256, "its domain is 256 octets long; RFC 5321 allows 255")]
+        [InlineData(64, 200, "it is 265 octets long; RFC 5321 allows 254")]
+        public void Rfc5321AddressLengthsAreChecked(int localLength, int domainLength, string expected)
+        {
+            var address = new string('l', localLength) + "@" + Domain(domainLength);
+            var ex = Assert.Throws<SmtpToolsException>(() => MessageBuilder.Build(new OutgoingMessage { From = "a@example.test", To = { address }, Body = "x" }));
+            Assert.Equal("AddressInvalid", ex.ErrorId);
+            Assert.Contains(expected, ex.Message);
+        }
+
+        [Fact]
+        public void AnAddressAtExactlyTheRfc5321LimitsIsAccepted()
+        {
+            var address = new string('l', 64) + "@" + Domain(189); // 254 octets: a path of 256 with the brackets
+            var m = MessageBuilder.Build(new OutgoingMessage { From = "a@example.test", To = { address }, Body = "x" });
+            Assert.Equal(address, Assert.Single(m.To.Mailboxes).Address);
         }
 
         [Fact]

@@ -170,6 +170,31 @@ namespace SmtpTools.Core.Tests.Smtp
             Assert.Equal(SmtpProbePhase.Banner, r.FailedPhase);
             Assert.Contains("within 1 s", r.Error);
             Assert.Null(r.Banner);
+            // Silent to a TLS handshake as well: not an implicit-TLS port, but the error still names the possibility.
+            Assert.False(r.SpeaksTlsFirst);
+            Assert.DoesNotContain("SmtpImplicitTlsPort", Ids(r));
+            Assert.Contains("-Security SslOnConnect", r.Error);
+        }
+
+        [Fact]
+        public async Task AnImplicitTlsPortOtherThan465ProbedInPlainTextIsRecognised()
+        {
+            // Postfix's implicit-TLS port of the test setup is not 465, so -Security Auto talks plain text to it and
+            // hears nothing; the probe then tries a TLS handshake and says what the port speaks.
+            var port = Port("SMTPTOOLS_SMTP_IMPLICIT_TLS_PORT");
+            Assert.NotEqual(465, port);
+            var r = await Probe(port, new SmtpProbeOptions { Timeout = TimeSpan.FromSeconds(2) });
+            Assert.Equal(SmtpProbePhase.Banner, r.FailedPhase);
+            Assert.True(r.SpeaksTlsFirst);
+            Assert.Contains("expects TLS first", r.Error);
+            Assert.Contains("-Security SslOnConnect", r.Error);
+            var finding = Assert.Single(r.Findings, f => f.Id == "SmtpImplicitTlsPort");
+            Assert.Contains("Port " + port, finding.Message);
+
+            // And with the hint followed, the same port works.
+            var tls = await Probe(port, new SmtpProbeOptions { Security = SmtpSecurityMode.SslOnConnect, Timeout = TimeSpan.FromSeconds(10) });
+            Assert.Equal(SmtpProbePhase.None, tls.FailedPhase);
+            Assert.True(tls.IsEncrypted);
         }
 
         [Fact]

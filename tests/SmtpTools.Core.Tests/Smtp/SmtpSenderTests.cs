@@ -84,21 +84,6 @@ namespace SmtpTools.Core.Tests.Smtp
         }
 
         [Fact]
-        public async Task ConnectionLostBeforeTheDataReplyReconnectsAndSendsOnce()
-        {
-            _server.Script = (verb, arg, n) => verb == "DATA-END" && n == 1 ? FakeSmtpServer.Drop : null;
-            using var sender = await Connected();
-            var first = await sender.SendAsync(Msg("dropped"), CancellationToken.None);
-            var second = await sender.SendAsync(Msg("after"), CancellationToken.None);
-            Assert.Equal(SmtpSendStatus.Sent, first.Status);
-            Assert.Equal(2, first.Attempts);
-            Assert.Equal(SmtpSendStatus.Sent, second.Status);
-            Assert.Equal(1, second.Attempts);
-            Assert.Equal(2, _server.Connections);
-            Assert.Equal(new[] { "dropped", "after" }, _server.Delivered.Select(d => MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(d.Data))).Subject));
-        }
-
-        [Fact]
         public async Task A421BetweenMessagesMeansReconnectNotFailure()
         {
             // The server closes the idle session with 421 when the second message starts (an idle timeout).
@@ -256,8 +241,9 @@ namespace SmtpTools.Core.Tests.Smtp
             var dir = Directory.CreateTempSubdirectory("big-").FullName;
             try
             {
+                // 40,000 bytes fit under SIZE 50,000 as a file, but not base64-encoded in the message (about 54,000).
                 var path = Path.Combine(dir, "big.bin");
-                File.WriteAllBytes(path, new byte[60_000]);
+                File.WriteAllBytes(path, new byte[40_000]);
                 using var sender = await Connected();
                 var m = Msg("big");
                 m.Attachments.Add(path);
@@ -266,7 +252,7 @@ namespace SmtpTools.Core.Tests.Smtp
                 Assert.Equal("Size", o.FailedPhase);
                 Assert.Equal("SmtpMessageTooLarge", Assert.IsType<SmtpToolsException>(o.Error).ErrorId);
                 Assert.Contains("50,000", o.Hint);
-                Assert.True(o.Size > 60_000);
+                Assert.True(o.Size > 53_000, o.Size.ToString());
                 Assert.DoesNotContain(_server.Commands, c => c.StartsWith("MAIL"));
             }
             finally { Directory.Delete(dir, true); }

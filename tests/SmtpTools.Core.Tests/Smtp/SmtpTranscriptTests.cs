@@ -208,6 +208,42 @@ namespace SmtpTools.Core.Tests.Smtp
             Assert.Null(r.SupportsStartTls);
         }
 
+        [Theory]
+        [InlineData("client.example.test\r\nMAIL FROM:<spoof@example.test>", null, null)]
+        [InlineData("client.example.test\n", null, null)]
+        [InlineData("client example", null, null)]
+        [InlineData(null, "a@example.test\r\nRCPT TO:<victim@example.test>", null)]
+        [InlineData(null, null, "b@example.test\nDATA")]
+        public async Task ValuesThatWouldInjectASecondCommandAreRefusedBeforeConnecting(string helo, string sender, string recipient)
+        {
+            var server = new ScriptedSmtpStream("220 mx ESMTP").Then(Ehlo, "250 mx").Then("QUIT", "221 Bye");
+            var options = new SmtpProbeOptions { HeloName = helo, Sender = sender, Recipient = recipient, Timeout = TimeSpan.FromSeconds(5) };
+            var ex = await Assert.ThrowsAsync<ArgumentException>(() => Replay(server, options, scriptCoversEverything: false));
+            Assert.Empty(server.ClientLines);
+            Assert.DoesNotContain("\n", ex.Message);
+        }
+
+        [Fact]
+        public void LongAddressesAndEhloNamesAreRefused()
+        {
+            var ex = Assert.Throws<ArgumentException>(() => SmtpConnectionProber.NormalizeAddress(new string('a', 65) + "@example.test", "Sender"));
+            Assert.Contains("RFC 5321 allows 64", ex.Message);
+            Assert.Equal("mail.example.test", SmtpConnectionProber.NormalizeHeloName(" mail.example.test ", "HeloName"));
+            Assert.Equal("[192.0.2.1]", SmtpConnectionProber.NormalizeHeloName("[192.0.2.1]", "HeloName"));
+            Assert.Null(SmtpConnectionProber.NormalizeHeloName("  ", "HeloName"));
+            Assert.Throws<ArgumentException>(() => SmtpConnectionProber.NormalizeHeloName(new string('a', 60) + "." + new string('b', 200), "HeloName"));
+        }
+
+        [Fact]
+        public async Task AServerThatHangsUpAfterEhloGivesAShortErrorWithoutItsCapabilityList()
+        {
+            var server = new ScriptedSmtpStream("220 mx ESMTP")
+                .Then(Ehlo, "250-mx.example.test", "250-PIPELINING", "250-SIZE 10240000", "250-VRFY", "250-ETRN", "250-ENHANCEDSTATUSCODES", "250-8BITMIME", "250 DSN");
+            var r = await Replay(server, new SmtpProbeOptions { Sender = "a@example.test", Timeout = TimeSpan.FromSeconds(5) }, scriptCoversEverything: false);
+            Assert.Equal(SmtpProbePhase.Sender, r.FailedPhase);
+            Assert.Equal("The server closed the connection.", r.Error);
+        }
+
         [Fact]
         public async Task SenderRefused()
         {
