@@ -1,0 +1,39 @@
+using System;
+using SmtpTools.Core.Findings;
+
+namespace SmtpTools
+{
+    /// <summary>
+    /// Test-DnsBlocklist's result for one address or domain: given directly, or an address of a domain's MX host
+    /// (-IncludeMx, <see cref="Source"/> says which).
+    /// </summary>
+    public sealed class DnsBlocklistResult
+    {
+        /// <summary>What was given: the address or domain (for -IncludeMx rows, the domain).</summary>
+        public string Input { get; set; }
+        /// <summary>The address or domain asked about.</summary>
+        public string Subject { get; set; }
+        /// <summary>IPAddress or Domain.</summary>
+        public DnsBlocklistType SubjectType { get; set; }
+        /// <summary>Where the subject came from: null when given, "MX mx1.example.com" for an MX host's address.</summary>
+        public string Source { get; set; }
+        public DnsBlocklistStatus Status { get; set; }
+        public bool IsListed { get; set; }
+        /// <summary>The zones that list the subject, joined with ';' (for Export-Csv).</summary>
+        public string ListedOn { get; set; }
+        public int ListedCount { get; set; }
+        /// <summary>Lists that answered about the subject (listed or not).</summary>
+        public int CheckedCount { get; set; }
+        /// <summary>One answer per list of the subject's kind.</summary>
+        public DnsBlocklistListing[] Listings { get; set; } = Array.Empty<DnsBlocklistListing>();
+        /// <summary>"zone: reason" of each listing joined with ';' (for Export-Csv).</summary>
+        public string Reasons { get; set; }
+        public Finding[] Findings { get; set; } = Array.Empty<Finding>();
+        public int FindingCount { get; set; }
+        public int ErrorCount { get; set; }
+        public int WarningCount { get; set; }
+        /// <summary>The finding ids joined with ';' (for Export-Csv).</summary>
+        public string FindingIds { get; set; }
+        public override string ToString() => Subject;
+    }
+}
