@@ -67,7 +67,7 @@ namespace SmtpTools.Core.Blocklists
         }
 
         private static SmtpToolsException Invalid(string message) =>
-            new SmtpToolsException("InvalidDnsBlocklistZone", FailureKind.InvalidArgument, message)
+            new SmtpToolsException(ErrorIds.InvalidDnsBlocklistZone, FailureKind.InvalidArgument, message)
             {
                 Hint = "Give zones as names (-Zone bl.example.net) or as hashtables: @{ Name = 'bl.example.net'; ReturnCodes = @{ '127.0.0.2' = 'spam source' } }.",
             };

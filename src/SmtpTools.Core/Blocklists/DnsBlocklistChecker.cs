@@ -97,8 +97,8 @@ namespace SmtpTools.Core.Blocklists
             var results = new List<DnsBlocklistResult> { own };
             if (mxResult.Status == MxStatus.TempError)
             {
-                var failures = mxResult.Findings.Where(MxFindings.MxLookupFailed.Is).Select(f => f.Message);
-                AddFindings(own, new[] { DnsBlocklistFindings.BlocklistLookupFailed.Create($"The MX addresses of {domain} could not all be found, so some were not checked: {string.Join(" ", failures)}") });
+                var failures = mxResult.Findings.Where(f => f.Is(FindingCatalog.MxLookupFailed)).Select(f => f.Message);
+                AddFindings(own, new[] { FindingCatalog.DnsBlocklistLookupFailed.Create($"The MX addresses of {domain} could not all be found, so some were not checked: {string.Join(" ", failures)}") });
                 if (own.Status != DnsBlocklistStatus.Listed) own.Status = DnsBlocklistStatus.TempError;
             }
             // One result per address, in preference order, naming every host that has it.
@@ -143,7 +143,7 @@ namespace SmtpTools.Core.Blocklists
                 : DnsBlocklistStatus.Unknown;
             var findings = applicable.SelectMany(l => l.Findings).ToList();
             if (applicable.Length == 0)
-                findings.Add(DnsBlocklistFindings.BlocklistNoApplicableList.Create(
+                findings.Add(FindingCatalog.DnsBlocklistNotApplicable.Create(
                     $"None of the lists asked ({string.Join(", ", _zones)}) lists {KindText(family)}, so {subject} was not checked."));
             AddFindings(result, findings);
             return result;
@@ -184,15 +184,15 @@ namespace SmtpTools.Core.Blocklists
                 {
                     case ProbeOutcome.Refused:
                         listing.Status = DnsBlocklistListStatus.QueryRefused;
-                        asked.Findings.Add(DnsBlocklistFindings.BlocklistQueryRefused.Create($"{zone.Name}: {worst.Detail}"));
+                        asked.Findings.Add(FindingCatalog.DnsBlocklistQueryRefused.Create($"{zone.Name}: {worst.Detail}"));
                         break;
                     case ProbeOutcome.TempError:
                         listing.Status = DnsBlocklistListStatus.TempError;
-                        asked.Findings.Add(DnsBlocklistFindings.BlocklistLookupFailed.Create($"{zone.Name}: {worst.Detail}"));
+                        asked.Findings.Add(FindingCatalog.DnsBlocklistLookupFailed.Create($"{zone.Name}: {worst.Detail}"));
                         break;
                     default:
                         listing.Status = DnsBlocklistListStatus.ListUnusable;
-                        asked.Findings.Add(DnsBlocklistFindings.BlocklistUnusable.Create($"{zone.Name}: list unusable via this resolver: {worst.Detail}"));
+                        asked.Findings.Add(FindingCatalog.DnsBlocklistUnusable.Create($"{zone.Name}: list unusable via this resolver: {worst.Detail}"));
                         break;
                 }
                 return asked;
@@ -204,14 +204,14 @@ namespace SmtpTools.Core.Blocklists
             {
                 listing.Status = DnsBlocklistListStatus.ListUnusable;
                 listing.Detail = $"{listing.QueryName} is longer than a DNS name may be, so {subject} cannot be asked of {zone.Name}.";
-                asked.Findings.Add(DnsBlocklistFindings.BlocklistUnusable.Create(listing.Detail));
+                asked.Findings.Add(FindingCatalog.DnsBlocklistUnusable.Create(listing.Detail));
                 return asked;
             }
             if (a.IsTemporaryFailure)
             {
                 listing.Status = DnsBlocklistListStatus.TempError;
                 listing.Detail = a.Error;
-                asked.Findings.Add(DnsBlocklistFindings.BlocklistLookupFailed.Create($"{zone.Name}: {a.Error}"));
+                asked.Findings.Add(FindingCatalog.DnsBlocklistLookupFailed.Create($"{zone.Name}: {a.Error}"));
                 return asked;
             }
             var read = BlocklistAnswer.Read(zone, a.Records);
@@ -220,11 +220,11 @@ namespace SmtpTools.Core.Blocklists
             {
                 listing.Status = DnsBlocklistListStatus.QueryRefused;
                 listing.Detail = "query refused by the list (public or open resolver?): " + string.Join("; ", read.Refusals);
-                asked.Findings.Add(DnsBlocklistFindings.BlocklistQueryRefused.Create($"{zone.Name} about {subject}: {listing.Detail}"));
+                asked.Findings.Add(FindingCatalog.DnsBlocklistQueryRefused.Create($"{zone.Name} about {subject}: {listing.Detail}"));
                 return asked;
             }
             if (read.Outside.Count > 0)
-                asked.Findings.Add(DnsBlocklistFindings.BlocklistAnswerIgnored.Create(
+                asked.Findings.Add(FindingCatalog.DnsBlocklistAnswerIgnored.Create(
                     $"{zone.Name} answered {string.Join(", ", read.Outside)} for {subject}: outside 127.0.0.0/8, not a listing."));
             if (!read.IsListed)
             {
@@ -235,7 +235,7 @@ namespace SmtpTools.Core.Blocklists
             listing.Reasons = read.Reasons.ToArray();
             var txt = await _resolver.GetTxtAsync(listing.QueryName, ct).ConfigureAwait(false);
             listing.Text = txt.Records.Count == 0 ? null : string.Join(" ", txt.Records.Select(r => r.Text));
-            asked.Findings.Add(DnsBlocklistFindings.BlocklistListed.Create(
+            asked.Findings.Add(FindingCatalog.DnsBlocklistListed.Create(
                 $"{subject} is listed on {zone.Name}: {string.Join(", ", read.Reasons)} ({string.Join(", ", read.ListingCodes)})" + (listing.Text == null ? "." : $"; the list says: {listing.Text}")));
             return asked;
         }

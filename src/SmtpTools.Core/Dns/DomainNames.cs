@@ -21,13 +21,6 @@ namespace SmtpTools.Core.Dns
         /// <summary>RFC 1035 2.3.4.</summary>
         public const int MaxLabelLength = 63;
 
-        /// <summary>ErrorId of an input that is not a domain name (empty and white-space-only input included).</summary>
-        public const string InvalidDomainNameErrorId = "InvalidDomainName";
-        /// <summary>ErrorId of a DKIM selector that is not a DNS name (RFC 6376 3.1).</summary>
-        public const string InvalidSelectorErrorId = "InvalidDkimSelector";
-        /// <summary>ErrorId of an SMTP server that is neither a host name nor an IP address.</summary>
-        public const string InvalidHostNameErrorId = "InvalidHostName";
-
         // Allows unassigned code points as the Public Suffix List matching always did: a name that is merely newer than
         // the platform's Unicode tables still resolves.
         private static readonly IdnMapping s_idn = new IdnMapping { AllowUnassigned = true };
@@ -46,9 +39,6 @@ namespace SmtpTools.Core.Dns
         /// <exception cref="SmtpToolsException">InvalidHostName (FailureKind.InvalidArgument).</exception>
         public static string NormalizeHost(string input) => Check(input, Kind.Host);
 
-        /// <summary>ErrorId of an input that is not an IPv4 or IPv6 address.</summary>
-        public const string InvalidIPAddressErrorId = "InvalidIPAddress";
-
         /// <summary>
         /// An IPv4 address in dotted-quad form or an IPv6 address (white space around it ignored); an IPv4-mapped IPv6
         /// address (::ffff:192.0.2.1) is returned as the IPv4 address it stands for. "1" or "1.2", which IPAddress.Parse
@@ -58,7 +48,7 @@ namespace SmtpTools.Core.Dns
         public static IPAddress ParseIPAddress(string input)
         {
             if (TryParseIPAddress(input, out var address)) return address;
-            throw new SmtpToolsException(InvalidIPAddressErrorId, FailureKind.InvalidArgument, $"{Display(input)} is not an IPv4 or IPv6 address.");
+            throw new SmtpToolsException(ErrorIds.InvalidIPAddress, FailureKind.InvalidArgument, $"{Display(input)} is not an IPv4 or IPv6 address.");
         }
 
         /// <summary><see cref="ParseIPAddress"/> without the exception.</summary>
@@ -138,9 +128,9 @@ namespace SmtpTools.Core.Dns
             string what, errorId;
             switch (kind)
             {
-                case Kind.Selector: what = "a DKIM selector"; errorId = InvalidSelectorErrorId; break;
-                case Kind.Host: what = "a host name or IP address"; errorId = InvalidHostNameErrorId; break;
-                default: what = "a domain name"; errorId = InvalidDomainNameErrorId; break;
+                case Kind.Selector: what = "a DKIM selector"; errorId = ErrorIds.InvalidDkimSelector; break;
+                case Kind.Host: what = "a host name or IP address"; errorId = ErrorIds.InvalidHostName; break;
+                default: what = "a domain name"; errorId = ErrorIds.InvalidDomainName; break;
             }
             throw new SmtpToolsException(errorId, FailureKind.InvalidArgument, $"{Display(input)} is not {what}: {problem}.");
         }

@@ -59,13 +59,13 @@ namespace SmtpTools.Core.Dnssec
                     result.Status = DnssecStatus.SignedNotValidated;
                     result.Detail = $"Signed{ZoneText(facts)} ({result.SignatureCount} signature(s)), but the answer was not validated: "
                         + "the resolver asked does not validate (give a validating one with -Server), or the parent zone has no DS record for it.";
-                    findings.Add(DnssecFindings.DnssecSignedNotValidated.Create(result.Detail));
+                    findings.Add(FindingCatalog.DnssecSignedNotValidated.Create(result.Detail));
                 }
                 else
                 {
                     result.Status = DnssecStatus.Unsigned;
                     result.Detail = $"Not signed{ZoneText(facts)}: no signatures came with the answer.";
-                    findings.Add(DnssecFindings.DnssecUnsigned.Create(result.Detail));
+                    findings.Add(FindingCatalog.DnssecUnsigned.Create(result.Detail));
                 }
             }
             else if (answer.Status == DnsResponseStatus.ServerFailure)
@@ -77,20 +77,20 @@ namespace SmtpTools.Core.Dnssec
                     Describe(result, facts, false);
                     result.Status = DnssecStatus.Bogus;
                     result.Detail = $"Signed but broken{ZoneText(facts)}: the validating resolver answers SERVFAIL, and answers with validation turned off (CD); {WhyBogus(facts)}";
-                    findings.Add(DnssecFindings.DnssecBogus.Create(result.Detail));
+                    findings.Add(FindingCatalog.DnssecBogus.Create(result.Detail));
                 }
                 else
                 {
                     result.Status = DnssecStatus.TempError;
                     result.Detail = $"SERVFAIL for {name} also with validation turned off (CD), so not a DNSSEC failure as far as can be seen: {withoutValidation.Error}";
-                    findings.Add(DnssecFindings.DnssecLookupFailed.Create(result.Detail));
+                    findings.Add(FindingCatalog.DnssecLookupFailed.Create(result.Detail));
                 }
             }
             else
             {
                 result.Status = DnssecStatus.TempError;
                 result.Detail = $"The DNSSEC status of {name} is unknown: {answer.Error}";
-                findings.Add(DnssecFindings.DnssecLookupFailed.Create(result.Detail));
+                findings.Add(FindingCatalog.DnssecLookupFailed.Create(result.Detail));
             }
             result.Findings = findings.ToArray();
             var summary = new FindingSummary(findings);

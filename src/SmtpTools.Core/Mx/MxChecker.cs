@@ -89,7 +89,7 @@ namespace SmtpTools.Core.Mx
             private void LookupFailed(string what, string error)
             {
                 lock (_findings) _tempError = true;
-                Add(MxFindings.MxLookupFailed.Create($"The {what} lookup failed: {error}"));
+                Add(FindingCatalog.MxLookupFailed.Create($"The {what} lookup failed: {error}"));
             }
 
             public async Task EvaluateAsync(DnsAnswer<DnsMxRecord> mx)
@@ -102,7 +102,7 @@ namespace SmtpTools.Core.Mx
                 if (mx.Status == DnsResponseStatus.NonExistentDomain)
                 {
                     _notFound = true;
-                    Add(MxFindings.MxDomainNotFound.Create($"{_domain} does not exist (NXDOMAIN): mail to it cannot be delivered."));
+                    Add(FindingCatalog.MxDomainNotFound.Create($"{_domain} does not exist (NXDOMAIN): mail to it cannot be delivered."));
                     return;
                 }
                 var records = mx.Records;
@@ -119,13 +119,13 @@ namespace SmtpTools.Core.Mx
                 {
                     _nullMx = true;
                     foreach (var n in nulls.Where(n => n.Preference != 0))
-                        Add(MxFindings.MxNullMxPreference.Create($"{_domain} has the MX record \"{n.Preference} .\"; the null MX is \"0 .\"."));
+                        Add(FindingCatalog.MxNullMxPreference.Create($"{_domain} has the MX record \"{n.Preference} .\"; the null MX is \"0 .\"."));
                     if (real.Count > 0)
-                        Add(MxFindings.MxNullMxNotAlone.Create(
+                        Add(FindingCatalog.MxNullMxNotAlone.Create(
                             $"{_domain} publishes a null MX beside {real.Count} other MX record(s) ({string.Join(", ", real)}); senders may use either."));
                     else
                     {
-                        Add(MxFindings.MxNullMx.Create($"{_domain} publishes a null MX: it accepts no mail."));
+                        Add(FindingCatalog.MxNullMx.Create($"{_domain} publishes a null MX: it accepts no mail."));
                         spf = NullMxSpfAsync();
                     }
                 }
@@ -141,17 +141,17 @@ namespace SmtpTools.Core.Mx
                 if (real.Count > 0 && !hosts.Any(h => h.IsUsable) && !_tempError)
                 {
                     _noMail = true;
-                    Add(MxFindings.MxNoUsableHost.Create($"None of the {real.Count} MX host(s) of {_domain} has an address: mail to it cannot be delivered."));
+                    Add(FindingCatalog.MxNoUsableHost.Create($"None of the {real.Count} MX host(s) of {_domain} has an address: mail to it cannot be delivered."));
                 }
             }
 
             private void CheckRepeats(IReadOnlyList<DnsMxRecord> real)
             {
                 foreach (var group in real.GroupBy(r => r.Exchange, StringComparer.Ordinal).Where(g => g.Count() > 1))
-                    Add(MxFindings.MxDuplicateHost.Create(
+                    Add(FindingCatalog.MxDuplicateHost.Create(
                         $"{group.Key} is listed {group.Count()} times (preferences {string.Join(", ", group.Select(r => r.Preference.ToString(CultureInfo.InvariantCulture)))})."));
                 foreach (var group in real.GroupBy(r => r.Preference).Where(g => g.Select(r => r.Exchange).Distinct(StringComparer.Ordinal).Count() > 1))
-                    Add(MxFindings.MxEqualPreference.Create(
+                    Add(FindingCatalog.MxEqualPreference.Create(
                         $"{string.Join(", ", group.Select(r => r.Exchange).Distinct(StringComparer.Ordinal))} share preference {group.Key}: senders pick among them at random."));
             }
 
@@ -164,12 +164,12 @@ namespace SmtpTools.Core.Mx
                 if (host.Addresses.Length == 0)
                 {
                     _noMail = true;
-                    Add(MxFindings.MxNoMailHost.Create($"{_domain} has no MX record and no address: it cannot receive mail. If that is intended, publish a null MX (\"0 .\")."));
+                    Add(FindingCatalog.MxNoMailHost.Create($"{_domain} has no MX record and no address: it cannot receive mail. If that is intended, publish a null MX (\"0 .\")."));
                     return;
                 }
                 _implicitMx = true;
                 _hosts.Add(host);
-                Add(MxFindings.MxImplicit.Create($"{_domain} has no MX record: mail goes to its own address ({host.AddressList}) (implicit MX)."));
+                Add(FindingCatalog.MxImplicit.Create($"{_domain} has no MX record: mail goes to its own address ({host.AddressList}) (implicit MX)."));
                 await ReverseDnsAsync(host).ConfigureAwait(false);
             }
 
@@ -188,7 +188,7 @@ namespace SmtpTools.Core.Mx
                     var authorising = parsed.Mechanisms.Where(m => m.Qualifier == '+').Select(m => m.Text).ToList();
                     if (parsed.Redirect != null) authorising.Add(parsed.Redirect.Text);
                     if (authorising.Count == 0) continue;
-                    Add(MxFindings.MxNullMxWithSpf.Create(
+                    Add(FindingCatalog.MxNullMxWithSpf.Create(
                         $"{_domain} publishes a null MX, but its SPF record \"{record.Text}\" authorises senders ({string.Join(" ", authorising.Take(5))}): "
                         + "mail sent as this domain cannot get bounces back and may be rejected. If it sends no mail, publish \"v=spf1 -all\"."));
                     return;
@@ -202,13 +202,13 @@ namespace SmtpTools.Core.Mx
                 if (IsIPLiteral(host.Name))
                 {
                     foreach (var h in listings) h.IsIPLiteral = true;
-                    Add(MxFindings.MxTargetIsIPAddress.Create(
+                    Add(FindingCatalog.MxTargetIsIPAddress.Create(
                         $"The MX host \"{host.Name}.\" of {_domain} is an IP address written as a name; senders look it up as a name and find no address. Name a host whose A record holds the address."));
                     return;
                 }
                 await ResolveAddressesAsync(host).ConfigureAwait(false);
                 if (host.IsAlias)
-                    Add(MxFindings.MxTargetIsCname.Create($"The MX host {host.Name} is an alias (CNAME) of {host.CanonicalName}; name {host.CanonicalName} in the MX record."));
+                    Add(FindingCatalog.MxTargetIsCname.Create($"The MX host {host.Name} is an alias (CNAME) of {host.CanonicalName}; name {host.CanonicalName} in the MX record."));
                 if (host.Addresses.Length > 0) await ReverseDnsAsync(host).ConfigureAwait(false);
                 foreach (var h in listings.Skip(1))
                 {
@@ -250,7 +250,7 @@ namespace SmtpTools.Core.Mx
                 if (ok && addresses.Count == 0 && !host.IsImplicit)
                 {
                     bool missing = answers.All(x => x.Status == DnsResponseStatus.NonExistentDomain);
-                    Add(MxFindings.MxHostWithoutAddress.Create(missing
+                    Add(FindingCatalog.MxHostWithoutAddress.Create(missing
                         ? $"The MX host {host.Name} does not exist (NXDOMAIN)."
                         : $"The MX host {host.Name} has no A or AAAA record."));
                 }
@@ -275,7 +275,7 @@ namespace SmtpTools.Core.Mx
                 if (entry.PtrNames.Length == 0)
                 {
                     entry.ReverseDns = ReverseDnsStatus.NoPtr;
-                    Add(MxFindings.MxReverseDnsMissing.Create($"{entry.Address} ({host.Name}) has no PTR record."));
+                    Add(FindingCatalog.MxReverseDnsMissing.Create($"{entry.Address} ({host.Name}) has no PTR record."));
                     return;
                 }
                 var forward = await Task.WhenAll(entry.PtrNames.Select(n => Resolver.GetAddressesAsync(n, address.AddressFamily, _ct))).ConfigureAwait(false);
@@ -295,7 +295,7 @@ namespace SmtpTools.Core.Mx
                 }
                 entry.ReverseDns = ReverseDnsStatus.Mismatch;
                 var seen = entry.PtrNames.Select((n, i) => forward[i].Records.Count == 0 ? $"{n} (no address)" : $"{n} ({string.Join(", ", forward[i].Records)})");
-                Add(MxFindings.MxReverseDnsMismatch.Create($"{entry.Address} ({host.Name}) has the PTR name(s) {string.Join(", ", seen)}, none of which resolves back to it."));
+                Add(FindingCatalog.MxReverseDnsMismatch.Create($"{entry.Address} ({host.Name}) has the PTR name(s) {string.Join(", ", seen)}, none of which resolves back to it."));
             }
 
             public MxRecordResult Finish(DnssecStatusResult dnssec)

@@ -68,7 +68,7 @@ namespace SmtpTools.Core.Tests.Blocklists
             var listing = Assert.Single(result.Listings); // the domain list is not asked about an address
             Assert.Equal(codes.Split('|').OrderBy(x => x), listing.ReturnCodes.OrderBy(x => x));
             Assert.Equal(reasons.Split('|').OrderBy(x => x), listing.Reasons.OrderBy(x => x));
-            Assert.Equal("BlocklistListed", Assert.Single(result.Findings).Id);
+            Assert.Equal("DnsBlocklistListed", Assert.Single(result.Findings).Id);
             Assert.Equal(1, result.ErrorCount);
         }
 
@@ -98,7 +98,7 @@ namespace SmtpTools.Core.Tests.Blocklists
             var result = await Address("198.18.0.2");
             Assert.Equal(DnsBlocklistStatus.NotListed, result.Status);
             var finding = Assert.Single(result.Findings);
-            Assert.Equal("BlocklistAnswerIgnored", finding.Id);
+            Assert.Equal("DnsBlocklistAnswerIgnored", finding.Id);
             Assert.Contains("198.18.0.2", finding.Message);
         }
 
@@ -112,7 +112,7 @@ namespace SmtpTools.Core.Tests.Blocklists
             Assert.Equal(DnsBlocklistListStatus.QueryRefused, listing.Status);
             Assert.Contains("query refused by the list (public or open resolver?)", listing.Detail);
             Assert.Contains("127.255.255.254: query via a public or open resolver", listing.Detail);
-            Assert.Equal("BlocklistQueryRefused", result.Findings.Single().Id);
+            Assert.Equal("DnsBlocklistQueryRefused", result.Findings.Single().Id);
         }
 
         [Theory]
@@ -159,7 +159,7 @@ namespace SmtpTools.Core.Tests.Blocklists
                 Assert.Equal(status, listing.Status);
                 Assert.Contains(detail, listing.Detail);
                 Assert.Null(listing.QueryName); // the subject itself was never asked
-                Assert.Equal(status == DnsBlocklistListStatus.QueryRefused ? "BlocklistQueryRefused" : "BlocklistUnusable", result.Findings.Single().Id);
+                Assert.Equal(status == DnsBlocklistListStatus.QueryRefused ? "DnsBlocklistQueryRefused" : "DnsBlocklistUnusable", result.Findings.Single().Id);
             }
             Assert.Contains(detail, Assert.Single(sink.Warnings)); // warned once per run, not per subject
         }

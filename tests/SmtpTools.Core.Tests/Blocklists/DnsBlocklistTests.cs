@@ -147,7 +147,7 @@ namespace SmtpTools.Core.Tests.Blocklists
             var checker = new DnsBlocklistChecker(resolver, new DnsBlocklistOptions { Zones = new[] { new DnsBlocklistZone { Name = "bl.fake.test", Type = DnsBlocklistType.IPAddress } } });
             var first = await checker.CheckAddressAsync("192.0.2.9", CancellationToken.None);
             Assert.Equal(DnsBlocklistStatus.TempError, first.Status);
-            Assert.Equal("BlocklistLookupFailed", first.Findings.Single().Id);
+            Assert.Equal("DnsBlocklistLookupFailed", first.Findings.Single().Id);
             Volatile.Write(ref healed, true);
             var second = await checker.CheckAddressAsync("192.0.2.9", CancellationToken.None);
             Assert.Equal(DnsBlocklistStatus.Listed, second.Status);

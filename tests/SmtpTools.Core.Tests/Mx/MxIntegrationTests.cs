@@ -47,7 +47,9 @@ namespace SmtpTools.Core.Tests.Mx
         {
             var result = await Check(domain);
             Assert.Equal((status, acceptsMail), (result.Status, result.AcceptsMail));
-            Assert.Equal(hosts, result.HostNames);
+            // Hosts of equal preference come in the order the resolver gives (unbound rotates them).
+            Assert.Equal(hosts.Split(';').OrderBy(x => x, StringComparer.Ordinal), result.HostNames.Split(';').OrderBy(x => x, StringComparer.Ordinal));
+            Assert.Equal(result.Hosts.Select(h => h.Preference).OrderBy(p => p), result.Hosts.Select(h => h.Preference));
             Assert.Equal(findings, Ids(result));
             Assert.Equal(result.Hosts.Length, result.HostCount);
             Assert.DoesNotContain(result.Findings, f => string.IsNullOrEmpty(f.Reference));

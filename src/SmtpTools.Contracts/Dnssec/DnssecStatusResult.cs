@@ -1,5 +1,4 @@
 using System;
-using SmtpTools.Core.Findings;
 
 namespace SmtpTools
 {
