@@ -84,8 +84,11 @@ namespace SmtpTools.Core.Blocklists
     {
         public List<string> ListingCodes { get; } = new List<string>();
         public List<string> Reasons { get; } = new List<string>();
-        /// <summary>Error codes with their meaning ("127.255.255.254: query via a public or open resolver").</summary>
-        public List<string> Refusals { get; } = new List<string>();
+        /// <summary>Error codes answered, and what each means.</summary>
+        public List<(string Code, string Meaning)> Refusals { get; } = new List<(string, string)>();
+
+        /// <summary>How a refusal reads wherever it is reported, the same for a test point and a subject.</summary>
+        public string RefusalText => "query refused by the list (public or open resolver?): " + string.Join("; ", Refusals.Select(r => $"{r.Code} = {r.Meaning}"));
         /// <summary>Answers outside 127.0.0.0/8: not listings (a rewriting resolver, or a broken list).</summary>
         public List<string> Outside { get; } = new List<string>();
 
@@ -107,7 +110,7 @@ namespace SmtpTools.Core.Blocklists
                 string error = ErrorMeaning(zone, value, bytes);
                 if (error != null)
                 {
-                    answer.Refusals.Add($"{address}: {error}");
+                    answer.Refusals.Add((address.ToString(), error));
                     continue;
                 }
                 answer.ListingCodes.Add(address.ToString());

@@ -215,11 +215,11 @@ namespace SmtpTools.Core.Blocklists
                 return asked;
             }
             var read = BlocklistAnswer.Read(zone, a.Records);
-            listing.ReturnCodes = read.ListingCodes.Concat(read.Refusals.Select(r => r.Substring(0, r.IndexOf(':')))).ToArray();
+            listing.ReturnCodes = read.ListingCodes.Concat(read.Refusals.Select(r => r.Code)).ToArray();
             if (read.IsRefused)
             {
                 listing.Status = DnsBlocklistListStatus.QueryRefused;
-                listing.Detail = "query refused by the list (public or open resolver?): " + string.Join("; ", read.Refusals);
+                listing.Detail = read.RefusalText;
                 asked.Findings.Add(FindingCatalog.DnsBlocklistQueryRefused.Create($"{zone.Name} about {subject}: {listing.Detail}"));
                 return asked;
             }
@@ -248,16 +248,27 @@ namespace SmtpTools.Core.Blocklists
             if (zone.Type != DnsBlocklistType.IPAddress) yield return Family.Domain;
         }
 
-        /// <summary>Of a list that serves no kind: what says most about why (a refusal before a rewrite before a dead list).</summary>
+        /// <summary>
+        /// Of a list that serves no kind: what says most about why (a refusal before a rewrite before a dead list), from
+        /// the subject's own test point when it says as much. The warning, once per list, names the IPv4 or domain test
+        /// point where it can, whichever subject got there first.
+        /// </summary>
         private async Task<Probe> WorstAsync(BlocklistZone zone, Probe first, CancellationToken ct)
         {
-            var all = new List<Probe> { first };
-            foreach (var f in Families(zone)) all.Add(await ProbeAsync(zone, f, ct).ConfigureAwait(false));
-            ProbeOutcome[] order = { ProbeOutcome.Refused, ProbeOutcome.TempError, ProbeOutcome.Rewritten, ProbeOutcome.ListsEverything, ProbeOutcome.NotServed };
-            var worst = order.Select(o => all.FirstOrDefault(p => p.Outcome == o)).First(p => p != null);
-            if (worst.Outcome != ProbeOutcome.TempError && _warned.TryAdd(zone.Name, true))
-                _sink.Warning($"{zone.Name}: {(worst.Outcome == ProbeOutcome.Refused ? "" : "list unusable via this resolver: ")}{worst.Detail}");
+            var general = new List<Probe>();
+            foreach (var f in Families(zone).OrderBy(f => f == Family.IPv6)) general.Add(await ProbeAsync(zone, f, ct).ConfigureAwait(false));
+            var worst = Worst(new[] { first }.Concat(general));
+            var warning = Worst(general);
+            if (warning.Outcome != ProbeOutcome.TempError && _warned.TryAdd(zone.Name, true))
+                _sink.Warning($"{zone.Name}: {(warning.Outcome == ProbeOutcome.Refused ? "" : "list unusable via this resolver: ")}{warning.Detail}");
             return worst;
+        }
+
+        private static Probe Worst(IEnumerable<Probe> probes)
+        {
+            var all = probes.ToList();
+            ProbeOutcome[] order = { ProbeOutcome.Refused, ProbeOutcome.TempError, ProbeOutcome.Rewritten, ProbeOutcome.ListsEverything, ProbeOutcome.NotServed };
+            return order.Select(o => all.FirstOrDefault(p => p.Outcome == o)).First(p => p != null);
         }
 
         /// <summary>The list's test points for one kind, asked once per run; a failed probe is forgotten, so the next subject asks again.</summary>
@@ -274,37 +285,45 @@ namespace SmtpTools.Core.Blocklists
         /// <summary>RFC 5782 5: the entry that must be listed, then the one that must not.</summary>
         private async Task<Probe> RunProbeAsync(BlocklistZone zone, Family family, CancellationToken ct)
         {
-            string listed, unlisted;
+            string listed, unlisted, label, unlistedLabel;
             switch (family)
             {
-                case Family.IPv4: listed = "2.0.0.127." + zone.Name; unlisted = "1.0.0.127." + zone.Name; break;
-                case Family.IPv6:
-                    listed = BlocklistAnswer.QueryName(IPAddress.Parse("::ffff:7f00:2"), zone.Name);
-                    unlisted = BlocklistAnswer.QueryName(IPAddress.Parse("::ffff:7f00:1"), zone.Name);
+                case Family.IPv4:
+                    (label, unlistedLabel) = ("127.0.0.2", "127.0.0.1");
+                    listed = "2.0.0.127." + zone.Name;
+                    unlisted = "1.0.0.127." + zone.Name;
                     break;
-                default: listed = "test." + zone.Name; unlisted = "invalid." + zone.Name; break;
+                case Family.IPv6:
+                    (label, unlistedLabel) = ("::FFFF:7F00:2", "::FFFF:7F00:1");
+                    listed = BlocklistAnswer.QueryName(IPAddress.Parse(label), zone.Name);
+                    unlisted = BlocklistAnswer.QueryName(IPAddress.Parse(unlistedLabel), zone.Name);
+                    break;
+                default:
+                    (label, unlistedLabel) = ("TEST", "INVALID");
+                    listed = "test." + zone.Name;
+                    unlisted = "invalid." + zone.Name;
+                    break;
             }
             var positive = _resolver.GetAddressesAsync(listed, AddressFamily.InterNetwork, ct);
             var negative = _resolver.GetAddressesAsync(unlisted, AddressFamily.InterNetwork, ct);
             var p = await positive.ConfigureAwait(false);
             var n = await negative.ConfigureAwait(false);
-            string point = listed.Substring(0, listed.Length - zone.Name.Length - 1);
-            if (p.IsTemporaryFailure) return new Probe(ProbeOutcome.TempError, $"the test point {listed} could not be asked: {p.Error}");
+            if (p.IsTemporaryFailure) return new Probe(ProbeOutcome.TempError, $"its test point {label} could not be asked: {p.Error}");
             var pr = BlocklistAnswer.Read(zone, p.Records);
-            if (pr.IsRefused) return new Probe(ProbeOutcome.Refused, $"query refused by the list (public or open resolver?): {string.Join("; ", pr.Refusals)} for its test point {listed}");
+            if (pr.IsRefused) return new Probe(ProbeOutcome.Refused, $"{pr.RefusalText}, for its test point {label}");
             if (pr.ListingCodes.Count == 0)
             {
                 if (pr.Outside.Count > 0)
-                    return new Probe(ProbeOutcome.Rewritten, $"its test point {listed} answered {string.Join(", ", pr.Outside)}, outside 127.0.0.0/8: a resolver that rewrites NXDOMAIN answers?");
-                return new Probe(ProbeOutcome.NotServed, $"its test point {point} is not listed ({(p.Status == DnsResponseStatus.NonExistentDomain ? "NXDOMAIN" : "no address")}): a dead list, a mistyped name, or not a list of {KindText(family)}");
+                    return new Probe(ProbeOutcome.Rewritten, $"its test point {label} ({listed}) answered {string.Join(", ", pr.Outside)}, outside 127.0.0.0/8: a resolver that rewrites NXDOMAIN answers?");
+                return new Probe(ProbeOutcome.NotServed, $"its test point {label} is not listed ({(p.Status == DnsResponseStatus.NonExistentDomain ? "NXDOMAIN" : "no address")}): a dead list, a mistyped name, or not a list of {KindText(family)}");
             }
-            if (n.IsTemporaryFailure) return new Probe(ProbeOutcome.TempError, $"the test point {unlisted} could not be asked: {n.Error}");
+            if (n.IsTemporaryFailure) return new Probe(ProbeOutcome.TempError, $"its test point {unlistedLabel} could not be asked: {n.Error}");
             var nr = BlocklistAnswer.Read(zone, n.Records);
-            if (nr.IsRefused) return new Probe(ProbeOutcome.Refused, $"query refused by the list (public or open resolver?): {string.Join("; ", nr.Refusals)} for its test point {unlisted}");
+            if (nr.IsRefused) return new Probe(ProbeOutcome.Refused, $"{nr.RefusalText}, for its test point {unlistedLabel}");
             if (nr.ListingCodes.Count > 0)
-                return new Probe(ProbeOutcome.ListsEverything, $"it lists {unlisted}, which no list may list: it answers \"listed\" for everything (a list that was shut down?)");
+                return new Probe(ProbeOutcome.ListsEverything, $"it lists {unlistedLabel} ({unlisted}), which no list may list: it answers \"listed\" for everything (a list that was shut down?)");
             if (nr.Outside.Count > 0)
-                return new Probe(ProbeOutcome.Rewritten, $"its test point {unlisted} answered {string.Join(", ", nr.Outside)}, outside 127.0.0.0/8: a resolver that rewrites NXDOMAIN answers?");
+                return new Probe(ProbeOutcome.Rewritten, $"its test point {unlistedLabel} ({unlisted}) answered {string.Join(", ", nr.Outside)}, outside 127.0.0.0/8: a resolver that rewrites NXDOMAIN answers?");
             return new Probe(ProbeOutcome.Works, null);
         }
 

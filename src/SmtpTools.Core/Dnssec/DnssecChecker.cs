@@ -57,7 +57,7 @@ namespace SmtpTools.Core.Dnssec
                 else if (result.IsSigned)
                 {
                     result.Status = DnssecStatus.SignedNotValidated;
-                    result.Detail = $"Signed{ZoneText(facts)} ({result.SignatureCount} signature(s)), but the answer was not validated: "
+                    result.Detail = $"Signed ({(string.IsNullOrEmpty(facts?.Zone) ? "" : "zone " + facts.Zone + ", ")}{result.SignatureCount} signature(s)), but the answer was not validated: "
                         + "the resolver asked does not validate (give a validating one with -Server), or the parent zone has no DS record for it.";
                     findings.Add(FindingCatalog.DnssecSignedNotValidated.Create(result.Detail));
                 }

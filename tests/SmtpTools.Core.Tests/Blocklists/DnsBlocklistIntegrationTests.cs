@@ -111,7 +111,7 @@ namespace SmtpTools.Core.Tests.Blocklists
             var listing = result.Listings.Single();
             Assert.Equal(DnsBlocklistListStatus.QueryRefused, listing.Status);
             Assert.Contains("query refused by the list (public or open resolver?)", listing.Detail);
-            Assert.Contains("127.255.255.254: query via a public or open resolver", listing.Detail);
+            Assert.Contains("127.255.255.254 = query via a public or open resolver", listing.Detail);
             Assert.Equal("DnsBlocklistQueryRefused", result.Findings.Single().Id);
         }
 
@@ -138,11 +138,11 @@ namespace SmtpTools.Core.Tests.Blocklists
 
         [Theory]
         [InlineData("rewrite.bl.test", DnsBlocklistListStatus.ListUnusable, "198.18.255.1, outside 127.0.0.0/8: a resolver that rewrites NXDOMAIN")]
-        [InlineData("listall.bl.test", DnsBlocklistListStatus.ListUnusable, "listall.bl.test, which no list may list: it answers \"listed\" for everything")]
+        [InlineData("listall.bl.test", DnsBlocklistListStatus.ListUnusable, "which no list may list: it answers \"listed\" for everything")]
         [InlineData("dead.bl.test", DnsBlocklistListStatus.ListUnusable, "is not listed (NXDOMAIN): a dead list, a mistyped name")]
-        [InlineData("refused.bl.test", DnsBlocklistListStatus.QueryRefused, "127.255.255.254: query via a public or open resolver")]
-        [InlineData("ratelimited.bl.test", DnsBlocklistListStatus.QueryRefused, "127.255.255.255: too many queries")]
-        [InlineData("typo.bl.test", DnsBlocklistListStatus.QueryRefused, "127.255.255.252: typing error in the list name")]
+        [InlineData("refused.bl.test", DnsBlocklistListStatus.QueryRefused, "127.255.255.254 = query via a public or open resolver")]
+        [InlineData("ratelimited.bl.test", DnsBlocklistListStatus.QueryRefused, "127.255.255.255 = too many queries")]
+        [InlineData("typo.bl.test", DnsBlocklistListStatus.QueryRefused, "127.255.255.252 = typing error in the list name")]
         public async Task A_list_that_fails_its_test_points_is_reported_and_never_lists_anything(string zone, DnsBlocklistListStatus status, string detail)
         {
             using var resolver = Resolver();

@@ -70,14 +70,14 @@ namespace SmtpTools.Core.Tests.Blocklists
             {
                 var answer = Read(list, code, "127.0.0.2");
                 Assert.False(answer.IsListed);
-                Assert.Equal($"{code}: {meaning}", answer.Refusals.Single());
+                Assert.Equal((code, meaning), answer.Refusals.Single());
             }
         }
 
         [Fact]
         public void A_lists_own_error_codes_are_refusals_there_only()
         {
-            Assert.Equal("127.0.1.255: IP address queries are not allowed (a domain list)", Read(new DnsBlocklistZone("dbl.spamhaus.org"), "127.0.1.255").Refusals.Single());
+            Assert.Equal(("127.0.1.255", "IP address queries are not allowed (a domain list)"), Read(new DnsBlocklistZone("dbl.spamhaus.org"), "127.0.1.255").Refusals.Single());
             Assert.True(Read(new DnsBlocklistZone("bl.example.net"), "127.0.1.255").IsListed);
             Assert.True(Read(new DnsBlocklistZone("multi.surbl.org"), "127.0.0.1").IsRefused);
         }
