@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 
 namespace SmtpTools
 {
@@ -17,22 +19,25 @@ namespace SmtpTools
         /// <summary>Where the subject came from: null when given, "MX mx1.example.com" for an MX host's address.</summary>
         public string Source { get; set; }
         public DnsBlocklistStatus Status { get; set; }
-        public bool IsListed { get; set; }
+        public bool IsListed => ListedCount > 0;
         /// <summary>The zones that list the subject, joined with ';' (for Export-Csv).</summary>
-        public string ListedOn { get; set; }
-        public int ListedCount { get; set; }
+        public string ListedOn => Columns.Join(Listed(), l => l.Zone);
+        public int ListedCount => Listed().Count();
         /// <summary>Lists that answered about the subject (listed or not).</summary>
-        public int CheckedCount { get; set; }
+        public int CheckedCount => (Listings ?? Array.Empty<DnsBlocklistListing>()).Count(l => l.Status == DnsBlocklistListStatus.Listed || l.Status == DnsBlocklistListStatus.NotListed);
         /// <summary>One answer per list of the subject's kind.</summary>
         public DnsBlocklistListing[] Listings { get; set; } = Array.Empty<DnsBlocklistListing>();
         /// <summary>"zone: reason" of each listing joined with ';' (for Export-Csv).</summary>
-        public string Reasons { get; set; }
+        public string Reasons => Columns.Join(Listed().SelectMany(l => (l.Reasons ?? Array.Empty<string>()).Select(r => l.Zone + ": " + r)));
         public Finding[] Findings { get; set; } = Array.Empty<Finding>();
-        public int FindingCount { get; set; }
-        public int ErrorCount { get; set; }
-        public int WarningCount { get; set; }
+        public int FindingCount => Columns.Count(Findings);
+        public int ErrorCount => Columns.Count(Findings, FindingSeverity.Error);
+        public int WarningCount => Columns.Count(Findings, FindingSeverity.Warning);
         /// <summary>The finding ids joined with ';' (for Export-Csv).</summary>
-        public string FindingIds { get; set; }
+        public string FindingIds => Columns.Ids(Findings);
         public override string ToString() => Subject;
+
+        private IEnumerable<DnsBlocklistListing> Listed() =>
+            (Listings ?? Array.Empty<DnsBlocklistListing>()).Where(l => l.Status == DnsBlocklistListStatus.Listed);
     }
 }

@@ -20,11 +20,11 @@ namespace SmtpTools
         /// <summary>The status in one sentence, with the likely cause for Bogus and SignedNotValidated.</summary>
         public string Detail { get; set; }
         public Finding[] Findings { get; set; } = Array.Empty<Finding>();
-        public int FindingCount { get; set; }
-        public int ErrorCount { get; set; }
-        public int WarningCount { get; set; }
+        public int FindingCount => Columns.Count(Findings);
+        public int ErrorCount => Columns.Count(Findings, FindingSeverity.Error);
+        public int WarningCount => Columns.Count(Findings, FindingSeverity.Warning);
         /// <summary>The finding ids joined with ';' (for Export-Csv).</summary>
-        public string FindingIds { get; set; }
+        public string FindingIds => Columns.Ids(Findings);
         public override string ToString() => Domain;
     }
 }

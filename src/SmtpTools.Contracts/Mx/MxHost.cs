@@ -21,7 +21,7 @@ namespace SmtpTools
         public bool IsIPLiteral { get; set; }
         public MxHostAddress[] Addresses { get; set; } = Array.Empty<MxHostAddress>();
         /// <summary>The addresses joined with ';' (for Export-Csv).</summary>
-        public string AddressList { get; set; }
+        public string AddressList => Columns.Join(Addresses, a => a.Address);
         public override string ToString() => $"{Preference} {Name}";
     }
 }

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 
 namespace SmtpTools
 {
@@ -16,22 +18,27 @@ namespace SmtpTools
         /// <summary>The mail exchangers in preference order (equal preferences in the server's order); the null MX is not one.</summary>
         public MxHost[] Hosts { get; set; } = Array.Empty<MxHost>();
         /// <summary>"preference name" of each host joined with ';' (for Export-Csv).</summary>
-        public string HostNames { get; set; }
-        public int HostCount { get; set; }
-        public int UsableHostCount { get; set; }
-        /// <summary>Every host's addresses joined with ';' (for Export-Csv and Test-DnsBlocklist).</summary>
-        public string Addresses { get; set; }
-        public int AddressCount { get; set; }
+        public string HostNames => Columns.Join(Hosts, h => h.ToString());
+        public int HostCount => Hosts?.Length ?? 0;
+        public int UsableHostCount => Hosts?.Count(h => h.IsUsable) ?? 0;
+        /// <summary>The addresses of the usable hosts, each once, joined with ';' (for Export-Csv).</summary>
+        public string Addresses => Columns.Join(UsableAddresses(), a => a.Address);
+        public int AddressCount => UsableAddresses().Count();
         /// <summary>Addresses whose reverse DNS resolves back to them (forward-confirmed).</summary>
-        public int ForwardConfirmedCount { get; set; }
+        public int ForwardConfirmedCount => UsableAddresses().Count(a => a.ReverseDns == ReverseDnsStatus.Confirmed);
         /// <summary>Whether the domain's answers are DNSSEC-validated by the resolver asked (see Test-DnssecStatus).</summary>
         public DnssecStatus DnssecStatus { get; set; }
         public Finding[] Findings { get; set; } = Array.Empty<Finding>();
-        public int FindingCount { get; set; }
-        public int ErrorCount { get; set; }
-        public int WarningCount { get; set; }
+        public int FindingCount => Columns.Count(Findings);
+        public int ErrorCount => Columns.Count(Findings, FindingSeverity.Error);
+        public int WarningCount => Columns.Count(Findings, FindingSeverity.Warning);
         /// <summary>The finding ids joined with ';' (for Export-Csv).</summary>
-        public string FindingIds { get; set; }
+        public string FindingIds => Columns.Ids(Findings);
         public override string ToString() => Domain;
+
+        // A host listed twice (at two preferences) shares its address objects: counted once.
+        private IEnumerable<MxHostAddress> UsableAddresses() =>
+            (Hosts ?? Array.Empty<MxHost>()).Where(h => h.IsUsable).SelectMany(h => h.Addresses ?? Array.Empty<MxHostAddress>())
+                .GroupBy(a => a.Address, StringComparer.Ordinal).Select(g => g.First());
     }
 }

@@ -8,7 +8,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using SmtpTools.Core.Diagnostics;
 using SmtpTools.Core.Dns;
-using SmtpTools.Core.Findings;
 using SmtpTools.Core.Mx;
 
 namespace SmtpTools.Core.Blocklists
@@ -130,12 +129,6 @@ namespace SmtpTools.Core.Blocklists
                 Source = source,
                 Listings = applicable.Select(l => l.Listing).ToArray(),
             };
-            var listed = applicable.Where(l => l.Listing.Status == DnsBlocklistListStatus.Listed).ToList();
-            result.IsListed = listed.Count > 0;
-            result.ListedCount = listed.Count;
-            result.ListedOn = string.Join(";", listed.Select(l => l.Listing.Zone));
-            result.Reasons = string.Join(";", listed.SelectMany(l => l.Listing.Reasons.Select(r => l.Listing.Zone + ": " + r)));
-            result.CheckedCount = applicable.Count(l => l.Listing.Status == DnsBlocklistListStatus.Listed || l.Listing.Status == DnsBlocklistListStatus.NotListed);
             result.Status = applicable.Length == 0 ? DnsBlocklistStatus.NotChecked
                 : result.IsListed ? DnsBlocklistStatus.Listed
                 : applicable.Any(l => l.Listing.Status == DnsBlocklistListStatus.TempError) ? DnsBlocklistStatus.TempError
@@ -151,13 +144,7 @@ namespace SmtpTools.Core.Blocklists
 
         private static void AddFindings(DnsBlocklistResult result, IEnumerable<Finding> more)
         {
-            var findings = Finding.Deduplicate(result.Findings.Concat(more), result.Subject);
-            var summary = new FindingSummary(findings);
-            result.Findings = findings.ToArray();
-            result.FindingCount = summary.Count;
-            result.ErrorCount = summary.Errors;
-            result.WarningCount = summary.Warnings;
-            result.FindingIds = summary.Ids;
+            result.Findings = Finding.Deduplicate(result.Findings.Concat(more), result.Subject).ToArray();
         }
 
         private sealed class Asked

@@ -5,7 +5,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using SmtpTools.Core.Dns;
-using SmtpTools.Core.Findings;
 
 namespace SmtpTools.Core.Dnssec
 {
@@ -93,11 +92,6 @@ namespace SmtpTools.Core.Dnssec
                 findings.Add(FindingCatalog.DnssecLookupFailed.Create(result.Detail));
             }
             result.Findings = findings.ToArray();
-            var summary = new FindingSummary(findings);
-            result.FindingCount = summary.Count;
-            result.ErrorCount = summary.Errors;
-            result.WarningCount = summary.Warnings;
-            result.FindingIds = summary.Ids;
             return result;
         }
 

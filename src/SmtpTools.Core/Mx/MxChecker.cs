@@ -8,7 +8,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using SmtpTools.Core.Dns;
 using SmtpTools.Core.Dnssec;
-using SmtpTools.Core.Findings;
 using SmtpTools.Core.Spf;
 
 namespace SmtpTools.Core.Mx
@@ -216,7 +215,6 @@ namespace SmtpTools.Core.Mx
                     h.IsAlias = host.IsAlias;
                     h.CanonicalName = host.CanonicalName;
                     h.Addresses = host.Addresses;
-                    h.AddressList = host.AddressList;
                 }
             }
 
@@ -238,7 +236,6 @@ namespace SmtpTools.Core.Mx
                     Address = ip.ToString(),
                     AddressFamily = ip.AddressFamily == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4",
                 }).ToArray();
-                host.AddressList = string.Join(";", host.Addresses.Select(x => x.Address));
                 host.IsUsable = addresses.Count > 0;
                 bool ok = true;
                 foreach (var (answer, type) in new[] { (answers[0], "A"), (answers[1], "AAAA") })
@@ -302,10 +299,7 @@ namespace SmtpTools.Core.Mx
             {
                 if (dnssec != null && dnssec.Status == DnssecStatus.Bogus)
                     foreach (var f in dnssec.Findings) Add(f);
-                var findings = Finding.Deduplicate(_findings, _domain);
                 var hosts = _hosts.ToArray();
-                var addresses = hosts.Where(h => h.IsUsable).SelectMany(h => h.Addresses).GroupBy(a => a.Address).Select(g => g.First()).ToList();
-                var summary = new FindingSummary(findings);
                 var result = new MxRecordResult
                 {
                     Domain = _domain,
@@ -313,18 +307,8 @@ namespace SmtpTools.Core.Mx
                     IsNullMx = _nullMx,
                     IsImplicitMx = _implicitMx,
                     Hosts = hosts,
-                    HostNames = string.Join(";", hosts.Select(h => h.ToString())),
-                    HostCount = hosts.Length,
-                    UsableHostCount = hosts.Count(h => h.IsUsable),
-                    Addresses = string.Join(";", addresses.Select(a => a.Address)),
-                    AddressCount = addresses.Count,
-                    ForwardConfirmedCount = addresses.Count(a => a.ReverseDns == ReverseDnsStatus.Confirmed),
                     DnssecStatus = dnssec?.Status ?? DnssecStatus.NotChecked,
-                    Findings = findings.ToArray(),
-                    FindingCount = summary.Count,
-                    ErrorCount = summary.Errors,
-                    WarningCount = summary.Warnings,
-                    FindingIds = summary.Ids,
+                    Findings = Finding.Deduplicate(_findings, _domain).ToArray(),
                 };
                 result.Status = StatusOf(result);
                 return result;
