@@ -14,9 +14,10 @@ namespace SmtpTools.Core.Dane
     /// <summary>What DNS says about one MX host for DANE, before any connection: its TLSA records and addresses.</summary>
     public sealed class DaneHostDns
     {
-        internal DaneHostDns(string host, int port, DnsAnswer<DnsTlsaRecord> tlsa, IReadOnlyList<IPAddress> addresses, bool addressValidated, string addressError)
+        internal DaneHostDns(string host, string baseDomain, int port, DnsAnswer<DnsTlsaRecord> tlsa, IReadOnlyList<IPAddress> addresses, bool addressValidated, string addressError)
         {
             Host = host;
+            BaseDomain = baseDomain;
             Port = port;
             Tlsa = tlsa;
             Addresses = addresses;
@@ -24,10 +25,18 @@ namespace SmtpTools.Core.Dane
             AddressError = addressError;
         }
 
+        /// <summary>The MX host name.</summary>
         public string Host { get; }
+        /// <summary>
+        /// The TLSA base domain (RFC 7672 2.2.2): the host, or the target of its CNAME when the alias is validated and the
+        /// target publishes TLSA records.
+        /// </summary>
+        public string BaseDomain { get; }
         public int Port { get; }
-        /// <summary>_port._tcp.host (RFC 6698 3).</summary>
-        public string TlsaName => DaneChecker.TlsaName(Host, Port);
+        /// <summary>_port._tcp.basedomain (RFC 6698 3).</summary>
+        public string TlsaName => DaneChecker.TlsaName(BaseDomain, Port);
+        /// <summary>The names a DANE-TA match must find in the certificate: the TLSA base domain and the MX host name (RFC 7672 3.2.2).</summary>
+        public IReadOnlyList<string> ReferenceNames => BaseDomain == Host ? new[] { Host } : new[] { BaseDomain, Host };
         public DnsAnswer<DnsTlsaRecord> Tlsa { get; }
         /// <summary>The host's IPv4 and IPv6 addresses.</summary>
         public IReadOnlyList<IPAddress> Addresses { get; }
@@ -134,8 +143,22 @@ namespace SmtpTools.Core.Dane
             var v6 = _resolver.GetAddressesAsync(host, AddressFamily.InterNetworkV6, cancellationToken);
             await Task.WhenAll(tlsa, v4, v6).ConfigureAwait(false);
             var failed = new[] { v4.Result, v6.Result }.FirstOrDefault(a => a.IsTemporaryFailure);
-            return new DaneHostDns(host, port, tlsa.Result, v4.Result.Records.Concat(v6.Result.Records).ToList(),
-                v4.Result.Authenticated && v6.Result.Authenticated,
+            bool addressValidated = v4.Result.Authenticated && v6.Result.Authenticated;
+            var tlsaAnswer = tlsa.Result;
+            string baseDomain = host;
+            // RFC 7672 2.2.2: a host that is a validated alias uses the TLSA records of its target first, the host's own
+            // only when the target has none (an unvalidated alias could point anywhere, so only the host's own count).
+            string target = v4.Result.Aliases.LastOrDefault() ?? v6.Result.Aliases.LastOrDefault();
+            if (target != null && addressValidated && failed == null)
+            {
+                var expanded = await _resolver.GetTlsaAsync(TlsaName(target, port), cancellationToken).ConfigureAwait(false);
+                if (expanded.IsTemporaryFailure || expanded.Records.Count > 0)
+                {
+                    tlsaAnswer = expanded;
+                    baseDomain = target;
+                }
+            }
+            return new DaneHostDns(host, baseDomain, port, tlsaAnswer, v4.Result.Records.Concat(v6.Result.Records).ToList(), addressValidated,
                 failed == null ? null : $"the address lookup of {host} failed ({failed.Error ?? failed.Status.ToString()})");
         }
 
@@ -180,7 +203,7 @@ namespace SmtpTools.Core.Dane
                         FindingCatalog.DaneTlsFailed);
                     break;
                 default:
-                    var match = TlsaMatcher.Match(tlsa.Records, handshake.PresentedChain, new[] { dns.Host }, _utcNow());
+                    var match = TlsaMatcher.Match(tlsa.Records, handshake.PresentedChain, dns.ReferenceNames, _utcNow());
                     row.TlsaRecords = match.Records;
                     row.PresentedChain = handshake.PresentedChain.Select(TlsaMatcher.SubjectOf).ToArray();
                     using (var sha = SHA256.Create())

@@ -164,6 +164,45 @@ namespace SmtpTools.Core.Tests.Dane
         }
 
         [Fact]
+        public async Task A_validated_alias_uses_the_tlsa_records_of_its_target_and_both_names_for_dane_ta_rfc7672_2_2_2()
+        {
+            // mx.example.test is a CNAME to the provider's host; the certificate names only the customer's MX name.
+            _dns.AddSigning("provider.test", InMemoryDnsResolver.Signing.Validated)
+                .AddCname("mx.example.test", "smtp.provider.test").AddA("smtp.provider.test", "192.0.2.1")
+                .AddTlsa("_25._tcp.smtp.provider.test", 2, 1, 1, Tlsa(2, 1, 1, _pki.Root).Data)
+                .AddTlsa("_25._tcp.mx.example.test", 3, 1, 1, new byte[32]);
+            Serve("192.0.2.1", "mx.example.test");
+            var row = Assert.Single(await Checker().CheckHostAsync("mx.example.test", CancellationToken.None));
+            Assert.Equal(DaneStatus.Match, row.Status);
+            Assert.Equal("_25._tcp.smtp.provider.test", row.TlsaName);
+            Assert.Equal("mx.example.test", row.MxHost);
+        }
+
+        [Fact]
+        public async Task A_validated_alias_whose_target_has_no_tlsa_uses_the_hosts_own()
+        {
+            _dns.AddSigning("provider.test", InMemoryDnsResolver.Signing.Validated)
+                .AddCname("mx.example.test", "smtp.provider.test").AddA("smtp.provider.test", "192.0.2.1");
+            var leaf = Serve("192.0.2.1", "smtp.provider.test");
+            _dns.AddTlsa("_25._tcp.mx.example.test", 3, 1, 1, Tlsa(3, 1, 1, leaf).Data);
+            var row = Assert.Single(await Checker().CheckHostAsync("mx.example.test", CancellationToken.None));
+            Assert.Equal(DaneStatus.Match, row.Status);
+            Assert.Equal("_25._tcp.mx.example.test", row.TlsaName);
+        }
+
+        [Fact]
+        public async Task An_alias_into_an_unsigned_zone_is_unverifiable_whatever_its_target_publishes()
+        {
+            _dns.AddCname("mx.example.test", "smtp.unsigned.test").AddA("smtp.unsigned.test", "192.0.2.1")
+                .AddTlsa("_25._tcp.smtp.unsigned.test", 3, 1, 1, new byte[32])
+                .AddTlsa("_25._tcp.mx.example.test", 3, 1, 1, new byte[32]);
+            var row = Assert.Single(await Checker().CheckHostAsync("mx.example.test", CancellationToken.None));
+            Assert.Equal("_25._tcp.mx.example.test", row.TlsaName);
+            Assert.Equal(DaneStatus.Unverifiable, row.Status);
+            Assert.Empty(_tls.Contacted);
+        }
+
+        [Fact]
         public async Task A_null_mx_domain_has_one_row_that_says_dane_does_not_apply()
         {
             _dns.AddMx("example.test", 0, ".");
