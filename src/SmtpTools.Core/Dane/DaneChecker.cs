@@ -112,8 +112,14 @@ namespace SmtpTools.Core.Dane
         /// <summary>One host (as an MX host of no particular domain), per address.</summary>
         /// <exception cref="Errors.SmtpToolsException">InvalidDomainName: <paramref name="host"/> is not a host name.</exception>
         /// <exception cref="OperationCanceledException">Cancelled.</exception>
-        public Task<DaneResult[]> CheckHostAsync(string host, CancellationToken cancellationToken) =>
-            CheckHostAsync(DomainNames.NormalizeHost(host), null, null, cancellationToken);
+        public Task<DaneResult[]> CheckHostAsync(string host, CancellationToken cancellationToken)
+        {
+            string name = DomainNames.NormalizeHost(host);
+            if (IPAddress.TryParse(name, out _))
+                return Task.FromResult(new[] { new DaneResult { MxHost = name, Address = name, Port = _port,
+                    Detail = $"{name} is an address: DANE needs the MX host's name, whose TLSA records (_{_port}._tcp.<name>) authenticate it." } });
+            return CheckHostAsync(name, null, null, cancellationToken);
+        }
 
         private async Task<DaneResult[]> CheckHostAsync(string host, int? preference, string domain, CancellationToken cancellationToken)
         {

@@ -212,6 +212,18 @@ namespace SmtpTools.Core.Tests.Dane
             Assert.Contains("null MX", row.Detail);
         }
 
+        [Theory]
+        [InlineData("192.0.2.1")]
+        [InlineData("2001:db8::1")]
+        public async Task An_address_given_as_host_is_not_checked_and_nothing_is_asked(string address)
+        {
+            var row = Assert.Single(await Checker().CheckHostAsync(address, CancellationToken.None));
+            Assert.Equal(DaneStatus.NotChecked, row.Status);
+            Assert.Contains("DANE needs the MX host's name", row.Detail);
+            Assert.Empty(_dns.Log);
+            Assert.Empty(_tls.Contacted);
+        }
+
         [Fact]
         public async Task A_failed_mx_lookup_is_one_TempError_row()
         {
