@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -13,6 +12,7 @@ using System.Threading.Tasks;
 using SmtpTools.Core.Diagnostics;
 using SmtpTools.Core.Dns;
 using SmtpTools.Core.Smtp;
+using SmtpTools.Core.Threading;
 
 namespace SmtpTools.Core.Http
 {
@@ -47,7 +47,7 @@ namespace SmtpTools.Core.Http
         private readonly IOperationSink _sink;
         private readonly Func<IPAddress, int, CancellationToken, Task<Stream>> _connect;
         private readonly Func<DateTime> _utcNow;
-        private readonly ConcurrentDictionary<string, Lazy<Task<HttpsResponse>>> _cache;
+        private readonly SharedTaskCache<HttpsResponse> _cache;
 
         /// <exception cref="ArgumentNullException">resolver is null.</exception>
         public HttpsFetcher(IDnsResolver resolver, HttpsFetcherOptions options = null, IOperationSink sink = null)
@@ -62,7 +62,7 @@ namespace SmtpTools.Core.Http
             _sink = sink ?? NullOperationSink.Instance;
             _connect = connect;
             _utcNow = utcNow;
-            _cache = _options.CacheSize > 0 ? new ConcurrentDictionary<string, Lazy<Task<HttpsResponse>>>(StringComparer.Ordinal) : null;
+            _cache = new SharedTaskCache<HttpsResponse>(_options.CacheSize, StringComparer.Ordinal);
         }
 
         /// <summary>
@@ -76,19 +76,8 @@ namespace SmtpTools.Core.Http
         public Task<HttpsResponse> GetAsync(Uri url, long maxBytes, string accept, CancellationToken cancellationToken)
         {
             if (url == null) throw new ArgumentNullException(nameof(url));
-            if (_cache == null) return FetchAsync(url, maxBytes, accept, cancellationToken);
             string key = url.AbsoluteUri + "\n" + maxBytes.ToString(CultureInfo.InvariantCulture) + "\n" + accept;
-            if (!_cache.TryGetValue(key, out var entry))
-            {
-                // Past the bound, fetch without remembering: correctness never depends on the cache.
-                if (_cache.Count >= _options.CacheSize) return FetchAsync(url, maxBytes, accept, cancellationToken);
-                var mine = new Lazy<Task<HttpsResponse>>(() => FetchAsync(url, maxBytes, accept, cancellationToken));
-                entry = _cache.GetOrAdd(key, mine);
-                // A cancelled fetch is not an answer: the next asker tries again.
-                if (entry == mine)
-                    mine.Value.ContinueWith(t => { if (t.IsCanceled || t.IsFaulted) _cache.TryRemove(key, out _); }, TaskScheduler.Default);
-            }
-            var task = entry.Value;
+            var task = _cache.GetOrStart(key, () => FetchAsync(url, maxBytes, accept, cancellationToken));
             return WaitAsync(task, cancellationToken);
         }
 
