@@ -25,6 +25,8 @@ namespace SmtpTools.Core.Dns
         public const string InvalidDomainNameErrorId = "InvalidDomainName";
         /// <summary>ErrorId of a DKIM selector that is not a DNS name (RFC 6376 3.1).</summary>
         public const string InvalidSelectorErrorId = "InvalidDkimSelector";
+        /// <summary>ErrorId of a BIMI selector that is not a DNS name (BIMI draft 5.4).</summary>
+        public const string InvalidBimiSelectorErrorId = "InvalidBimiSelector";
         /// <summary>ErrorId of an SMTP server that is neither a host name nor an IP address.</summary>
         public const string InvalidHostNameErrorId = "InvalidHostName";
 
@@ -32,7 +34,7 @@ namespace SmtpTools.Core.Dns
         // the platform's Unicode tables still resolves.
         private static readonly IdnMapping s_idn = new IdnMapping { AllowUnassigned = true };
 
-        private enum Kind { Domain, Selector, Host }
+        private enum Kind { Domain, Selector, BimiSelector, Host }
 
         /// <summary>A domain name in lower-case A-label form without the trailing dot.</summary>
         /// <exception cref="SmtpToolsException">InvalidDomainName (FailureKind.InvalidArgument): empty, white space, or not a domain name.</exception>
@@ -41,6 +43,10 @@ namespace SmtpTools.Core.Dns
         /// <summary>A DKIM selector: one or more DNS labels (RFC 6376 3.1), U-labels as A-labels (RFC 8616), case kept.</summary>
         /// <exception cref="SmtpToolsException">InvalidDkimSelector (FailureKind.InvalidArgument).</exception>
         public static string NormalizeSelector(string input) => Check(input, Kind.Selector);
+
+        /// <summary>A BIMI selector: the same rules as a DKIM selector (BIMI draft 5.4 models selectors on DKIM's), lower case.</summary>
+        /// <exception cref="SmtpToolsException">InvalidBimiSelector (FailureKind.InvalidArgument).</exception>
+        public static string NormalizeBimiSelector(string input) => Check(input, Kind.BimiSelector).ToLowerInvariant();
 
         /// <summary>An SMTP server: an IPv4/IPv6 address (brackets allowed, returned as given) or a host name (normalized).</summary>
         /// <exception cref="SmtpToolsException">InvalidHostName (FailureKind.InvalidArgument).</exception>
@@ -106,12 +112,13 @@ namespace SmtpTools.Core.Dns
 
         private static string Check(string input, Kind kind)
         {
-            string problem = Problem(input, kind, out var name);
+            string problem = Problem(input, kind == Kind.BimiSelector ? Kind.Selector : kind, out var name);
             if (problem == null) return name;
             string what, errorId;
             switch (kind)
             {
                 case Kind.Selector: what = "a DKIM selector"; errorId = InvalidSelectorErrorId; break;
+                case Kind.BimiSelector: what = "a BIMI selector"; errorId = InvalidBimiSelectorErrorId; break;
                 case Kind.Host: what = "a host name or IP address"; errorId = InvalidHostNameErrorId; break;
                 default: what = "a domain name"; errorId = InvalidDomainNameErrorId; break;
             }
