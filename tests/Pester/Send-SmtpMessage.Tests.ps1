@@ -63,7 +63,7 @@ Describe 'Send-SmtpMessage against the test Postfix' {
     It 'stops with an authentication error for a wrong password' {
         $bad = [pscredential]::new($alice, (ConvertTo-SecureString 'wrong' -AsPlainText -Force))
         { Send-SmtpMessage -To $bob -From $alice -Subject x -Body x -SmtpServer $server -Port $submissionPort -Credential $bad -ErrorAction Stop } |
-            Should -Throw -ErrorId 'SendSmtpMessage.SmtpAuthenticationFailed,SmtpTools.Commands.SendSmtpMessageCommand'
+            Should -Throw -ErrorId 'SmtpAuthenticationFailed,SmtpTools.Commands.SendSmtpMessageCommand'
     }
 
     It 'explains relay denial' {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Management.Automation;
 using System.Reflection;
 using System.Runtime.Loader;
 using SmtpTools.Module.Tests.Infrastructure;
@@ -79,6 +80,33 @@ namespace SmtpTools.Module.Tests
             Assert.Equal(key.Properties["PublicKeyFingerprint"].Value, check.Properties["PublicKeyFingerprint"].Value);
 
             AssertModuleCopiesArePrivate("SmtpTools.Core", "BouncyCastle.Cryptography");
+            AssertStandInsOwnTheDefaultContext();
+        }
+
+        /// <summary>
+        /// Issue 12 item 1: the public types (SmtpTools.Contracts) exist once, in the default context, loaded from beside
+        /// SmtpTools.dll; Core, in the private context, is handed that copy, so the findings it makes are of the very type
+        /// PowerShell formats and scripts name as [SmtpTools.Finding].
+        /// </summary>
+        [Fact]
+        public void ThePublicTypesAreLoadedOnceIntoTheDefaultContextAndCoreFillsThem()
+        {
+            using var session = new PsSession();
+            var policy = session.Run("Test-DmarcPolicy -Record 'v=DMARC1; p=none'").ThrowOnError().Single();
+            var finding = PSObject.AsPSObject(((object[])policy.Properties["Findings"].Value)[0]).BaseObject;
+            var declared = (Type)session.Run("[SmtpTools.Finding]").ThrowOnError().Single().BaseObject;
+
+            var contracts = Assert.Single(AppDomain.CurrentDomain.GetAssemblies(), a => a.GetName().Name == "SmtpTools.Contracts");
+            Assert.Same(AssemblyLoadContext.Default, AssemblyLoadContext.GetLoadContext(contracts));
+            Assert.Equal(Path.Combine(ModulePaths.ModuleDirectory, "bin", "core", "SmtpTools.Contracts.dll"), contracts.Location);
+            Assert.Same(contracts, finding.GetType().Assembly);
+            Assert.Same(declared, finding.GetType());
+
+            var smtpTools = Assert.Single(AssemblyLoadContext.All, c => c.Name == "SmtpTools");
+            Assert.DoesNotContain(smtpTools.Assemblies, a => a.GetName().Name == "SmtpTools.Contracts");
+            var core = Assert.Single(smtpTools.Assemblies, a => a.GetName().Name == "SmtpTools.Core");
+            Assert.Contains(core.GetReferencedAssemblies(), n => n.Name == "SmtpTools.Contracts");
+            Assert.Same(contracts, smtpTools.LoadFromAssemblyName(new AssemblyName("SmtpTools.Contracts")));
             AssertStandInsOwnTheDefaultContext();
         }
     }

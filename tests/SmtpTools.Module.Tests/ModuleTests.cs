@@ -41,6 +41,9 @@ namespace SmtpTools.Module.Tests
             return (Hashtable)((HashtableAst)ast.Find(a => a is HashtableAst, false)).SafeGetValue();
         }
 
+        /// <summary>SmtpTools.Contracts, the public types, as the session loaded it.</summary>
+        private Assembly ContractsAssembly() => ((Type)_s.Run("[SmtpTools.Finding]").Single().BaseObject).Assembly;
+
         private Assembly CmdletAssembly() =>
             ((Type)_s.Run("(Get-Command -Module SmtpTools -CommandType Cmdlet | ForEach-Object { $_.ImplementingType })[0]").Single().BaseObject).Assembly;
 
@@ -129,7 +132,11 @@ namespace SmtpTools.Module.Tests
                 var parameters = _s.Run($"(Get-Command '{CmdletName(type)}').Parameters.Values").ThrowOnError().Output.Select(o => (ParameterMetadata)o.BaseObject);
                 foreach (var parameter in parameters) Check(parameter.ParameterType, $"{CmdletName(type)} -{parameter.Name}", problems);
             }
-            foreach (var type in assembly.GetExportedTypes())
+            var contracts = ContractsAssembly();
+            Assert.Equal("SmtpTools.Contracts", contracts.GetName().Name);
+            // BCL only: the public types can load where no package of the module can.
+            Assert.All(contracts.GetReferencedAssemblies(), n => Assert.Equal("netstandard", n.Name));
+            foreach (var type in assembly.GetExportedTypes().Concat(contracts.GetExportedTypes()))
             {
                 Check(type.BaseType, $"{type.FullName} base type", problems);
                 foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static))
@@ -162,6 +169,9 @@ namespace SmtpTools.Module.Tests
                 var bin = Path.Combine(ModulePaths.ModuleDirectory, "bin", edition);
                 Assert.True(File.Exists(Path.Combine(bin, "SmtpTools.dll")), bin);
                 Assert.True(File.Exists(Path.Combine(bin, "en-US", "SmtpTools.dll-Help.xml")), bin);
+                // The public types load once, into the default context: beside SmtpTools.dll, never under dependencies/.
+                Assert.True(File.Exists(Path.Combine(bin, "SmtpTools.Contracts.dll")), $"{edition}: SmtpTools.Contracts beside SmtpTools.dll");
+                Assert.False(File.Exists(Path.Combine(bin, "dependencies", "SmtpTools.Contracts.dll")), $"{edition}: SmtpTools.Contracts in dependencies/");
                 foreach (var dependency in PrivateAssemblies)
                 {
                     Assert.True(File.Exists(Path.Combine(bin, "dependencies", dependency + ".dll")), $"{edition}: {dependency}");
@@ -170,6 +180,7 @@ namespace SmtpTools.Module.Tests
                 }
             }
             Assert.True(File.Exists(Path.Combine(ModulePaths.ModuleDirectory, "en-US", "about_SmtpTools.help.txt")));
+            Assert.True(File.Exists(Path.Combine(ModulePaths.ModuleDirectory, "en-US", "about_SmtpTools_Findings.help.txt")));
         }
     
         [Fact]

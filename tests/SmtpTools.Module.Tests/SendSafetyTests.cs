@@ -50,7 +50,7 @@ namespace SmtpTools.Module.Tests
                 var r = Run($"Send-SmtpMessage -SmtpServer 127.0.0.1 -Port $port {security} -Credential $cred -From user@example.test -To b@example.test -Subject s -Body b -PassThru", fake.Port);
                 Assert.Empty(r.Output);
                 var error = TerminatingOrSingleError(r);
-                Assert.Equal("SendSmtpMessage.SmtpStartTlsNotOffered", error.FullyQualifiedErrorId.Split(',')[0]);
+                Assert.Equal("SmtpStartTlsNotOffered", error.FullyQualifiedErrorId.Split(',')[0]);
                 Assert.Equal(ErrorCategory.SecurityError, error.CategoryInfo.Category);
                 Assert.Contains("does not offer STARTTLS", error.ToString());
                 Assert.Contains("-Security SslOnConnect", error.ErrorDetails.RecommendedAction);
@@ -160,7 +160,7 @@ Send-SmtpMessage -From s@example.test -To a@example.test -Subject hashtable -Bod
             Assert.Contains("\\r\\n", error.ToString());
 
             var sender = Run("Test-SmtpConnection 127.0.0.1 -Port $port -Sender \"a@example.test`nRCPT TO:<victim@example.test>\"", fake.Port);
-            Assert.Equal("InvalidEmailAddress", TerminatingOrSingleError(sender).FullyQualifiedErrorId.Split(',')[0]);
+            Assert.Equal("AddressInvalid", TerminatingOrSingleError(sender).FullyQualifiedErrorId.Split(',')[0]);
             Assert.Equal(0, fake.Connections);
 
             var fine = Run("Test-SmtpConnection 127.0.0.1 -Port $port -Security None -HeloName client.example.test", fake.Port);
@@ -178,7 +178,7 @@ $null = $ExecutionContext.SessionState.Path.SetLocation($dir)
 [pscustomobject]@{{ To = 'a@example.test'; Subject = 'typo'; Attachment = '*.pfd' }}, [pscustomobject]@{{ To = 'a@example.test'; Subject = 'ok'; Attachment = '*.pdf' }} |
   Send-SmtpMessage -From s@example.test -Body x -PickupDirectory '{pickup}' -PassThru");
             var error = Assert.Single(r.Errors);
-            Assert.StartsWith("SendSmtpMessage.FileNotFound", error.FullyQualifiedErrorId);
+            Assert.StartsWith("FileNotFound", error.FullyQualifiedErrorId);
             Assert.Contains("'*.pfd' matches no file", error.ToString());
             Assert.Equal(new[] { "Failed", "Sent" }, r.Output.Select(o => Prop(o, "Status")));
             Assert.Contains("report.pdf", File.ReadAllText(Assert.Single(Directory.GetFiles(pickup))));
@@ -190,7 +190,7 @@ $null = $ExecutionContext.SessionState.Path.SetLocation($dir)
             using var fake = new FakeSmtpServer(tls: FakeTls.Implicit);
             var send = Run("Send-SmtpMessage -SmtpServer 127.0.0.1 -Port $port -From s@example.test -To a@example.test -Subject s -Body x -TimeoutSec 1", fake.Port);
             var error = TerminatingOrSingleError(send);
-            Assert.StartsWith("SendSmtpMessage.SmtpConnectFailed", error.FullyQualifiedErrorId);
+            Assert.StartsWith("SmtpConnectFailed", error.FullyQualifiedErrorId);
             Assert.Contains("-Security SslOnConnect", error.ErrorDetails.RecommendedAction);
 
             var probe = Run("Test-SmtpConnection 127.0.0.1 -Port $port -TimeoutSec 1", fake.Port).Single();

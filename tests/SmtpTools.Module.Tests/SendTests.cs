@@ -103,7 +103,7 @@ $rows | Send-SmtpMessage -SmtpServer $server -Port $port -Security StartTls -Cre
   Send-SmtpMessage -SmtpServer $server -Port $plain -Security None -From $alice -Body 'x' -PassThru");
             Assert.Null(r.Terminating);
             var error = Assert.Single(r.Errors);
-            Assert.StartsWith("SendSmtpMessage.SmtpRecipientsRefused", error.FullyQualifiedErrorId);
+            Assert.StartsWith("SmtpRecipientsRefused", error.FullyQualifiedErrorId);
             var target = PSObject.AsPSObject(error.TargetObject);
             Assert.Equal("SmtpTools.SmtpSendResult", target.TypeNames[0]);
             Assert.Equal("Failed", Prop(target, "Status"));
@@ -156,7 +156,7 @@ $rows | Send-SmtpMessage -SmtpServer $server -Port $port -Security StartTls -Cre
             Assert.Empty(r.Output);
             var error = r.Terminating is ActionPreferenceStopException || r.Terminating is RuntimeException rt && rt.ErrorRecord != null
                 ? ((RuntimeException)r.Terminating).ErrorRecord : Assert.Single(r.Errors);
-            Assert.StartsWith("SendSmtpMessage.SmtpAuthenticationFailed", error.FullyQualifiedErrorId);
+            Assert.StartsWith("SmtpAuthenticationFailed", error.FullyQualifiedErrorId);
             Assert.Equal(ErrorCategory.AuthenticationError, error.CategoryInfo.Category);
             NoSecretAnywhere(r, wrong);
         }
@@ -182,7 +182,7 @@ $null = $ExecutionContext.SessionState.Path.SetLocation($dir)
   Send-SmtpMessage -PickupDirectory ""$dir/pickup"" -From $alice -Body 'x' -PassThru");
             var error = Assert.Single(r.Errors);
             Assert.Contains("absent.pdf", error.ToString());
-            Assert.StartsWith("SendSmtpMessage.FileNotFound,", error.FullyQualifiedErrorId);
+            Assert.StartsWith("FileNotFound,", error.FullyQualifiedErrorId);
             Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
             Assert.Equal("Message", Prop(PSObject.AsPSObject(error.TargetObject), "FailedPhase"));
             Assert.Equal(new[] { "Failed", "Sent" }, r.Output.Select(o => Prop(o, "Status")));
@@ -305,7 +305,7 @@ Send-SmtpMessage 'Bob <bob@example.test>' 'Café' '<p>crème <img src=""cid:logo
             var untrusted = IntegrationServers.Get("SMTPTOOLS_SMTP_UNTRUSTED_PORT");
             var r = Run($"Send-SmtpMessage -To $bob -From $alice -Subject 'u' -Body 'x' -SmtpServer $server -Port {untrusted} -Security StartTls");
             var error = r.Terminating is RuntimeException rt ? rt.ErrorRecord : Assert.Single(r.Errors);
-            Assert.StartsWith("SendSmtpMessage.TlsHandshakeFailed", error.FullyQualifiedErrorId);
+            Assert.StartsWith("TlsHandshakeFailed", error.FullyQualifiedErrorId);
             var ok = Run($"Send-SmtpMessage -To $bob -From $alice -Subject 'u' -Body 'x' -SmtpServer $server -Port {untrusted} -Security StartTls -SkipCertificateCheck -PassThru");
             Assert.Equal("Sent", Prop(ok.Single(), "Status"));
         }

@@ -214,10 +214,10 @@ namespace SmtpTools.Module.Tests
         {
             var badAddress = Run("Test-SmtpConnection $smtp -Port $plain -Sender 'not an address'");
             Assert.Empty(badAddress.Output);
-            Assert.Contains(badAddress.Errors.Select(e => e.FullyQualifiedErrorId).Append(badAddress.Terminating?.Message ?? ""), id => id.StartsWith("InvalidEmailAddress"));
+            Assert.Contains(badAddress.Errors.Select(e => e.FullyQualifiedErrorId).Append(badAddress.Terminating?.Message ?? ""), id => id.StartsWith("AddressInvalid"));
             var noUser = Run("$t = [securestring]::new(); $t.AppendChar('x'); Test-SmtpConnection $smtp -Port $plain -AccessToken $t");
             Assert.Empty(noUser.Output);
-            Assert.Contains(noUser.Errors.Select(e => e.FullyQualifiedErrorId), id => id.StartsWith("SmtpAccessTokenNeedsUserName"));
+            Assert.Contains(noUser.Errors.Select(e => e.FullyQualifiedErrorId), id => id.StartsWith("AccessTokenUserMissing"));
         }
 
         [Fact]

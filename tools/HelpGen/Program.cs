@@ -10,11 +10,19 @@ namespace SmtpTools.HelpGen
     /// helpgen &lt;docs dir&gt; &lt;out dir&gt; [module assembly name]
     /// Reads every &lt;Cmdlet&gt;.md and about_*.md in the docs folder and writes &lt;assembly&gt;-Help.xml (MAML) and
     /// about_*.help.txt into the out folder. Exit code 1 with file(line): error lines on malformed pages.
+    /// helpgen --findings &lt;SmtpTools.Contracts.dll&gt; &lt;docs dir&gt;
+    /// Writes about_SmtpTools_Findings.md from the findings catalog (see <see cref="FindingsTopic"/>).
     /// </summary>
     public static class Program
     {
         public static int Main(string[] args)
         {
+            if (args.Length == 3 && args[0] == "--findings")
+            {
+                bool written = FindingsTopic.Update(args[1], Path.Combine(args[2], FindingsTopic.FileName));
+                Console.WriteLine($"HelpGen: {FindingsTopic.FileName} {(written ? "written from the findings catalog" : "is current")}");
+                return 0;
+            }
             if (args.Length < 2 || args.Length > 3)
             {
                 Console.Error.WriteLine("usage: HelpGen <docs dir> <out dir> [assembly file name, default SmtpTools.dll]");

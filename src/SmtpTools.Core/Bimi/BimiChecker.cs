@@ -5,7 +5,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using SmtpTools.Core.Dmarc;
 using SmtpTools.Core.Dns;
-using SmtpTools.Core.Findings;
 using SmtpTools.Core.Http;
 
 namespace SmtpTools.Core.Bimi
@@ -88,7 +87,7 @@ namespace SmtpTools.Core.Bimi
                 {
                     await CheckDmarcAsync().ConfigureAwait(false);
                     if (string.IsNullOrEmpty(parse.Authority) && parse.Location?.Length > 0)
-                        _findings.Add(BimiFindings.SelfAsserted("The logo is self-asserted (no a= mark certificate): Gmail and Apple Mail show BIMI logos only with a VMC or CMC; Yahoo also shows self-asserted ones."));
+                        _findings.Add(FindingCatalog.BimiSelfAsserted.Create("The logo is self-asserted (no a= mark certificate): Gmail and Apple Mail show BIMI logos only with a VMC or CMC; Yahoo also shows self-asserted ones."));
                     if (_owner._options.FetchFiles)
                     {
                         if (parse.LocationUri != null) await CheckLogoAsync(parse.LocationUri).ConfigureAwait(false);
@@ -128,20 +127,20 @@ namespace SmtpTools.Core.Bimi
                     if (inherited.Records.Count > 0 || inherited.LookAlikes.Count > 0)
                     {
                         level = inherited;
-                        _findings.Add(BimiFindings.RecordInherited($"No record at {Owner(domain)}; the record of the organizational domain applies: {Owner(organizational)}."));
+                        _findings.Add(FindingCatalog.BimiRecordInherited.Create($"No record at {Owner(domain)}; the record of the organizational domain applies: {Owner(organizational)}."));
                     }
                 }
                 Result.RecordDomain = level.Domain;
                 string owner = Owner(level.Domain);
                 if (level.Records.Count == 0 && level.LookAlikes.Count == 0)
                 {
-                    _findings.Add(BimiFindings.NoRecord($"No BIMI record at {owner}{(Result.OrganizationalDomain != domain ? " nor at " + Owner(Result.OrganizationalDomain) : "")}: no logo is shown."));
+                    _findings.Add(FindingCatalog.BimiNoRecord.Create($"No BIMI record at {owner}{(Result.OrganizationalDomain != domain ? " nor at " + Owner(Result.OrganizationalDomain) : "")}: no logo is shown."));
                     return null;
                 }
                 if (level.Records.Count > 1)
                 {
                     Result.Record = level.Records[0];
-                    _findings.Add(BimiFindings.MultipleRecords($"{owner} has {level.Records.Count} v=BIMI1 records; receivers then use none: \"{string.Join("\" | \"", level.Records.Select(BimiRecordParser.Cut))}\"."));
+                    _findings.Add(FindingCatalog.BimiMultipleRecords.Create($"{owner} has {level.Records.Count} v=BIMI1 records; receivers then use none: \"{string.Join("\" | \"", level.Records.Select(BimiRecordParser.Cut))}\"."));
                     return null;
                 }
                 // A record meant as BIMI but discarded (v=BIMI2, v= not first) is still read, to say everything wrong with it.
@@ -156,7 +155,7 @@ namespace SmtpTools.Core.Bimi
                 Result.LocalPartPrefixes = parse.LocalPartPrefixes.ToArray();
                 if (_recordValid && parse.IsDeclination)
                 {
-                    _findings.Add(BimiFindings.Declined($"{owner} is a declination record (\"l=; a=;\"): the domain asks receivers to show no logo."));
+                    _findings.Add(FindingCatalog.BimiDeclined.Create($"{owner} is a declination record (\"l=; a=;\"): the domain asks receivers to show no logo."));
                     return parse;
                 }
                 return _recordValid ? parse : null;
@@ -179,7 +178,7 @@ namespace SmtpTools.Core.Bimi
                 if (answer.IsTemporaryFailure)
                 {
                     _tempError = true;
-                    _findings.Add(BimiFindings.DnsTempError($"The TXT query for {owner} failed ({answer.Status}{(answer.Error == null ? "" : ": " + answer.Error)}); whether the domain publishes BIMI is unknown until DNS answers."));
+                    _findings.Add(FindingCatalog.BimiDnsTempError.Create($"The TXT query for {owner} failed ({answer.Status}{(answer.Error == null ? "" : ": " + answer.Error)}); whether the domain publishes BIMI is unknown until DNS answers."));
                     return null;
                 }
                 var level = new Level { Domain = domain };
@@ -206,7 +205,7 @@ namespace SmtpTools.Core.Bimi
                 if (!author.HasPolicy)
                 {
                     Result.DmarcEnforced = false;
-                    _findings.Add(BimiFindings.DmarcMissing(author.Status == DmarcLookupStatus.NotFound
+                    _findings.Add(FindingCatalog.BimiDmarcMissing.Create(author.Status == DmarcLookupStatus.NotFound
                         ? $"No DMARC record applies to {domain}{(organizational != domain ? " or " + organizational : "")}; BIMI needs p=quarantine or p=reject, and receivers show no logo without it."
                         : $"The DMARC record for {domain} is not usable ({author.Status}); BIMI needs p=quarantine or p=reject at 100 %."));
                     return;
@@ -231,13 +230,13 @@ namespace SmtpTools.Core.Bimi
                 }
                 Result.DmarcEnforced = problems.Count == 0;
                 if (problems.Count > 0)
-                    _findings.Add(BimiFindings.DmarcNotEnforced($"BIMI needs DMARC at enforcement on the domain and its organizational domain, but {string.Join("; ", problems)}: receivers show no logo."));
+                    _findings.Add(FindingCatalog.BimiDmarcNotEnforced.Create($"BIMI needs DMARC at enforcement on the domain and its organizational domain, but {string.Join("; ", problems)}: receivers show no logo."));
             }
 
             private void DmarcTempError(DmarcPolicyCheck check)
             {
                 _tempError = true;
-                _findings.Add(BimiFindings.DmarcTempError($"The DMARC lookup for {check.Domain} failed ({string.Join(" ", check.Findings.Select(f => f.Message))}); whether the DMARC prerequisite holds is unknown until DNS answers."));
+                _findings.Add(FindingCatalog.BimiDmarcTempError.Create($"The DMARC lookup for {check.Domain} failed ({string.Join(" ", check.Findings.Select(f => f.Message))}); whether the DMARC prerequisite holds is unknown until DNS answers."));
             }
 
             /// <summary>BIMI draft 8.1 steps 7-9: not none, no sp=none, and quarantine only at pct=100.</summary>
@@ -265,11 +264,11 @@ namespace SmtpTools.Core.Bimi
                 if (!response.IsSuccess)
                 {
                     Result.LogoValid = false;
-                    FetchFailed(response, BimiFindings.LogoFetchFailed($"The logo at {location} cannot be fetched: {response.Error}."));
+                    FetchFailed(response, FindingCatalog.BimiLogoFetchFailed.Create($"The logo at {location} cannot be fetched: {response.Error}."));
                     return;
                 }
                 if (response.MediaType != "image/svg+xml")
-                    _findings.Add(BimiFindings.LogoContentType($"The logo at {location} is served as {response.ContentType ?? "(no Content-Type)"}, not image/svg+xml."));
+                    _findings.Add(FindingCatalog.BimiLogoContentType.Create($"The logo at {location} is served as {response.ContentType ?? "(no Content-Type)"}, not image/svg+xml."));
                 _logo = SvgTinyPsValidator.Check(response.Body, $"The logo at {location}");
                 Use(_logo);
             }
@@ -288,7 +287,7 @@ namespace SmtpTools.Core.Bimi
                 if (response.Failure == HttpsFetchFailure.DnsTempError)
                 {
                     _tempError = true;
-                    _findings.Add(BimiFindings.DnsTempError($"{response.Url.Host} cannot be resolved now: {response.Error}."));
+                    _findings.Add(FindingCatalog.BimiDnsTempError.Create($"{response.Url.Host} cannot be resolved now: {response.Error}."));
                 }
                 else _findings.Add(finding);
             }
@@ -300,7 +299,7 @@ namespace SmtpTools.Core.Bimi
                 if (!response.IsSuccess)
                 {
                     Result.CertificateValid = false;
-                    FetchFailed(response, BimiFindings.CertificateFetchFailed($"The mark certificate at {authority} cannot be fetched: {response.Error}."));
+                    FetchFailed(response, FindingCatalog.BimiCertificateFetchFailed.Create($"The mark certificate at {authority} cannot be fetched: {response.Error}."));
                     return;
                 }
                 var read = MarkCertificateReader.Read(response.Body, Result.RecordDomain, _owner._utcNow());
@@ -316,7 +315,7 @@ namespace SmtpTools.Core.Bimi
                 if (_logo?.Svg == null) return;
                 Result.LogoMatchesCertificate = _logo.Svg.SequenceEqual(read.Logo);
                 if (Result.LogoMatchesCertificate == false)
-                    _findings.Add(BimiFindings.CertificateLogoMismatch($"The logo embedded in the mark certificate (SHA-256 {read.Certificate.LogoSha256}) is not the l= logo (SHA-256 {_logo.Sha256}); receivers show the certificate's logo or none. Publish the exact SVG the certificate was issued for."));
+                    _findings.Add(FindingCatalog.BimiCertificateLogoMismatch.Create($"The logo embedded in the mark certificate (SHA-256 {read.Certificate.LogoSha256}) is not the l= logo (SHA-256 {_logo.Sha256}); receivers show the certificate's logo or none. Publish the exact SVG the certificate was issued for."));
             }
         }
     }

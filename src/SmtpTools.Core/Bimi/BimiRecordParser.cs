@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using SmtpTools.Core.Dns;
-using SmtpTools.Core.Findings;
 
 namespace SmtpTools.Core.Bimi
 {
@@ -75,7 +74,7 @@ namespace SmtpTools.Core.Bimi
                 string term = terms[i].Trim(Space);
                 if (term.Length == 0)
                 {
-                    if (i < terms.Length - 1) findings.Add(BimiFindings.RecordSyntax("The record has an empty tag (';;'); receivers do not repair records and ignore it."));
+                    if (i < terms.Length - 1) findings.Add(FindingCatalog.BimiRecordSyntax.Create("The record has an empty tag (';;'); receivers do not repair records and ignore it."));
                     continue;
                 }
                 int eq = term.IndexOf('=');
@@ -83,29 +82,29 @@ namespace SmtpTools.Core.Bimi
                 string value = eq < 0 ? null : term.Substring(eq + 1).Trim(Space);
                 if (eq < 0 || !IsTagName(name))
                 {
-                    findings.Add(BimiFindings.RecordSyntax($"\"{Cut(term)}\" is not a tag=value pair (a tag name is a letter, then letters, digits or '_')."));
+                    findings.Add(FindingCatalog.BimiRecordSyntax.Create($"\"{Cut(term)}\" is not a tag=value pair (a tag name is a letter, then letters, digits or '_')."));
                     continue;
                 }
                 if (i == 0 && name != "v")
-                    findings.Add(BimiFindings.VersionInvalid($"The record begins with {name}=, but v={Version} must be the first tag; receivers discard it."));
+                    findings.Add(FindingCatalog.BimiVersionInvalid.Create($"The record begins with {name}=, but v={Version} must be the first tag; receivers discard it."));
                 if (!seen.Add(name))
                 {
-                    findings.Add(BimiFindings.DuplicateTag($"The tag {name}= appears more than once, which makes the whole tag list invalid (RFC 6376 3.2)."));
+                    findings.Add(FindingCatalog.BimiDuplicateTag.Create($"The tag {name}= appears more than once, which makes the whole tag list invalid (RFC 6376 3.2)."));
                     continue;
                 }
                 switch (name)
                 {
                     case "v":
                         if (value != Version)
-                            findings.Add(BimiFindings.VersionInvalid($"v={Cut(value)}: the version must be {Version} exactly{(i > 0 ? " and the first tag" : "")}; receivers discard the record."));
+                            findings.Add(FindingCatalog.BimiVersionInvalid.Create($"v={Cut(value)}: the version must be {Version} exactly{(i > 0 ? " and the first tag" : "")}; receivers discard the record."));
                         else if (i > 0)
-                            findings.Add(BimiFindings.VersionInvalid($"v={Version} must be the first tag; receivers discard the record."));
+                            findings.Add(FindingCatalog.BimiVersionInvalid.Create($"v={Version} must be the first tag; receivers discard the record."));
                         break;
                     case "l":
                         result.Location = value;
                         result.LocationUri = ReadUri(value, "l", result.Findings);
                         if (result.LocationUri != null && HasRasterSuffix(result.LocationUri))
-                            findings.Add(BimiFindings.LocationFormat($"l={Cut(value)} names a raster image; only SVG (or SVGZ) logos are allowed."));
+                            findings.Add(FindingCatalog.BimiLocationFormat.Create($"l={Cut(value)} names a raster image; only SVG (or SVGZ) logos are allowed."));
                         break;
                     case "a":
                         result.Authority = value;
@@ -114,20 +113,20 @@ namespace SmtpTools.Core.Bimi
                     case "avp":
                         result.AvatarPreference = value;
                         if (value != "brand" && value != "personal")
-                            findings.Add(BimiFindings.AvatarPreferenceInvalid($"avp={Cut(value)}: the avatar preference is brand or personal; receivers ignore other values or treat the record as failing."));
+                            findings.Add(FindingCatalog.BimiAvatarPreferenceInvalid.Create($"avp={Cut(value)}: the avatar preference is brand or personal; receivers ignore other values or treat the record as failing."));
                         break;
                     case "lps":
                         ReadPrefixes(value, result);
                         break;
                     default:
-                        findings.Add(BimiFindings.UnknownTag($"The tag {name}= is not a BIMI tag; receivers ignore it."));
+                        findings.Add(FindingCatalog.BimiUnknownTag.Create($"The tag {name}= is not a BIMI tag; receivers ignore it."));
                         break;
                 }
             }
             if (!seen.Contains("v"))
-                findings.Add(BimiFindings.VersionInvalid($"The record has no v={Version} tag; receivers discard it."));
+                findings.Add(FindingCatalog.BimiVersionInvalid.Create($"The record has no v={Version} tag; receivers discard it."));
             if (result.Location == null)
-                findings.Add(BimiFindings.NoLocation("The record has no l= tag, which is required: l= names the logo (or is empty to decline BIMI)."));
+                findings.Add(FindingCatalog.BimiNoLocation.Create("The record has no l= tag, which is required: l= names the logo (or is empty to decline BIMI)."));
             return result;
         }
 
@@ -139,27 +138,27 @@ namespace SmtpTools.Core.Bimi
             if (value.IndexOf(',') >= 0)
             {
                 findings.Add(location
-                    ? BimiFindings.LocationInvalid($"l={Cut(value)} holds a comma: the value must be a single URI (a comma in it must be percent-encoded).")
-                    : BimiFindings.AuthorityInvalid($"a={Cut(value)} holds a comma: the value must be a single URI (a comma in it must be percent-encoded)."));
+                    ? FindingCatalog.BimiLocationInvalid.Create($"l={Cut(value)} holds a comma: the value must be a single URI (a comma in it must be percent-encoded).")
+                    : FindingCatalog.BimiAuthorityInvalid.Create($"a={Cut(value)} holds a comma: the value must be a single URI (a comma in it must be percent-encoded)."));
                 return null;
             }
             if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || value.Any(c => c <= ' ' || c > '~'))
             {
-                findings.Add(location ? BimiFindings.LocationInvalid($"l={Cut(value)} is not a valid URI.") : BimiFindings.AuthorityInvalid($"a={Cut(value)} is not a valid URI."));
+                findings.Add(location ? FindingCatalog.BimiLocationInvalid.Create($"l={Cut(value)} is not a valid URI.") : FindingCatalog.BimiAuthorityInvalid.Create($"a={Cut(value)} is not a valid URI."));
                 return null;
             }
             if (!string.Equals(uri.Scheme, "https", StringComparison.OrdinalIgnoreCase))
             {
                 findings.Add(location
-                    ? BimiFindings.LocationNotHttps($"l={Cut(value)} uses {uri.Scheme}:; {what} must be fetched over HTTPS.")
-                    : BimiFindings.AuthorityNotHttps($"a={Cut(value)} uses {uri.Scheme}:; {what} must be fetched over HTTPS."));
+                    ? FindingCatalog.BimiLocationNotHttps.Create($"l={Cut(value)} uses {uri.Scheme}:; {what} must be fetched over HTTPS.")
+                    : FindingCatalog.BimiAuthorityNotHttps.Create($"a={Cut(value)} uses {uri.Scheme}:; {what} must be fetched over HTTPS."));
                 return null;
             }
             if (uri.HostNameType != UriHostNameType.Dns || uri.IdnHost.IndexOf('.') < 0 || DomainNames.NormalizeOrNull(uri.IdnHost) == null)
             {
                 findings.Add(location
-                    ? BimiFindings.LocationInvalid($"l={Cut(value)}: the URI must name a fully qualified domain, not {uri.Host}.")
-                    : BimiFindings.AuthorityInvalid($"a={Cut(value)}: the URI must name a fully qualified domain, not {uri.Host}."));
+                    ? FindingCatalog.BimiLocationInvalid.Create($"l={Cut(value)}: the URI must name a fully qualified domain, not {uri.Host}.")
+                    : FindingCatalog.BimiAuthorityInvalid.Create($"a={Cut(value)}: the URI must name a fully qualified domain, not {uri.Host}."));
                 return null;
             }
             return uri;
@@ -176,7 +175,7 @@ namespace SmtpTools.Core.Bimi
             {
                 var prefix = raw.Trim(Space);
                 if (prefix.Length == 0 || prefix.Length > 63 || prefix.Any(c => !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-')))
-                    result.Findings.Add(BimiFindings.LocalPartPrefixInvalid($"lps= entry \"{Cut(prefix)}\" is not a local-part prefix (1 to 63 letters, digits or '-')."));
+                    result.Findings.Add(FindingCatalog.BimiLocalPartPrefixInvalid.Create($"lps= entry \"{Cut(prefix)}\" is not a local-part prefix (1 to 63 letters, digits or '-')."));
                 else result.LocalPartPrefixes.Add(prefix);
             }
         }

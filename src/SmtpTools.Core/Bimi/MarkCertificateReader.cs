@@ -6,7 +6,6 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.X509;
-using SmtpTools.Core.Findings;
 using BcCertificate = Org.BouncyCastle.X509.X509Certificate;
 
 namespace SmtpTools.Core.Bimi
@@ -56,12 +55,12 @@ namespace SmtpTools.Core.Bimi
             }
             catch (Exception ex) when (ex is IOException || ex is ArgumentException || ex is Org.BouncyCastle.Security.Certificates.CertificateException || ex is InvalidOperationException || ex is FormatException)
             {
-                read.Findings.Add(BimiFindings.CertificateUnreadable($"The mark certificate file cannot be read as PEM certificates: {ex.Message}"));
+                read.Findings.Add(FindingCatalog.BimiCertificateUnreadable.Create($"The mark certificate file cannot be read as PEM certificates: {ex.Message}"));
                 return read;
             }
             if (certificates.Count == 0)
             {
-                read.Findings.Add(BimiFindings.CertificateUnreadable("The mark certificate file holds no certificate (expected PEM: the mark certificate, then its issuers)."));
+                read.Findings.Add(FindingCatalog.BimiCertificateUnreadable.Create("The mark certificate file holds no certificate (expected PEM: the mark certificate, then its issuers)."));
                 return read;
             }
             // The mark certificate comes first; a file in another order still has exactly one end-entity certificate.
@@ -109,13 +108,13 @@ namespace SmtpTools.Core.Bimi
                 case null:
                     // Mark certificates issued before markType existed carry the trademark registration instead.
                     facts.CertificateType = facts.TrademarkId != null ? BimiMarkCertificateType.Vmc : BimiMarkCertificateType.Unknown;
-                    findings.Add(BimiFindings.CertificateMarkTypeMissing(facts.TrademarkId != null
+                    findings.Add(FindingCatalog.BimiCertificateMarkTypeMissing.Create(facts.TrademarkId != null
                         ? $"The certificate has no markType ({MarkTypeAttribute}); its trademark registration {facts.TrademarkId} makes it a VMC."
                         : $"The certificate has no markType ({MarkTypeAttribute}) and no trademark registration: whether it is a VMC or a CMC cannot be told."));
                     break;
                 default:
                     facts.CertificateType = BimiMarkCertificateType.Unknown;
-                    findings.Add(BimiFindings.CertificateMarkTypeUnknown($"The certificate's markType is \"{facts.MarkType}\", none of Registered Mark, Government Mark (VMC), Prior Use Mark or Modified Registered Mark (CMC)."));
+                    findings.Add(FindingCatalog.BimiCertificateMarkTypeUnknown.Create($"The certificate's markType is \"{facts.MarkType}\", none of Registered Mark, Government Mark (VMC), Prior Use Mark or Modified Registered Mark (CMC)."));
                     break;
             }
         }
@@ -129,17 +128,17 @@ namespace SmtpTools.Core.Bimi
                     if (name.TagNo == GeneralName.DnsName) names.Add(name.Name.ToString().ToLowerInvariant());
             facts.Domains = names.ToArray();
             if (!names.Any(n => string.Equals(n, domain, StringComparison.OrdinalIgnoreCase)))
-                findings.Add(BimiFindings.CertificateDomainMismatch($"The certificate is for {(names.Count == 0 ? "no domain (no DNS name in subjectAltName)" : string.Join(", ", names))}, not {domain}; receivers do not show the logo."));
+                findings.Add(FindingCatalog.BimiCertificateDomainMismatch.Create($"The certificate is for {(names.Count == 0 ? "no domain (no DNS name in subjectAltName)" : string.Join(", ", names))}, not {domain}; receivers do not show the logo."));
         }
 
         private static void ReadValidity(BimiMarkCertificate facts, DateTime utcNow, List<Finding> findings)
         {
             if (facts.NotAfter < utcNow)
-                findings.Add(BimiFindings.CertificateExpired($"The mark certificate expired on {facts.NotAfter:yyyy-MM-dd}."));
+                findings.Add(FindingCatalog.BimiCertificateExpired.Create($"The mark certificate expired on {facts.NotAfter:yyyy-MM-dd}."));
             else if (facts.NotBefore > utcNow)
-                findings.Add(BimiFindings.CertificateNotYetValid($"The mark certificate is not valid before {facts.NotBefore:yyyy-MM-dd}."));
+                findings.Add(FindingCatalog.BimiCertificateNotYetValid.Create($"The mark certificate is not valid before {facts.NotBefore:yyyy-MM-dd}."));
             else if (facts.DaysUntilExpiry < ExpiryWarningDays)
-                findings.Add(BimiFindings.CertificateExpiring($"The mark certificate expires on {facts.NotAfter:yyyy-MM-dd} ({facts.DaysUntilExpiry} day(s)); renew it."));
+                findings.Add(FindingCatalog.BimiCertificateExpiring.Create($"The mark certificate expires on {facts.NotAfter:yyyy-MM-dd} ({facts.DaysUntilExpiry} day(s)); renew it."));
         }
 
         private static void ReadUsage(BcCertificate leaf, BimiMarkCertificate facts, List<Finding> findings)
@@ -147,7 +146,7 @@ namespace SmtpTools.Core.Bimi
             var usages = leaf.GetExtendedKeyUsage();
             facts.HasBimiExtendedKeyUsage = usages != null && usages.Any(u => u.Id == BimiExtendedKeyUsage);
             if (!facts.HasBimiExtendedKeyUsage)
-                findings.Add(BimiFindings.CertificateEkuMissing($"The certificate's Extended Key Usage lacks id-kp-BrandIndicatorforMessageIdentification ({BimiExtendedKeyUsage}): it is not a mark certificate."));
+                findings.Add(FindingCatalog.BimiCertificateEkuMissing.Create($"The certificate's Extended Key Usage lacks id-kp-BrandIndicatorforMessageIdentification ({BimiExtendedKeyUsage}): it is not a mark certificate."));
             var policies = leaf.GetExtensionValue(X509Extensions.CertificatePolicies);
             if (policies != null)
             {
@@ -155,7 +154,7 @@ namespace SmtpTools.Core.Bimi
                 facts.HasMarkCertificatePolicy = parsed.GetPolicyInformation().Any(p => p.PolicyIdentifier.Id == MarkCertificatePolicy);
             }
             if (!facts.HasMarkCertificatePolicy)
-                findings.Add(BimiFindings.CertificatePolicyMissing($"The certificate policies lack the Mark Certificate general policy {MarkCertificatePolicy} that VMCs and CMCs carry."));
+                findings.Add(FindingCatalog.BimiCertificatePolicyMissing.Create($"The certificate policies lack the Mark Certificate general policy {MarkCertificatePolicy} that VMCs and CMCs carry."));
         }
 
         /// <summary>LogotypeExtn.subjectLogo (RFC 3709 4.1), direct, first image: the SVG, its hash checked.</summary>
@@ -164,7 +163,7 @@ namespace SmtpTools.Core.Bimi
             var extension = leaf.GetExtensionValue(new DerObjectIdentifier(LogotypeExtension));
             if (extension == null)
             {
-                findings.Add(BimiFindings.CertificateNoLogo($"The certificate has no logotype extension ({LogotypeExtension}), which holds the mark."));
+                findings.Add(FindingCatalog.BimiCertificateNoLogo.Create($"The certificate has no logotype extension ({LogotypeExtension}), which holds the mark."));
                 return null;
             }
             try
@@ -177,19 +176,19 @@ namespace SmtpTools.Core.Bimi
                 }
                 if (subjectLogo == null)
                 {
-                    findings.Add(BimiFindings.CertificateNoLogo("The logotype extension has no subjectLogo."));
+                    findings.Add(FindingCatalog.BimiCertificateNoLogo.Create("The logotype extension has no subjectLogo."));
                     return null;
                 }
                 var info = Asn1TaggedObject.GetInstance(subjectLogo);
                 if (info.TagNo != 0)
                 {
-                    findings.Add(BimiFindings.CertificateNoLogo("The subjectLogo is an indirect reference; mark certificates embed the logo directly."));
+                    findings.Add(FindingCatalog.BimiCertificateNoLogo.Create("The subjectLogo is an indirect reference; mark certificates embed the logo directly."));
                     return null;
                 }
                 var logotypeData = Asn1Sequence.GetInstance(info, false);
                 if (logotypeData.Count == 0 || !(logotypeData[0] is Asn1Sequence images) || images.Count == 0)
                 {
-                    findings.Add(BimiFindings.CertificateNoLogo("The subjectLogo holds no image."));
+                    findings.Add(FindingCatalog.BimiCertificateNoLogo.Create("The subjectLogo holds no image."));
                     return null;
                 }
                 var details = Asn1Sequence.GetInstance(Asn1Sequence.GetInstance(images[0])[0]);
@@ -200,7 +199,7 @@ namespace SmtpTools.Core.Bimi
                 string uri = DerIA5String.GetInstance(Asn1Sequence.GetInstance(details[2])[0]).GetString();
                 if (mediaType != "image/svg+xml" || !uri.StartsWith(SvgDataPrefix, StringComparison.OrdinalIgnoreCase))
                 {
-                    findings.Add(BimiFindings.CertificateNoLogo($"The embedded logo is {mediaType} at \"{BimiRecordParser.Cut(uri)}\"; mark certificates embed an image/svg+xml data: URI."));
+                    findings.Add(FindingCatalog.BimiCertificateNoLogo.Create($"The embedded logo is {mediaType} at \"{BimiRecordParser.Cut(uri)}\"; mark certificates embed an image/svg+xml data: URI."));
                     return null;
                 }
                 byte[] compressed = Convert.FromBase64String(uri.Substring(SvgDataPrefix.Length));
@@ -209,13 +208,13 @@ namespace SmtpTools.Core.Bimi
                     actual = algorithm.ComputeHash(compressed);
                 if ((hashAlgorithm != Sha256Oid && hashAlgorithm != Sha1Oid) || !actual.SequenceEqual(expected))
                 {
-                    findings.Add(BimiFindings.CertificateLogoHashMismatch($"The embedded logo does not match the hash the certificate gives for it ({hashAlgorithm})."));
+                    findings.Add(FindingCatalog.BimiCertificateLogoHashMismatch.Create($"The embedded logo does not match the hash the certificate gives for it ({hashAlgorithm})."));
                     return null;
                 }
                 var svg = compressed.Length >= 2 && compressed[0] == 0x1f && compressed[1] == 0x8b ? SvgTinyPsValidator.Inflate(compressed, out _) : compressed;
                 if (svg == null)
                 {
-                    findings.Add(BimiFindings.CertificateNoLogo($"The embedded logo cannot be decompressed or inflates beyond {SvgTinyPsValidator.MaxInflatedBytes / 1024} KB."));
+                    findings.Add(FindingCatalog.BimiCertificateNoLogo.Create($"The embedded logo cannot be decompressed or inflates beyond {SvgTinyPsValidator.MaxInflatedBytes / 1024} KB."));
                     return null;
                 }
                 facts.HasLogo = true;
@@ -224,7 +223,7 @@ namespace SmtpTools.Core.Bimi
             }
             catch (Exception ex) when (ex is ArgumentException || ex is InvalidCastException || ex is IOException || ex is FormatException || ex is IndexOutOfRangeException || ex is InvalidOperationException)
             {
-                findings.Add(BimiFindings.CertificateNoLogo($"The logotype extension is not the RFC 3709 structure: {ex.Message}"));
+                findings.Add(FindingCatalog.BimiCertificateNoLogo.Create($"The logotype extension is not the RFC 3709 structure: {ex.Message}"));
                 return null;
             }
         }
@@ -251,7 +250,7 @@ namespace SmtpTools.Core.Bimi
                 foreach (var extra in chain.ChainPolicy.ExtraStore) extra.Dispose();
             }
             if (!facts.ChainTrusted)
-                findings.Add(BimiFindings.CertificateUntrusted($"The certificate's chain does not lead to a root this machine trusts ({string.Join("; ", facts.ChainErrors)}). Mark-certificate roots are not in every trust store; receivers use their own list."));
+                findings.Add(FindingCatalog.BimiCertificateUntrusted.Create($"The certificate's chain does not lead to a root this machine trusts ({string.Join("; ", facts.ChainErrors)}). Mark-certificate roots are not in every trust store; receivers use their own list."));
         }
 
         private static string First(X509Name name, DerObjectIdentifier oid)

@@ -7,7 +7,6 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using System.Xml;
-using SmtpTools.Core.Findings;
 
 namespace SmtpTools.Core.Bimi
 {
@@ -66,10 +65,10 @@ namespace SmtpTools.Core.Bimi
             check.Svg = data;
             using (var sha = SHA256.Create()) check.Sha256 = BitConverter.ToString(sha.ComputeHash(data)).Replace("-", "");
             if (data.Length > MaxSvgBytes)
-                check.Findings.Add(BimiFindings.SvgTooLarge($"{what} is {Size(data.Length)}{(check.WasCompressed ? " uncompressed" : "")}; BIMI logos must not exceed 32 KB and receivers refuse larger ones."));
+                check.Findings.Add(FindingCatalog.BimiSvgTooLarge.Create($"{what} is {Size(data.Length)}{(check.WasCompressed ? " uncompressed" : "")}; BIMI logos must not exceed 32 KB and receivers refuse larger ones."));
             if (HasDoctype(data))
             {
-                check.Findings.Add(BimiFindings.SvgDoctype($"{what} has a <!DOCTYPE>; it is refused unread (a DTD can expand entities or fetch files), and SVG Tiny PS documents have none."));
+                check.Findings.Add(FindingCatalog.BimiSvgDoctype.Create($"{what} has a <!DOCTYPE>; it is refused unread (a DTD can expand entities or fetch files), and SVG Tiny PS documents have none."));
                 return check;
             }
             try
@@ -78,7 +77,7 @@ namespace SmtpTools.Core.Bimi
             }
             catch (XmlException ex)
             {
-                check.Findings.Add(BimiFindings.SvgInvalidXml($"{what} is not well-formed XML: {ex.Message}"));
+                check.Findings.Add(FindingCatalog.BimiSvgInvalidXml.Create($"{what} is not well-formed XML: {ex.Message}"));
             }
             return check;
         }
@@ -88,8 +87,8 @@ namespace SmtpTools.Core.Bimi
             var inflated = Inflate(data, out var problem);
             if (inflated == null)
                 check.Findings.Add(problem == null
-                    ? BimiFindings.SvgTooLarge($"{what} inflates to more than {MaxInflatedBytes / 1024} KB; BIMI logos must not exceed 32 KB.")
-                    : BimiFindings.SvgInvalidXml($"{what} starts like gzip data but cannot be decompressed: {problem}"));
+                    ? FindingCatalog.BimiSvgTooLarge.Create($"{what} inflates to more than {MaxInflatedBytes / 1024} KB; BIMI logos must not exceed 32 KB.")
+                    : FindingCatalog.BimiSvgInvalidXml.Create($"{what} starts like gzip data but cannot be decompressed: {problem}"));
             return inflated;
         }
 
@@ -154,7 +153,7 @@ namespace SmtpTools.Core.Bimi
                         root = false;
                         if (name != "svg" || ns != SvgNamespace)
                         {
-                            findings.Add(BimiFindings.SvgNotSvg($"{what} is not an SVG document: its root element is <{reader.Name}>{(name == "svg" ? " outside the SVG namespace (xmlns=\"" + SvgNamespace + "\")" : "")}."));
+                            findings.Add(FindingCatalog.BimiSvgNotSvg.Create($"{what} is not an SVG document: its root element is <{reader.Name}>{(name == "svg" ? " outside the SVG namespace (xmlns=\"" + SvgNamespace + "\")" : "")}."));
                             return;
                         }
                         CheckRoot(reader, findings, what);
@@ -165,18 +164,18 @@ namespace SmtpTools.Core.Bimi
                     if (metadataDepth >= 0 && reader.Depth > metadataDepth) continue;
                     metadataDepth = name == "metadata" && ns == SvgNamespace ? reader.Depth : -1;
                     if (ns == SvgNamespace && name == "script")
-                        Once("script", BimiFindings.SvgScript($"{what} contains a <script> element; scripts are forbidden in BIMI logos."));
+                        Once("script", FindingCatalog.BimiSvgScript.Create($"{what} contains a <script> element; scripts are forbidden in BIMI logos."));
                     else if (ns == SvgNamespace && AnimationElements.Contains(name))
-                        Once("animation:" + name, BimiFindings.SvgAnimation($"{what} contains the animation element <{name}>; BIMI logos must be static."));
+                        Once("animation:" + name, FindingCatalog.BimiSvgAnimation.Create($"{what} contains the animation element <{name}>; BIMI logos must be static."));
                     else if (ns != SvgNamespace || !AllowedElements.Contains(name))
-                        Once("element:" + reader.Name, BimiFindings.SvgElementNotAllowed($"{what} contains <{reader.Name}>, which the SVG Tiny PS profile does not allow."));
+                        Once("element:" + reader.Name, FindingCatalog.BimiSvgElementNotAllowed.Create($"{what} contains <{reader.Name}>, which the SVG Tiny PS profile does not allow."));
                     CheckAttributes(reader, what, Once);
                     if (name == "title" && ns == SvgNamespace && reader.Depth == 1 && check.Title == null)
                         check.Title = ElementText(reader);
                 }
-                if (root) findings.Add(BimiFindings.SvgNotSvg($"{what} has no root element."));
+                if (root) findings.Add(FindingCatalog.BimiSvgNotSvg.Create($"{what} has no root element."));
                 else if (check.Title == null)
-                    findings.Add(BimiFindings.SvgNoTitle($"{what} has no <title> (the brand name) under its root; SVG Tiny PS requires one."));
+                    findings.Add(FindingCatalog.BimiSvgNoTitle.Create($"{what} has no <title> (the brand name) under its root; SVG Tiny PS requires one."));
             }
         }
 
@@ -185,11 +184,11 @@ namespace SmtpTools.Core.Bimi
             string profile = reader.GetAttribute("baseProfile");
             string version = reader.GetAttribute("version");
             if (profile != "tiny-ps")
-                findings.Add(BimiFindings.SvgProfile($"{what} has {(profile == null ? "no baseProfile" : "baseProfile=\"" + profile + "\"")}; BIMI logos declare baseProfile=\"tiny-ps\" (SVG Tiny Portable/Secure)."));
+                findings.Add(FindingCatalog.BimiSvgProfile.Create($"{what} has {(profile == null ? "no baseProfile" : "baseProfile=\"" + profile + "\"")}; BIMI logos declare baseProfile=\"tiny-ps\" (SVG Tiny Portable/Secure)."));
             if (version != "1.2")
-                findings.Add(BimiFindings.SvgVersion($"{what} has {(version == null ? "no version" : "version=\"" + version + "\"")}; SVG Tiny PS is version=\"1.2\"."));
+                findings.Add(FindingCatalog.BimiSvgVersion.Create($"{what} has {(version == null ? "no version" : "version=\"" + version + "\"")}; SVG Tiny PS is version=\"1.2\"."));
             if (reader.GetAttribute("x") != null || reader.GetAttribute("y") != null)
-                findings.Add(BimiFindings.SvgRootPosition($"{what} has x= or y= on its root <svg>, which SVG Tiny PS does not allow there."));
+                findings.Add(FindingCatalog.BimiSvgRootPosition.Create($"{what} has x= or y= on its root <svg>, which SVG Tiny PS does not allow there."));
             var box = reader.GetAttribute("viewBox");
             double? width = null, height = null;
             if (box != null)
@@ -207,9 +206,9 @@ namespace SmtpTools.Core.Bimi
                 height = Length(reader.GetAttribute("height"));
             }
             if (width == null || height == null)
-                findings.Add(BimiFindings.SvgNotSquare($"{what} has no viewBox (nor width and height) to tell its aspect ratio; BIMI logos are square."));
+                findings.Add(FindingCatalog.BimiSvgNotSquare.Create($"{what} has no viewBox (nor width and height) to tell its aspect ratio; BIMI logos are square."));
             else if (Math.Abs(width.Value - height.Value) > 1e-9)
-                findings.Add(BimiFindings.SvgNotSquare($"{what} is {Number(width.Value)}×{Number(height.Value)}, not square; receivers show logos in a square or circle and may refuse or crop it."));
+                findings.Add(FindingCatalog.BimiSvgNotSquare.Create($"{what} is {Number(width.Value)}×{Number(height.Value)}, not square; receivers show logos in a square or circle and may refuse or crop it."));
         }
 
         private static double? Length(string value)
@@ -240,12 +239,12 @@ namespace SmtpTools.Core.Bimi
             {
                 string name = reader.LocalName, ns = reader.NamespaceURI, value = reader.Value;
                 if (name.StartsWith("on", StringComparison.OrdinalIgnoreCase) && name.Length > 2 && string.IsNullOrEmpty(ns))
-                    once("script", BimiFindings.SvgScript($"{what} has the event handler {name}= (a script); scripts are forbidden in BIMI logos."));
+                    once("script", FindingCatalog.BimiSvgScript.Create($"{what} has the event handler {name}= (a script); scripts are forbidden in BIMI logos."));
                 bool isLink = name == "href" && (ns == XlinkNamespace || string.IsNullOrEmpty(ns));
                 if (isLink && !value.TrimStart().StartsWith("#", StringComparison.Ordinal))
-                    once("external", BimiFindings.SvgExternalReference($"{what} refers to {Cut(value)} outside itself; BIMI logos must be self-contained (only #fragment references)."));
+                    once("external", FindingCatalog.BimiSvgExternalReference.Create($"{what} refers to {Cut(value)} outside itself; BIMI logos must be self-contained (only #fragment references)."));
                 if (name == "style" && string.IsNullOrEmpty(ns) && ExternalInCss(value))
-                    once("external", BimiFindings.SvgExternalReference($"{what} loads something outside itself from a style attribute (url() or @import); BIMI logos must be self-contained."));
+                    once("external", FindingCatalog.BimiSvgExternalReference.Create($"{what} loads something outside itself from a style attribute (url() or @import); BIMI logos must be self-contained."));
             }
             while (reader.MoveToNextAttribute());
             reader.MoveToElement();

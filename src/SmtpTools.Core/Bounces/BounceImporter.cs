@@ -61,7 +61,7 @@ namespace SmtpTools.Core.Bounces
             using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true))
             {
                 if (file.Length == 0)
-                    throw new SmtpToolsException(ImportErrorIds.InputEmpty, FailureKind.InvalidData, "the file is empty.");
+                    throw new SmtpToolsException(ErrorIds.InputEmpty, FailureKind.InvalidData, "the file is empty.");
                 var messages = await MessageFiles.LoadAllAsync(file, cancellationToken).ConfigureAwait(false);
                 if (messages.Count == 1) return Read(messages[0], path);
                 // An mbox file: the bounces of every message in it.

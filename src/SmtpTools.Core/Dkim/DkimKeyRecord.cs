@@ -6,7 +6,6 @@ using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Security;
-using SmtpTools.Core.Findings;
 
 namespace SmtpTools.Core.Dkim
 {
@@ -86,7 +85,7 @@ namespace SmtpTools.Core.Dkim
                 int eq = spec.IndexOf('=');
                 if (eq <= 0)
                 {
-                    findings.Add(Finding.Error("DkimRecordSyntaxError", $"'{spec}' is not a tag=value pair.", "RFC 6376 3.2"));
+                    findings.Add(FindingCatalog.DkimRecordSyntaxError.Create($"'{spec}' is not a tag=value pair."));
                     syntaxOk = false;
                     continue;
                 }
@@ -94,7 +93,7 @@ namespace SmtpTools.Core.Dkim
                 var value = spec.Substring(eq + 1).Trim(' ', '\t', '\r', '\n');
                 if (tags.Any(t => t.Key == name))
                 {
-                    findings.Add(Finding.Error("DkimRecordDuplicateTag", $"The tag '{name}' appears more than once.", "RFC 6376 3.2"));
+                    findings.Add(FindingCatalog.DkimRecordDuplicateTag.Create($"The tag '{name}' appears more than once."));
                     syntaxOk = false;
                     continue;
                 }
@@ -108,12 +107,12 @@ namespace SmtpTools.Core.Dkim
             {
                 if (record.Version != "DKIM1")
                 {
-                    findings.Add(Finding.Error("DkimRecordBadVersion", $"v={record.Version} is not DKIM1; verifiers discard this record.", "RFC 6376 3.6.1"));
+                    findings.Add(FindingCatalog.DkimRecordBadVersion.Create($"v={record.Version} is not DKIM1; verifiers discard this record."));
                     versionOk = false;
                 }
                 else if (tags[0].Key != "v")
                 {
-                    findings.Add(Finding.Error("DkimRecordVersionNotFirst", "v=DKIM1 must be the first tag of the record.", "RFC 6376 3.6.1"));
+                    findings.Add(FindingCatalog.DkimRecordVersionNotFirst.Create("v=DKIM1 must be the first tag of the record."));
                     versionOk = false;
                 }
             }
@@ -124,20 +123,20 @@ namespace SmtpTools.Core.Dkim
                 case "rsa": record.KeyAlgorithm = DkimKeyAlgorithm.Rsa; break;
                 case "ed25519": record.KeyAlgorithm = DkimKeyAlgorithm.Ed25519; break;
                 default:
-                    findings.Add(Finding.Error("DkimRecordUnknownKeyType", $"k={record.KeyType} is not a known key type (rsa, ed25519).", "RFC 6376 3.6.1"));
+                    findings.Add(FindingCatalog.DkimRecordUnknownKeyType.Create($"k={record.KeyType} is not a known key type (rsa, ed25519)."));
                     break;
             }
 
             record.HashAlgorithms = SplitList(record.GetTag("h"));
             bool hashOk = record.HashAlgorithms.Count == 0 || record.HashAlgorithms.Any(h => h.Equals("sha256", StringComparison.OrdinalIgnoreCase));
             if (!hashOk)
-                findings.Add(Finding.Error("DkimRecordNoSha256", $"h={record.GetTag("h")} does not allow sha256, the only hash signers may use.", "RFC 8301 3.1"));
+                findings.Add(FindingCatalog.DkimRecordNoSha256.Create($"h={record.GetTag("h")} does not allow sha256, the only hash signers may use."));
 
             var services = SplitList(record.GetTag("s"));
             record.ServiceTypes = services.Count == 0 ? new[] { "*" } : services;
             bool serviceOk = record.ServiceTypes.Any(s => s == "*" || s.Equals("email", StringComparison.OrdinalIgnoreCase));
             if (!serviceOk)
-                findings.Add(Finding.Error("DkimRecordNotForEmail", $"s={record.GetTag("s")} does not include email or *.", "RFC 6376 3.6.1"));
+                findings.Add(FindingCatalog.DkimRecordNotForEmail.Create($"s={record.GetTag("s")} does not include email or *."));
 
             record.Flags = SplitList(record.GetTag("t"));
             record.Note = record.GetTag("n");
@@ -147,7 +146,7 @@ namespace SmtpTools.Core.Dkim
             var p = record.GetTag("p");
             if (p == null)
             {
-                findings.Add(Finding.Error("DkimRecordMissingPublicKey", "The record has no p= tag.", "RFC 6376 3.6.1"));
+                findings.Add(FindingCatalog.DkimRecordMissingPublicKey.Create("The record has no p= tag."));
             }
             else
             {
@@ -155,7 +154,7 @@ namespace SmtpTools.Core.Dkim
                 if (record.PublicKeyBase64.Length == 0)
                 {
                     record.IsRevoked = true;
-                    findings.Add(Finding.Warning("DkimKeyRevoked", "p= is empty: the key has been revoked.", "RFC 6376 3.6.1"));
+                    findings.Add(FindingCatalog.DkimKeyRevoked.Create("p= is empty: the key has been revoked."));
                 }
                 else if (record.KeyAlgorithm != null)
                 {
@@ -174,7 +173,7 @@ namespace SmtpTools.Core.Dkim
             try { bytes = Convert.FromBase64String(PublicKeyBase64); }
             catch (FormatException)
             {
-                findings.Add(Finding.Error("DkimRecordBadPublicKey", "p= is not valid base64.", "RFC 6376 3.6.1"));
+                findings.Add(FindingCatalog.DkimRecordBadPublicKey.Create("p= is not valid base64."));
                 return false;
             }
             PublicKeyBytes = bytes;
@@ -182,7 +181,7 @@ namespace SmtpTools.Core.Dkim
             {
                 if (bytes.Length != 32)
                 {
-                    findings.Add(Finding.Error("DkimRecordBadPublicKey", $"An ed25519 p= must be the raw 32-byte public key; this one has {bytes.Length} bytes.", "RFC 8463 4.2"));
+                    findings.Add(FindingCatalog.DkimRecordBadPublicKey.Create($"An ed25519 p= must be the raw 32-byte public key; this one has {bytes.Length} bytes.", "RFC 8463 4.2"));
                     return false;
                 }
                 PublicKey = new Ed25519PublicKeyParameters(bytes, 0);
@@ -193,14 +192,14 @@ namespace SmtpTools.Core.Dkim
             var rsa = DecodeRsaPublicKey(bytes);
             if (rsa == null)
             {
-                findings.Add(Finding.Error("DkimRecordBadPublicKey", "p= does not hold an RSA public key.", "RFC 6376 3.6.1"));
+                findings.Add(FindingCatalog.DkimRecordBadPublicKey.Create("p= does not hold an RSA public key."));
                 return false;
             }
             PublicKey = rsa;
             KeyLength = rsa.Modulus.BitLength;
             if (KeyLength < 1024)
             {
-                findings.Add(Finding.Error("DkimKeyTooShort", $"The RSA key has {KeyLength} bits; verifiers reject keys under 1024 bits.", "RFC 8301 3.2"));
+                findings.Add(FindingCatalog.DkimKeyTooShort.Create($"The RSA key has {KeyLength} bits; verifiers reject keys under 1024 bits."));
                 return false;
             }
             return true;

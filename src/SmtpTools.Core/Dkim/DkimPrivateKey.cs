@@ -147,7 +147,7 @@ namespace SmtpTools.Core.Dkim
         }
 
         private static SmtpToolsException Invalid(string message, Exception inner = null) =>
-            new SmtpToolsException("DkimKeyInvalid", FailureKind.InvalidData, message, inner);
+            new SmtpToolsException(ErrorIds.DkimKeyInvalid, FailureKind.InvalidData, message, inner);
 
         /// <summary>The private key as PEM PKCS#8 ("BEGIN PRIVATE KEY"), LF line endings.</summary>
         public string ToPkcs8Pem()

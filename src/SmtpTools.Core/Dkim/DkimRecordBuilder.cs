@@ -40,7 +40,7 @@ namespace SmtpTools.Core.Dkim
         {
             var name = DomainNames.NormalizeSelector(selector) + "._domainkey." + DomainNames.Normalize(domain);
             if (name.Length > DomainNames.MaxNameLength)
-                throw new SmtpToolsException(DomainNames.InvalidSelectorErrorId, FailureKind.InvalidArgument,
+                throw new SmtpToolsException(ErrorIds.InvalidDkimSelector, FailureKind.InvalidArgument,
                     $"{name} is {name.Length} characters long; a DNS name has at most {DomainNames.MaxNameLength}, so use a shorter selector.");
             return name;
         }

@@ -5,7 +5,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using SmtpTools.Core.Dns;
 using SmtpTools.Core.Errors;
-using SmtpTools.Core.Findings;
 
 namespace SmtpTools.Core.Dkim
 {
@@ -85,7 +84,7 @@ namespace SmtpTools.Core.Dkim
                     Domain = domain,
                     DnsName = "_domainkey." + domain,
                     LookupStatus = DnsResponseStatus.NonExistentDomain,
-                    Findings = new[] { Finding.Warning("DkimNoSelectorFound", $"None of the {list.Count} common selectors has a DKIM key at {domain}; pass the selector your mail provider uses with -Selector.", "RFC 6376 3.6.2.1") },
+                    Findings = new[] { FindingCatalog.DkimNoSelectorFound.Create($"None of the {list.Count} common selectors has a DKIM key at {domain}; pass the selector your mail provider uses with -Selector.") },
                 },
             };
         }
@@ -99,11 +98,11 @@ namespace SmtpTools.Core.Dkim
             check.LookupStatus = answer.Status;
             check.Aliases = answer.Aliases;
             if (answer.Aliases.Count > 0)
-                findings.Add(Finding.Info("DkimRecordIsCname", $"{name} is a CNAME to {string.Join(" → ", answer.Aliases)} (key hosted elsewhere).", null));
+                findings.Add(FindingCatalog.DkimRecordIsCname.Create($"{name} is a CNAME to {string.Join(" → ", answer.Aliases)} (key hosted elsewhere)."));
 
             if (answer.IsTemporaryFailure)
             {
-                findings.Add(Finding.Error("DkimLookupFailed", $"The DNS lookup of {name} failed ({answer.Status}{(answer.Error == null ? "" : ": " + answer.Error)}); try again later.", "RFC 6376 6.1.2"));
+                findings.Add(FindingCatalog.DkimLookupFailed.Create($"The DNS lookup of {name} failed ({answer.Status}{(answer.Error == null ? "" : ": " + answer.Error)}); try again later."));
                 check.Findings = findings;
                 return check;
             }
@@ -113,9 +112,9 @@ namespace SmtpTools.Core.Dkim
             if (candidates.Count == 0)
             {
                 if (answer.Aliases.Count > 0)
-                    findings.Add(Finding.Error("DkimCnameTargetMissing", $"{name} points (CNAME) to {answer.Aliases[answer.Aliases.Count - 1]}, which has no DKIM key ({answer.Status}): the provider side is not set up or was removed.", "RFC 6376 3.6.2.2"));
+                    findings.Add(FindingCatalog.DkimCnameTargetMissing.Create($"{name} points (CNAME) to {answer.Aliases[answer.Aliases.Count - 1]}, which has no DKIM key ({answer.Status}): the provider side is not set up or was removed."));
                 else
-                    findings.Add(Finding.Error("DkimRecordNotFound", $"No DKIM key record at {name} ({answer.Status}).", "RFC 6376 3.6.2.2"));
+                    findings.Add(FindingCatalog.DkimRecordNotFound.Create($"No DKIM key record at {name} ({answer.Status})."));
                 check.Findings = findings;
                 return check;
             }
@@ -124,9 +123,9 @@ namespace SmtpTools.Core.Dkim
             {
                 var joined = DkimKeyRecord.Parse(string.Concat(candidates.Select(c => c.Text)));
                 if (candidates.All(c => !DkimKeyRecord.Parse(c.Text).IsUsable) && joined.IsUsable)
-                    findings.Add(Finding.Error("DkimRecordSplitIntoRecords", $"The key is split into {candidates.Count} separate TXT records; it must be one TXT record made of several strings.", "RFC 6376 3.6.2.2"));
+                    findings.Add(FindingCatalog.DkimRecordSplitIntoRecords.Create($"The key is split into {candidates.Count} separate TXT records; it must be one TXT record made of several strings."));
                 else
-                    findings.Add(Finding.Error("DkimMultipleRecords", $"{candidates.Count} TXT records at {name}; verifiers may pick any of them.", "RFC 6376 3.6.2.2"));
+                    findings.Add(FindingCatalog.DkimMultipleRecords.Create($"{candidates.Count} TXT records at {name}; verifiers may pick any of them."));
             }
 
             var txt = candidates.FirstOrDefault(c => DkimKeyRecord.Parse(c.Text).IsUsable) ?? candidates[0];
@@ -137,32 +136,32 @@ namespace SmtpTools.Core.Dkim
             findings.AddRange(record.Findings);
 
             if (txt.Text.IndexOf('"') >= 0 || txt.Text.IndexOf('\\') >= 0)
-                findings.Add(Finding.Error("DkimRecordQuoted", "The record contains quote or backslash characters: it was probably pasted with the zone-file quoting into a DNS provider's form.", "RFC 6376 3.6.2.2"));
+                findings.Add(FindingCatalog.DkimRecordQuoted.Create("The record contains quote or backslash characters: it was probably pasted with the zone-file quoting into a DNS provider's form."));
             if (record.PublicKeyBase64 != null && record.PublicKeyBase64.Length > 0 && record.GetTag("p").Any(char.IsWhiteSpace))
-                findings.Add(Finding.Info("DkimRecordWhitespaceInKey", "p= contains whitespace (allowed, ignored by verifiers): the key was probably split with spaces between strings.", "RFC 6376 3.6.1"));
+                findings.Add(FindingCatalog.DkimRecordWhitespaceInKey.Create("p= contains whitespace (allowed, ignored by verifiers): the key was probably split with spaces between strings."));
             if (txt.Strings.Count > 1 && txt.Strings.Take(txt.Strings.Count - 1).Any(s => s.EndsWith(" ") && record.GetTag("p") != null && record.GetTag("p").Contains(" ")))
-                findings.Add(Finding.Warning("DkimRecordSplitWithSpaces", "The strings of the record carry spaces at their joins inside p=; some verifiers mis-read such keys.", "RFC 6376 3.6.2.2"));
+                findings.Add(FindingCatalog.DkimRecordSplitWithSpaces.Create("The strings of the record carry spaces at their joins inside p=; some verifiers mis-read such keys."));
             if (record.KeyAlgorithm == DkimKeyAlgorithm.Rsa && record.KeyLength >= 1024 && record.KeyLength < RecommendedRsaBits)
-                findings.Add(Finding.Warning("DkimRsaKeyTooShort", $"The RSA key has {record.KeyLength} bits; use at least {RecommendedRsaBits}.", "RFC 8301 3.2"));
+                findings.Add(FindingCatalog.DkimRsaKeyTooShort.Create($"The RSA key has {record.KeyLength} bits; use at least {RecommendedRsaBits}."));
             if (record.IsTesting)
-                findings.Add(Finding.Warning("DkimTestingMode", "t=y: verifiers treat this domain as testing DKIM; remove the flag once signing works.", "RFC 6376 3.6.1"));
+                findings.Add(FindingCatalog.DkimTestingMode.Create("t=y: verifiers treat this domain as testing DKIM; remove the flag once signing works."));
             if (record.KeyAlgorithm == DkimKeyAlgorithm.Ed25519)
-                findings.Add(Finding.Info("DkimEd25519Only", "An Ed25519 key: many verifiers still ignore ed25519-sha256; sign with an RSA key as well.", "RFC 8463 5"));
+                findings.Add(FindingCatalog.DkimEd25519Only.Create("An Ed25519 key: many verifiers still ignore ed25519-sha256; sign with an RSA key as well."));
             if (record.Version == null)
-                findings.Add(Finding.Info("DkimRecordNoVersion", "The record has no v=DKIM1 tag (optional, but it identifies the record).", "RFC 6376 3.6.1"));
+                findings.Add(FindingCatalog.DkimRecordNoVersion.Create("The record has no v=DKIM1 tag (optional, but it identifies the record)."));
 
             if (privateKey != null)
             {
                 var comparison = privateKey.CompareWith(record);
                 check.MatchesPrivateKey = comparison.Matches;
                 if (comparison.Matches && comparison.RecordUsable)
-                    findings.Add(Finding.Info("DkimKeyMatches", "The published key is the public half of the given private key.", null));
+                    findings.Add(FindingCatalog.DkimKeyMatches.Create("The published key is the public half of the given private key."));
                 else if (comparison.Matches)
-                    findings.Add(Finding.Error("DkimKeyMatchesUnusableRecord", "The published key is the public half of the given private key, but verifiers cannot use the record (see the other findings).", "RFC 6376 3.6.1"));
+                    findings.Add(FindingCatalog.DkimKeyMatchesUnusableRecord.Create("The published key is the public half of the given private key, but verifiers cannot use the record (see the other findings)."));
                 else if (record.KeyAlgorithm != null && !comparison.SameAlgorithm)
-                    findings.Add(Finding.Error("DkimKeyMismatch", $"The published key is {record.KeyType} but the private key is {privateKey.Algorithm.ToString().ToLowerInvariant()}.", "RFC 6376 3.6.1"));
+                    findings.Add(FindingCatalog.DkimKeyMismatch.Create($"The published key is {record.KeyType} but the private key is {privateKey.Algorithm.ToString().ToLowerInvariant()}."));
                 else
-                    findings.Add(Finding.Error("DkimKeyMismatch", "The published key is not the public half of the given private key: signatures made with it will fail.", "RFC 6376 3.6.1"));
+                    findings.Add(FindingCatalog.DkimKeyMismatch.Create("The published key is not the public half of the given private key: signatures made with it will fail."));
             }
             check.Findings = findings;
             return check;

@@ -64,7 +64,7 @@ namespace SmtpTools.Core.Dkim
             var usable = records.FirstOrDefault(r => r.IsUsable);
             if (usable != null) return new DkimKeyLookup(name, DkimVerificationResult.Pass, usable, null);
             var first = records[0];
-            var why = first.Findings.FirstOrDefault(f => f.Severity != Findings.FindingSeverity.Information)?.Message ?? "the key record is not usable";
+            var why = first.Findings.FirstOrDefault(f => f.Severity != FindingSeverity.Information)?.Message ?? "the key record is not usable";
             return new DkimKeyLookup(name, DkimVerificationResult.PermError, first, $"The key at {name} cannot be used: {why}");
         }
 

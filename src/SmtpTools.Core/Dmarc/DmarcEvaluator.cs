@@ -5,33 +5,10 @@ using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using SmtpTools.Core.Dns;
-using SmtpTools.Core.Findings;
 using SmtpTools.Core.Spf;
 
 namespace SmtpTools.Core.Dmarc
 {
-    /// <summary>The DMARC result of a message (RFC 8601 dmarc= values).</summary>
-    public enum DmarcResult
-    {
-        None,
-        Pass,
-        Fail,
-        TempError,
-        PermError,
-    }
-
-    /// <summary>A DKIM outcome as an input to DMARC (RFC 8601 dkim= values).</summary>
-    public enum DkimAuthResult
-    {
-        None,
-        Pass,
-        Fail,
-        Neutral,
-        Policy,
-        TempError,
-        PermError,
-    }
-
     /// <summary>One verified DKIM signature: its d= domain and its result.</summary>
     public sealed class DkimAuthInput
     {
@@ -120,7 +97,7 @@ namespace SmtpTools.Core.Dmarc
                 {
                     Result = DmarcResult.PermError,
                     Disposition = DmarcDisposition.None,
-                    Findings = new[] { Finding.Error("DmarcNoFromDomain", "No RFC5322.From domain could be extracted, so DMARC cannot be evaluated.", DmarcRecordParser.Ref(Spec, "6.6.1", "4.4")) },
+                    Findings = new[] { FindingCatalog.DmarcNoFromDomain.Create(Spec, "No RFC5322.From domain could be extracted, so DMARC cannot be evaluated.") },
                 };
             }
 
@@ -135,9 +112,8 @@ namespace SmtpTools.Core.Dmarc
             if (domains.Count > 1)
             {
                 var findings = deciding.Findings.ToList();
-                findings.Insert(0, Finding.Error("DmarcMultipleFromDomains",
-                    $"The From header names {domains.Count} domains ({string.Join(", ", domains)}); each was evaluated and the strictest failing outcome ({deciding.FromDomain}) is reported.",
-                    DmarcRecordParser.Ref(Spec, "6.6.1", "4.4")));
+                findings.Insert(0, FindingCatalog.DmarcMultipleFromDomains.Create(Spec,
+                    $"The From header names {domains.Count} domains ({string.Join(", ", domains)}); each was evaluated and the strictest failing outcome ({deciding.FromDomain}) is reported."));
                 deciding.Findings = findings;
             }
             return deciding;
@@ -165,19 +141,19 @@ namespace SmtpTools.Core.Dmarc
             {
                 case DmarcLookupStatus.TempError:
                     evaluation.Result = DmarcResult.TempError;
-                    findings.Add(Finding.Error("DmarcTempError", $"The policy of {domain} could not be looked up (DNS failure): dmarc=temperror.", DmarcRecordParser.Ref(Spec, "6.6.3", "4.10")));
+                    findings.Add(FindingCatalog.DmarcTempError.Create(Spec, $"The policy of {domain} could not be looked up (DNS failure): dmarc=temperror."));
                     return evaluation;
                 case DmarcLookupStatus.PermError:
                 case DmarcLookupStatus.InvalidDomain:
                     evaluation.Result = DmarcResult.PermError;
                     evaluation.Disposition = DmarcDisposition.None;
-                    findings.Add(Finding.Error("DmarcPermError", $"The DMARC policy of {domain} is unusable ({policy.Status}): dmarc=permerror, no disposition.", DmarcRecordParser.Ref(Spec, "6.6.3", "4.10")));
+                    findings.Add(FindingCatalog.DmarcPermError.Create(Spec, $"The DMARC policy of {domain} is unusable ({policy.Status}): dmarc=permerror, no disposition."));
                     return evaluation;
                 case DmarcLookupStatus.Found:
                     break;
                 default:
                     evaluation.Result = DmarcResult.None;
-                    findings.Add(Finding.Info("DmarcNoPolicy", $"No usable DMARC policy applies to {domain} ({policy.Status}): dmarc=none.", DmarcRecordParser.Ref(Spec, "6.6.3", "4.10")));
+                    findings.Add(FindingCatalog.DmarcNoPolicy.Create(Spec, $"No usable DMARC policy applies to {domain} ({policy.Status}): dmarc=none."));
                     return evaluation;
             }
 
@@ -224,10 +200,10 @@ namespace SmtpTools.Core.Dmarc
             switch (evaluation.Result)
             {
                 case DmarcResult.Pass:
-                    findings.Add(Finding.Info("DmarcPass", $"dmarc=pass: {(evaluation.DkimAligned ? "DKIM (" + evaluation.AlignedDkimDomain + ")" : "SPF (" + request.SpfDomain + ")")} passed aligned with {domain}."));
+                    findings.Add(FindingCatalog.DmarcPass.Create($"dmarc=pass: {(evaluation.DkimAligned ? "DKIM (" + evaluation.AlignedDkimDomain + ")" : "SPF (" + request.SpfDomain + ")")} passed aligned with {domain}."));
                     break;
                 case DmarcResult.TempError:
-                    findings.Add(Finding.Warning("DmarcTempError", $"dmarc=temperror: nothing aligned passed and a temporary error left the outcome open{(tempError == null ? "" : " (" + tempError + ")")}.", DmarcRecordParser.Ref(Spec, "6.6.2", "4.8")));
+                    findings.Add(FindingCatalog.DmarcTempError.Create(FindingSeverity.Warning, $"dmarc=temperror: nothing aligned passed and a temporary error left the outcome open{(tempError == null ? "" : " (" + tempError + ")")}.", DmarcRecordParser.Ref(Spec, "6.6.2", "4.8")));
                     break;
                 case DmarcResult.Fail:
                     string action = evaluation.ApplyPolicy == false
@@ -235,7 +211,7 @@ namespace SmtpTools.Core.Dmarc
                         : evaluation.ApplyPolicy == null
                             ? $"{evaluation.PolicyTag}={Word(evaluation.Disposition)} applies to {evaluation.Percentage}% of failing messages"
                             : $"{evaluation.PolicyTag}={Word(evaluation.Disposition)} applies";
-                    findings.Add(Finding.Warning("DmarcFail", $"dmarc=fail: neither SPF nor DKIM passed aligned with {domain}; {action}.", DmarcRecordParser.Ref(Spec, "6.6.2", "4.8")));
+                    findings.Add(FindingCatalog.DmarcFail.Create(Spec, $"dmarc=fail: neither SPF nor DKIM passed aligned with {domain}; {action}."));
                     break;
             }
             return evaluation;
@@ -257,7 +233,7 @@ namespace SmtpTools.Core.Dmarc
             bool? exists = await ExistsAsync(domain, ct).ConfigureAwait(false);
             evaluation.FromDomainExists = exists;
             if (exists == null)
-                findings.Add(Finding.Warning("DmarcDomainExistenceUnknown", $"Whether {domain} exists could not be determined (DNS failure); sp is assumed rather than np.", Spec == DmarcSpecification.Rfc7489 ? "RFC 9091 4" : "RFC 9989 4.10"));
+                findings.Add(FindingCatalog.DmarcDomainExistenceUnknown.Create(Spec, $"Whether {domain} exists could not be determined (DNS failure); sp is assumed rather than np."));
             else if (exists == false)
             {
                 evaluation.Disposition = record.NonexistentSubdomainPolicy;

@@ -7,7 +7,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using MimeKit;
 using SmtpTools.Core.Dkim;
-using SmtpTools.Core.Findings;
 using SmtpTools.Core.IO;
 using SmtpTools.Core.Spf;
 
@@ -108,8 +107,8 @@ namespace SmtpTools.Core.Dmarc
             };
             result.Request = request;
             if (fromHeaders != 1)
-                findings.Add(Finding.Error("DmarcFromHeaderCount",
-                    $"The message has {fromHeaders} From header fields; DMARC needs exactly one, so the result is permerror.", DmarcRecordParser.Ref(spec, "6.6.1", "4.4")));
+                findings.Add(FindingCatalog.DmarcFromHeaderCount.Create(spec,
+                    $"The message has {fromHeaders} From header fields; DMARC needs exactly one, so the result is permerror."));
 
             DmarcPolicyCheck policy = null;
             if (request.FromDomains.Count == 1)
@@ -119,9 +118,9 @@ namespace SmtpTools.Core.Dmarc
             result.Policy = policy ?? evaluation.Policy;
             findings.AddRange(evaluation.Findings);
             foreach (var s in result.DkimSignatures.Where(s => s.Result != DkimVerificationResult.Pass))
-                findings.Add(Finding.Warning("DmarcDkimSignatureNotPassing", $"DKIM signature d={s.Domain} s={s.Selector}: {s.Result} ({s.Reason}).", "RFC 6376 6.1"));
+                findings.Add(FindingCatalog.DmarcDkimSignatureNotPassing.Create($"DKIM signature d={s.Domain} s={s.Selector}: {s.Result} ({s.Reason})."));
             if (result.DkimSignatures.Count == 0)
-                findings.Add(Finding.Info("DmarcMessageUnsigned", "The message has no DKIM-Signature; only SPF can make DMARC pass.", DmarcRecordParser.Ref(spec, "4.2", "4.2")));
+                findings.Add(FindingCatalog.DmarcMessageUnsigned.Create(spec, "The message has no DKIM-Signature; only SPF can make DMARC pass."));
             result.Findings = Finding.Deduplicate(findings, "the message");
             return result;
         }
@@ -134,8 +133,8 @@ namespace SmtpTools.Core.Dmarc
             {
                 if (helo == null)
                 {
-                    findings.Add(Finding.Warning("DmarcNoSpfIdentity",
-                        "The message has no Return-Path (or a null sender) and no -HeloDomain was given: SPF was not checked.", "RFC 7208 2.3"));
+                    findings.Add(FindingCatalog.DmarcNoSpfIdentity.Create(
+                        "The message has no Return-Path (or a null sender) and no -HeloDomain was given: SPF was not checked."));
                     return null;
                 }
                 result.SpfIdentity = "Helo";

@@ -4,7 +4,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using SmtpTools.Core.Dns;
-using SmtpTools.Core.Findings;
 
 namespace SmtpTools.Core.Dmarc
 {
@@ -138,7 +137,7 @@ namespace SmtpTools.Core.Dmarc
             if (!DomainNames.TryNormalize(domain, out string name, out string problem))
             {
                 check.Status = DmarcLookupStatus.InvalidDomain;
-                findings.Add(Finding.Error("DmarcInvalidDomain", $"{DomainNames.Display(domain)} is not a valid domain name: {problem}."));
+                findings.Add(FindingCatalog.DmarcInvalidDomain.Create($"{DomainNames.Display(domain)} is not a valid domain name: {problem}."));
                 return check;
             }
             check.Domain = name;
@@ -151,15 +150,15 @@ namespace SmtpTools.Core.Dmarc
                 {
                     check.Status = DmarcLookupStatus.TempError;
                     check.PolicyDomain = candidate;
-                    findings.Add(Finding.Error("DmarcDnsTempError",
-                        $"The TXT query for _dmarc.{candidate} failed ({level.TempError}); the policy is unknown until DNS answers.", DmarcRecordParser.Ref(Spec, "6.6.3", "4.10")));
+                    findings.Add(FindingCatalog.DmarcDnsTempError.Create(Spec,
+                        $"The TXT query for _dmarc.{candidate} failed ({level.TempError}); the policy is unknown until DNS answers."));
                     return check;
                 }
                 if (level.Records.Count == 0)
                 {
                     if (level.LookAlikes.Count > 0)
-                        findings.Add(Finding.Error("DmarcMalformedVersion",
-                            $"_dmarc.{candidate} has a TXT record that is almost a DMARC record but does not begin with v=DMARC1 exactly: \"{level.LookAlikes[0]}\".", DmarcRecordParser.Ref(Spec, "6.4", "4.7")));
+                        findings.Add(FindingCatalog.DmarcMalformedVersion.Create(Spec,
+                            $"_dmarc.{candidate} has a TXT record that is almost a DMARC record but does not begin with v=DMARC1 exactly: \"{level.LookAlikes[0]}\"."));
                     continue;
                 }
                 check.PolicyDomain = candidate;
@@ -168,27 +167,25 @@ namespace SmtpTools.Core.Dmarc
                 if (level.Records.Count > 1)
                 {
                     check.Status = DmarcLookupStatus.MultipleRecords;
-                    findings.Add(Finding.Error("DmarcMultipleRecords",
-                        $"_dmarc.{candidate} has {level.Records.Count} DMARC records; receivers then apply no policy at all.", DmarcRecordParser.Ref(Spec, "6.6.3", "4.10")));
+                    findings.Add(FindingCatalog.DmarcMultipleRecords.Create(Spec,
+                        $"_dmarc.{candidate} has {level.Records.Count} DMARC records; receivers then apply no policy at all."));
                     return check;
                 }
                 var record = DmarcRecordParser.Parse(level.Records[0], Spec);
                 check.Record = record;
                 check.Status = StatusOf(record);
                 if (via != DmarcPolicySource.Domain)
-                    findings.Add(Finding.Info("DmarcPolicyInherited",
-                        $"No record at _dmarc.{name}; the policy of {candidate} applies ({(via == DmarcPolicySource.TreeWalk ? "DNS tree walk" : "organizational domain")}).",
-                        DmarcRecordParser.Ref(Spec, "6.6.3", "4.10")));
+                    findings.Add(FindingCatalog.DmarcPolicyInherited.Create(Spec,
+                        $"No record at _dmarc.{name}; the policy of {candidate} applies ({(via == DmarcPolicySource.TreeWalk ? "DNS tree walk" : "organizational domain")})."));
                 findings.AddRange(record.Findings);
                 return check;
             }
 
             check.Status = DmarcLookupStatus.NotFound;
-            findings.Add(Finding.Error("DmarcNoRecord",
+            findings.Add(FindingCatalog.DmarcNoRecord.Create(Spec,
                 Spec == DmarcSpecification.Rfc7489
                     ? $"No DMARC record at _dmarc.{name}{(queried.Count > 1 ? " nor at its organizational domain" : "")}: receivers apply no DMARC policy."
-                    : $"No DMARC record at _dmarc.{name} nor at any parent name (DNS tree walk): receivers apply no DMARC policy.",
-                DmarcRecordParser.Ref(Spec, "6.6.3", "4.10")));
+                    : $"No DMARC record at _dmarc.{name} nor at any parent name (DNS tree walk): receivers apply no DMARC policy."));
             return check;
         }
 
@@ -239,8 +236,8 @@ namespace SmtpTools.Core.Dmarc
                 var (destinationOrg, orgError) = await GetOrganizationalDomainAsync(destination, cancellationToken).ConfigureAwait(false);
                 if (policyOrg == null || destinationOrg == null)
                 {
-                    findings.Add(Finding.Warning("DmarcReportAuthorizationUnknown",
-                        $"Could not tell whether {destination} is outside the organizational domain of {policyDomain} ({orgError ?? policyOrgError ?? "DNS failure"}).", "RFC 7489 7.1"));
+                    findings.Add(FindingCatalog.DmarcReportAuthorizationUnknown.Create(
+                        $"Could not tell whether {destination} is outside the organizational domain of {policyDomain} ({orgError ?? policyOrgError ?? "DNS failure"})."));
                     continue;
                 }
                 if (string.Equals(policyOrg, destinationOrg, StringComparison.OrdinalIgnoreCase))
@@ -253,15 +250,15 @@ namespace SmtpTools.Core.Dmarc
                     if (answer.IsTemporaryFailure)
                     {
                         authorized = null;
-                        findings.Add(Finding.Warning("DmarcReportAuthorizationUnknown",
-                            $"Could not check whether {destination} accepts reports for {policyDomain}: the TXT query for {owner} failed ({answer.Status}).", "RFC 7489 7.1"));
+                        findings.Add(FindingCatalog.DmarcReportAuthorizationUnknown.Create(
+                            $"Could not check whether {destination} accepts reports for {policyDomain}: the TXT query for {owner} failed ({answer.Status})."));
                     }
                     else
                     {
                         authorized = answer.Records.Any(r => DmarcRecordParser.IsDmarcRecord(r.Text));
                         if (authorized == false)
-                            findings.Add(Finding.Warning("DmarcUnauthorizedReportDestination",
-                                $"{destination} has not authorized reports for {policyDomain} (no v=DMARC1 record at {owner}); receivers will not send {tag} reports there.", "RFC 7489 7.1"));
+                            findings.Add(FindingCatalog.DmarcUnauthorizedReportDestination.Create(
+                                $"{destination} has not authorized reports for {policyDomain} (no v=DMARC1 record at {owner}); receivers will not send {tag} reports there."));
                     }
                     checkedDomains[destination] = authorized;
                 }

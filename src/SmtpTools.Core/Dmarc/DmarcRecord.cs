@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using SmtpTools.Core.Dns;
-using SmtpTools.Core.Findings;
 
 namespace SmtpTools.Core.Dmarc
 {
@@ -12,21 +11,6 @@ namespace SmtpTools.Core.Dmarc
         Rfc9989,
         /// <summary>RFC 7489 (with the RFC 9091 np and psd tags): Public Suffix List organizational domain, pct sampling.</summary>
         Rfc7489,
-    }
-
-    /// <summary>A requested message disposition (p, sp and np values).</summary>
-    public enum DmarcDisposition
-    {
-        None,
-        Quarantine,
-        Reject,
-    }
-
-    /// <summary>adkim / aspf.</summary>
-    public enum DmarcAlignmentMode
-    {
-        Relaxed,
-        Strict,
     }
 
     /// <summary>What a TXT text amounts to as a DMARC policy record.</summary>

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text.RegularExpressions;
-using SmtpTools.Core.Findings;
 
 namespace SmtpTools.Core.Dmarc
 {
@@ -127,8 +126,8 @@ namespace SmtpTools.Core.Dmarc
                     if (name == "p" && _tags.Count != 1)
                     {
                         if (Is7489) Error(position, "p must be the first tag after v (RFC 7489 6.3).");
-                        else _findings.Add(Finding.Warning("DmarcPolicyNotSecond",
-                            $"p at position {position} is not the first tag after v: allowed by RFC 9989, but receivers that follow RFC 7489 reject the record.", "RFC 7489 6.3"));
+                        else _findings.Add(FindingCatalog.DmarcPolicyNotSecond.Create(
+                            $"p at position {position} is not the first tag after v: allowed by RFC 9989, but receivers that follow RFC 7489 reject the record."));
                     }
                     Tag(tag);
                 }
@@ -141,15 +140,15 @@ namespace SmtpTools.Core.Dmarc
                 var known = Is7489 ? Rfc7489Tags : Rfc9989Tags;
                 if (!Is7489 && Rfc9989RemovedTags.Contains(tag.Name))
                 {
-                    _findings.Add(Finding.Info("DmarcRemovedTag",
-                        $"{tag.Name}={v} is ignored: RFC 9989 removed the {tag.Name} tag.", "RFC 9989"));
+                    _findings.Add(FindingCatalog.DmarcRemovedTag.Create(
+                        $"{tag.Name}={v} is ignored: RFC 9989 removed the {tag.Name} tag."));
                     return;
                 }
                 if (!known.Contains(tag.Name))
                 {
                     _unknown.Add(tag.Name);
-                    _findings.Add(Finding.Warning("DmarcUnknownTag",
-                        $"Unknown tag '{tag.Name}' at position {tag.Position} is ignored.", Ref(_spec, "6.3", "4.7")));
+                    _findings.Add(FindingCatalog.DmarcUnknownTag.Create(_spec,
+                        $"Unknown tag '{tag.Name}' at position {tag.Position} is ignored."));
                     return;
                 }
                 switch (tag.Name)
@@ -159,7 +158,7 @@ namespace SmtpTools.Core.Dmarc
                         else if (Is7489)
                         {
                             _pInvalid = true;
-                            _findings.Add(Finding.Error("DmarcInvalidPolicy", $"p={v} at position {tag.Position} is not none, quarantine or reject.", "RFC 7489 6.6.3"));
+                            _findings.Add(FindingCatalog.DmarcInvalidPolicy.Create($"p={v} at position {tag.Position} is not none, quarantine or reject."));
                         }
                         else BadValue(tag, "none, quarantine or reject");
                         break;
@@ -168,7 +167,7 @@ namespace SmtpTools.Core.Dmarc
                         else if (Is7489)
                         {
                             _spInvalid = true;
-                            _findings.Add(Finding.Error("DmarcInvalidPolicy", $"sp={v} at position {tag.Position} is not none, quarantine or reject.", "RFC 7489 6.6.3"));
+                            _findings.Add(FindingCatalog.DmarcInvalidPolicy.Create($"sp={v} at position {tag.Position} is not none, quarantine or reject."));
                         }
                         else BadValue(tag, "none, quarantine or reject");
                         break;
@@ -209,7 +208,7 @@ namespace SmtpTools.Core.Dmarc
                         {
                             Record.ReportFormats = rf;
                             foreach (var other in rf.Where(x => x != "afrf"))
-                                _findings.Add(Finding.Warning("DmarcUnregisteredReportFormat", $"Report format '{other}' is not registered and is ignored.", "RFC 7489 6.3"));
+                                _findings.Add(FindingCatalog.DmarcUnregisteredReportFormat.Create($"Report format '{other}' is not registered and is ignored."));
                         }
                         break;
                     case "rua":
@@ -269,12 +268,12 @@ namespace SmtpTools.Core.Dmarc
                     }
                     var entry = new DmarcReportUri(uri, size, unit);
                     if (size != null && !Is7489)
-                        _findings.Add(Finding.Info("DmarcReportSizeLimitIgnored",
-                            $"{tag.Name} destination {item}: RFC 9989 dropped the !size limit; reporters ignore it (RFC 7489 reporters still honour it).", "RFC 9989"));
+                        _findings.Add(FindingCatalog.DmarcReportSizeLimitIgnored.Create(
+                            $"{tag.Name} destination {item}: RFC 9989 dropped the !size limit; reporters ignore it (RFC 7489 reporters still honour it)."));
                     if (entry.MailtoAddress == null)
-                        _findings.Add(Finding.Warning("DmarcNonMailtoReportUri", $"{tag.Name} destination {uri} is not a mailto: URI; receivers are only required to support mailto.", Ref(_spec, "6.2", "4.7")));
+                        _findings.Add(FindingCatalog.DmarcNonMailtoReportUri.Create(_spec, $"{tag.Name} destination {uri} is not a mailto: URI; receivers are only required to support mailto."));
                     else if (entry.MailtoDomain == null)
-                        _findings.Add(Finding.Warning("DmarcReportAddressWithoutDomain", $"{tag.Name} destination {uri} has no valid mailbox domain; reports cannot be delivered there.", Ref(_spec, "6.2", "4.7")));
+                        _findings.Add(FindingCatalog.DmarcReportAddressWithoutDomain.Create(_spec, $"{tag.Name} destination {uri} has no valid mailbox domain; reports cannot be delivered there."));
                     result.Add(entry);
                 }
                 return result;
@@ -304,23 +303,23 @@ namespace SmtpTools.Core.Dmarc
                             p = DmarcDisposition.None;
                             sp = DmarcDisposition.None;
                             record.Status = DmarcRecordStatus.Valid;
-                            _findings.Add(Finding.Warning("DmarcPolicyFromReportUri",
+                            _findings.Add(FindingCatalog.DmarcPolicyFromReportUri.Create(
                                 (_pInvalid || _spInvalid ? "The record has an invalid p or sp" : "The record has no p tag") +
-                                " but a valid rua: receivers act as if it said p=none.", "RFC 7489 6.6.3"));
+                                " but a valid rua: receivers act as if it said p=none."));
                         }
                         else
                         {
                             record.Status = DmarcRecordStatus.NoUsablePolicy;
-                            _findings.Add(Finding.Error("DmarcNoUsablePolicy",
+                            _findings.Add(FindingCatalog.DmarcNoUsablePolicy.Create(
                                 (_pInvalid || _spInvalid ? "The record has an invalid p or sp" : "The record has no p tag") +
-                                " and no valid rua: receivers apply no DMARC processing.", "RFC 7489 6.6.3"));
+                                " and no valid rua: receivers apply no DMARC processing."));
                         }
                     }
                     else
                     {
                         record.Status = DmarcRecordStatus.Valid;
                         if (!_p.HasValue)
-                            _findings.Add(Finding.Warning("DmarcMissingPolicy", "The record has no p tag; it is treated as p=none.", "RFC 9989 4.7"));
+                            _findings.Add(FindingCatalog.DmarcMissingPolicy.Create("The record has no p tag; it is treated as p=none."));
                     }
                 }
 
@@ -331,8 +330,8 @@ namespace SmtpTools.Core.Dmarc
 
                 var findings = new List<Finding>();
                 foreach (var e in _errors)
-                    findings.Add(Finding.Error(record.Status == DmarcRecordStatus.NotDmarc ? "DmarcNotDmarcRecord" : "DmarcSyntaxError",
-                        $"Syntax error at position {e.Position}: {e.Message}", Ref(_spec, "6.4", "4.7")));
+                    findings.Add((record.Status == DmarcRecordStatus.NotDmarc ? FindingCatalog.DmarcNotDmarcRecord : FindingCatalog.DmarcSyntaxError).Create(_spec,
+                        $"Syntax error at position {e.Position}: {e.Message}"));
                 findings.AddRange(_findings);
                 if (record.Status == DmarcRecordStatus.Valid) PolicyFindings(record, findings);
                 record.SyntaxErrors = _errors;
@@ -342,20 +341,20 @@ namespace SmtpTools.Core.Dmarc
             private void PolicyFindings(DmarcRecord r, List<Finding> findings)
             {
                 if (r.Policy == DmarcDisposition.None)
-                    findings.Add(Finding.Warning("DmarcPolicyNone", "p=none: monitoring only, failing messages are still delivered.", Ref(_spec, "6.3", "4.7")));
+                    findings.Add(FindingCatalog.DmarcPolicyNone.Create(_spec, "p=none: monitoring only, failing messages are still delivered."));
                 if (r.HasExplicitSubdomainPolicy && r.SubdomainPolicy < r.Policy)
-                    findings.Add(Finding.Warning("DmarcSubdomainPolicyWeaker", $"sp={Word(r.SubdomainPolicy)} is weaker than p={Word(r.Policy)}: subdomains are less protected.", Ref(_spec, "6.3", "4.7")));
+                    findings.Add(FindingCatalog.DmarcSubdomainPolicyWeaker.Create(_spec, $"sp={Word(r.SubdomainPolicy)} is weaker than p={Word(r.Policy)}: subdomains are less protected."));
                 if (r.HasExplicitNonexistentSubdomainPolicy && r.NonexistentSubdomainPolicy < r.SubdomainPolicy)
-                    findings.Add(Finding.Warning("DmarcNonexistentPolicyWeaker", $"np={Word(r.NonexistentSubdomainPolicy)} is weaker than the policy for existing subdomains ({Word(r.SubdomainPolicy)}).", Is7489 ? "RFC 9091 4.1" : "RFC 9989 4.7"));
+                    findings.Add(FindingCatalog.DmarcNonexistentPolicyWeaker.Create(_spec, $"np={Word(r.NonexistentSubdomainPolicy)} is weaker than the policy for existing subdomains ({Word(r.SubdomainPolicy)})."));
                 if (Is7489 && r.Percentage < 100)
-                    findings.Add(Finding.Warning("DmarcPercentageBelow100", $"pct={r.Percentage}: the policy is applied to only {r.Percentage}% of failing messages.", "RFC 7489 6.6.4"));
+                    findings.Add(FindingCatalog.DmarcPercentageBelow100.Create($"pct={r.Percentage}: the policy is applied to only {r.Percentage}% of failing messages."));
                 if (r.Testing)
-                    findings.Add(Finding.Warning("DmarcTestMode", "t=y: test mode, receivers apply a policy one level weaker than the one published.", "RFC 9989 4.7"));
+                    findings.Add(FindingCatalog.DmarcTestMode.Create("t=y: test mode, receivers apply a policy one level weaker than the one published."));
                 if (r.AggregateReportUris.Count == 0)
-                    findings.Add(Finding.Warning("DmarcNoAggregateReports", "No rua tag: the domain receives no aggregate reports and cannot see who sends as it.", Ref(_spec, "6.3", "4.7")));
+                    findings.Add(FindingCatalog.DmarcNoAggregateReports.Create(_spec, "No rua tag: the domain receives no aggregate reports and cannot see who sends as it."));
                 bool fo = _tags.Any(t => t.Name == "fo");
                 if (fo && r.ForensicReportUris.Count == 0)
-                    findings.Add(Finding.Info("DmarcFailureOptionsWithoutRuf", "fo is set but there is no ruf destination, so it has no effect.", Ref(_spec, "6.3", "4.7")));
+                    findings.Add(FindingCatalog.DmarcFailureOptionsWithoutRuf.Create(_spec, "fo is set but there is no ruf destination, so it has no effect."));
             }
 
             private void BadValue(DmarcTag tag, string expected) =>

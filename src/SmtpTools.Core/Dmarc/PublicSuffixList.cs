@@ -92,7 +92,7 @@ namespace SmtpTools.Core.Dmarc
                     Add(list._rules, rule, icann);
             }
             if (list.RuleCount == 0)
-                throw new Errors.SmtpToolsException("PublicSuffixListEmpty", Errors.FailureKind.InvalidData, "The Public Suffix List holds no rules.");
+                throw new Errors.SmtpToolsException(ErrorIds.PublicSuffixListEmpty, Errors.FailureKind.InvalidData, "The Public Suffix List holds no rules.");
             return list;
         }
 
@@ -197,7 +197,7 @@ namespace SmtpTools.Core.Dmarc
             using (var stream = typeof(PublicSuffixList).Assembly.GetManifestResourceStream(ResourceName))
             {
                 if (stream == null)
-                    throw new Errors.SmtpToolsException("PublicSuffixListMissing", Errors.FailureKind.ResourceUnavailable,
+                    throw new Errors.SmtpToolsException(ErrorIds.PublicSuffixListMissing, Errors.FailureKind.ResourceUnavailable,
                         "The embedded Public Suffix List is missing from SmtpTools.Core.");
                 using (var reader = new StreamReader(stream, Encoding.UTF8))
                     return Parse(reader);

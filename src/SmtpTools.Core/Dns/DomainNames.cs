@@ -21,15 +21,6 @@ namespace SmtpTools.Core.Dns
         /// <summary>RFC 1035 2.3.4.</summary>
         public const int MaxLabelLength = 63;
 
-        /// <summary>ErrorId of an input that is not a domain name (empty and white-space-only input included).</summary>
-        public const string InvalidDomainNameErrorId = "InvalidDomainName";
-        /// <summary>ErrorId of a DKIM selector that is not a DNS name (RFC 6376 3.1).</summary>
-        public const string InvalidSelectorErrorId = "InvalidDkimSelector";
-        /// <summary>ErrorId of a BIMI selector that is not a DNS name (BIMI draft 5.4).</summary>
-        public const string InvalidBimiSelectorErrorId = "InvalidBimiSelector";
-        /// <summary>ErrorId of an SMTP server that is neither a host name nor an IP address.</summary>
-        public const string InvalidHostNameErrorId = "InvalidHostName";
-
         // Allows unassigned code points as the Public Suffix List matching always did: a name that is merely newer than
         // the platform's Unicode tables still resolves.
         private static readonly IdnMapping s_idn = new IdnMapping { AllowUnassigned = true };
@@ -117,10 +108,10 @@ namespace SmtpTools.Core.Dns
             string what, errorId;
             switch (kind)
             {
-                case Kind.Selector: what = "a DKIM selector"; errorId = InvalidSelectorErrorId; break;
-                case Kind.BimiSelector: what = "a BIMI selector"; errorId = InvalidBimiSelectorErrorId; break;
-                case Kind.Host: what = "a host name or IP address"; errorId = InvalidHostNameErrorId; break;
-                default: what = "a domain name"; errorId = InvalidDomainNameErrorId; break;
+                case Kind.Selector: what = "a DKIM selector"; errorId = ErrorIds.InvalidDkimSelector; break;
+                case Kind.BimiSelector: what = "a BIMI selector"; errorId = ErrorIds.InvalidBimiSelector; break;
+                case Kind.Host: what = "a host name or IP address"; errorId = ErrorIds.InvalidHostName; break;
+                default: what = "a domain name"; errorId = ErrorIds.InvalidDomainName; break;
             }
             throw new SmtpToolsException(errorId, FailureKind.InvalidArgument, $"{Display(input)} is not {what}: {problem}.");
         }

@@ -59,23 +59,23 @@ namespace SmtpTools.Core.Errors
             switch (exception)
             {
                 case SmtpToolsException own: return new Classification(own.ErrorId, own.Kind);
-                case OperationCanceledException _: return new Classification("OperationStopped", FailureKind.OperationStopped);
-                case MailKit.Security.AuthenticationException _: return new Classification("SmtpAuthenticationFailed", FailureKind.AuthenticationError);
-                case MailKit.Security.SslHandshakeException _: return new Classification("TlsHandshakeFailed", FailureKind.SecurityError);
-                case AuthenticationException _: return new Classification("TlsHandshakeFailed", FailureKind.SecurityError);
-                case MailKit.Net.Smtp.SmtpCommandException _: return new Classification("SmtpCommandFailed", FailureKind.ProtocolError);
-                case MailKit.Net.Smtp.SmtpProtocolException _: return new Classification("SmtpProtocolError", FailureKind.ProtocolError);
-                case MailKit.ServiceNotConnectedException _: return new Classification("SmtpNotConnected", FailureKind.ConnectionError);
-                case TimeoutException _: return new Classification("OperationTimedOut", FailureKind.OperationTimeout);
-                case System.Net.Sockets.SocketException _: return new Classification("ConnectionFailed", FailureKind.ConnectionError);
-                case FileNotFoundException _: return new Classification("FileNotFound", FailureKind.ObjectNotFound);
-                case DirectoryNotFoundException _: return new Classification("DirectoryNotFound", FailureKind.ObjectNotFound);
-                case UnauthorizedAccessException _: return new Classification("AccessDenied", FailureKind.PermissionDenied);
-                case IOException _: return new Classification("IOError", FailureKind.ResourceUnavailable);
-                case FormatException _: return new Classification("InvalidFormat", FailureKind.InvalidData);
-                case ArgumentException _: return new Classification("InvalidArgument", FailureKind.InvalidArgument);
-                case NotSupportedException _: return new Classification("NotSupported", FailureKind.InvalidArgument);
-                default: return new Classification("UnexpectedError", FailureKind.Unknown);
+                case OperationCanceledException _: return new Classification(ErrorIds.OperationStopped, FailureKind.OperationStopped);
+                case MailKit.Security.AuthenticationException _: return new Classification(ErrorIds.SmtpAuthenticationFailed, FailureKind.AuthenticationError);
+                case MailKit.Security.SslHandshakeException _: return new Classification(ErrorIds.TlsHandshakeFailed, FailureKind.SecurityError);
+                case AuthenticationException _: return new Classification(ErrorIds.TlsHandshakeFailed, FailureKind.SecurityError);
+                case MailKit.Net.Smtp.SmtpCommandException _: return new Classification(ErrorIds.SmtpCommandFailed, FailureKind.ProtocolError);
+                case MailKit.Net.Smtp.SmtpProtocolException _: return new Classification(ErrorIds.SmtpProtocolError, FailureKind.ProtocolError);
+                case MailKit.ServiceNotConnectedException _: return new Classification(ErrorIds.SmtpNotConnected, FailureKind.ConnectionError);
+                case TimeoutException _: return new Classification(ErrorIds.OperationTimedOut, FailureKind.OperationTimeout);
+                case System.Net.Sockets.SocketException _: return new Classification(ErrorIds.ConnectionFailed, FailureKind.ConnectionError);
+                case FileNotFoundException _: return new Classification(ErrorIds.FileNotFound, FailureKind.ObjectNotFound);
+                case DirectoryNotFoundException _: return new Classification(ErrorIds.DirectoryNotFound, FailureKind.ObjectNotFound);
+                case UnauthorizedAccessException _: return new Classification(ErrorIds.AccessDenied, FailureKind.PermissionDenied);
+                case IOException _: return new Classification(ErrorIds.IOError, FailureKind.ResourceUnavailable);
+                case FormatException _: return new Classification(ErrorIds.InvalidFormat, FailureKind.InvalidData);
+                case ArgumentException _: return new Classification(ErrorIds.InvalidArgument, FailureKind.InvalidArgument);
+                case NotSupportedException _: return new Classification(ErrorIds.NotSupported, FailureKind.InvalidArgument);
+                default: return new Classification(ErrorIds.UnexpectedError, FailureKind.Unknown);
             }
         }
     }

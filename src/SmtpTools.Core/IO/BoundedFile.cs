@@ -35,13 +35,13 @@ namespace SmtpTools.Core.IO
 
         /// <summary>The error for a header section past <see cref="MaxHeaderBytes"/>: ErrorId MessageHeaderTooLarge.</summary>
         public SmtpToolsException HeaderTooLarge(string path) =>
-            new SmtpToolsException(BoundedFile.MessageHeaderTooLargeErrorId, FailureKind.LimitsExceeded,
+            new SmtpToolsException(ErrorIds.MessageHeaderTooLarge, FailureKind.LimitsExceeded,
                 $"{Description} '{path}' has no end of its header section (an empty line) within the first {Size(MaxHeaderBytes ?? 0)}: " +
                 "it is not a message file, or its header fields are far larger than mail servers accept (Postfix: 100 KB).");
 
         /// <summary>The error for <paramref name="path"/>: ErrorId FileTooLarge, FailureKind.LimitsExceeded.</summary>
         public SmtpToolsException TooLarge(string path, long? actualBytes = null) =>
-            new SmtpToolsException(BoundedFile.FileTooLargeErrorId, FailureKind.LimitsExceeded,
+            new SmtpToolsException(ErrorIds.FileTooLarge, FailureKind.LimitsExceeded,
                 (actualBytes.HasValue
                     ? $"{Description} '{path}' is {Size(actualBytes.Value)}; at most {Size(MaxBytes)} is read"
                     : $"{Description} '{path}' goes on past {Size(MaxBytes)}, the most that is read (a device or an endless stream?)")
@@ -66,9 +66,6 @@ namespace SmtpTools.Core.IO
     /// </summary>
     public static class BoundedFile
     {
-        public const string FileTooLargeErrorId = "FileTooLarge";
-        public const string MessageHeaderTooLargeErrorId = "MessageHeaderTooLarge";
-
         /// <summary>Opens <paramref name="path"/> for reading; reading past the limit throws FileTooLarge.</summary>
         /// <remarks>A regular file already larger than the limit fails here, before anything is read.</remarks>
         /// <exception cref="FileNotFoundException">The file does not exist.</exception>

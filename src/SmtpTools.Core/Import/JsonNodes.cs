@@ -29,7 +29,7 @@ namespace SmtpTools.Core.Import
             }
             catch (Exception e) when (e is XmlException || e is DecoderFallbackException)
             {
-                throw new SmtpToolsException(ImportErrorIds.InputNotWellFormed, FailureKind.InvalidData, "not well-formed JSON: " + e.Message, e);
+                throw new SmtpToolsException(ErrorIds.InputNotWellFormed, FailureKind.InvalidData, "not well-formed JSON: " + e.Message, e);
             }
         }
     }

@@ -23,7 +23,7 @@ namespace SmtpTools.Core.Import
         {
             _used += bytes;
             if (_used > _limit)
-                throw new SmtpToolsException(ImportErrorIds.InputTooLarge, FailureKind.LimitsExceeded,
+                throw new SmtpToolsException(ErrorIds.InputTooLarge, FailureKind.LimitsExceeded,
                     $"{what} expands to more than {_limit:N0} bytes (MaxUncompressedSize); a compression bomb or a report larger than allowed. Raise -MaxUncompressedSize if the report is genuine.");
         }
     }

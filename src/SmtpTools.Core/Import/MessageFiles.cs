@@ -39,7 +39,7 @@ namespace SmtpTools.Core.Import
             }
             catch (FormatException e)
             {
-                throw new SmtpToolsException(ImportErrorIds.MessageNotReadable, FailureKind.InvalidData, "not a readable e-mail message: " + e.Message, e);
+                throw new SmtpToolsException(ErrorIds.MessageNotReadable, FailureKind.InvalidData, "not a readable e-mail message: " + e.Message, e);
             }
         }
 
@@ -57,7 +57,7 @@ namespace SmtpTools.Core.Import
             }
             catch (FormatException e)
             {
-                throw new SmtpToolsException(ImportErrorIds.MessageNotReadable, FailureKind.InvalidData, "not a readable e-mail message: " + e.Message, e);
+                throw new SmtpToolsException(ErrorIds.MessageNotReadable, FailureKind.InvalidData, "not a readable e-mail message: " + e.Message, e);
             }
         }
 

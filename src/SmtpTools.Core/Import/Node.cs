@@ -71,7 +71,7 @@ namespace SmtpTools.Core.Import
         private static async Task<Node> ReadElementAsync(XmlReader reader, int depth, System.Func<int> counter, bool sync = false)
         {
             if (depth > MaxDepth || counter() > MaxNodes)
-                throw new SmtpToolsException(ImportErrorIds.ReportValueInvalid, FailureKind.LimitsExceeded,
+                throw new SmtpToolsException(ErrorIds.ReportValueInvalid, FailureKind.LimitsExceeded,
                     $"the element <{reader.LocalName}> is nested deeper or holds more elements than a report can (line {LineOf(reader)}).");
             var node = new Node(reader.LocalName);
             if (reader.HasAttributes)
@@ -106,7 +106,7 @@ namespace SmtpTools.Core.Import
                             text ??= new StringBuilder(single);
                             text.Append(reader.Value);
                             if (text.Length > MaxTextLength)
-                                throw new SmtpToolsException(ImportErrorIds.ReportValueInvalid, FailureKind.LimitsExceeded,
+                                throw new SmtpToolsException(ErrorIds.ReportValueInvalid, FailureKind.LimitsExceeded,
                                     $"the text of <{node.Name}> is longer than a report value can be (line {LineOf(reader)}).");
                         }
                         break;

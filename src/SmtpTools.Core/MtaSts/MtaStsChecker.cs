@@ -6,7 +6,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using SmtpTools.Core.Diagnostics;
 using SmtpTools.Core.Dns;
-using SmtpTools.Core.Findings;
 using SmtpTools.Core.Http;
 using SmtpTools.Core.Smtp;
 using SmtpTools.Core.Threading;
@@ -130,25 +129,25 @@ namespace SmtpTools.Core.MtaSts
                 if (answer.IsTemporaryFailure)
                 {
                     Result.Status = MtaStsStatus.TempError;
-                    _findings.Add(MtaStsFindings.DnsTempError($"The TXT query for {owner} failed ({DnsError(answer)}); whether the domain has an MTA-STS policy is unknown until DNS answers."));
+                    _findings.Add(FindingCatalog.MtaStsDnsTempError.Create($"The TXT query for {owner} failed ({DnsError(answer)}); whether the domain has an MTA-STS policy is unknown until DNS answers."));
                     return false;
                 }
                 var texts = answer.Records.Select(r => r.Text).ToList();
                 var records = texts.Where(MtaStsRecordParser.IsStsRecord).ToList();
                 foreach (var lookAlike in texts.Where(MtaStsRecordParser.LooksLikeStsRecord))
-                    _findings.Add(MtaStsFindings.RecordIgnored($"{owner} has \"{TagRecord.Cut(lookAlike)}\", which does not begin with \"{MtaStsRecordParser.Version};\" exactly; senders ignore it."));
+                    _findings.Add(FindingCatalog.MtaStsRecordIgnored.Create($"{owner} has \"{TagRecord.Cut(lookAlike)}\", which does not begin with \"{MtaStsRecordParser.Version};\" exactly; senders ignore it."));
                 Result.RecordCount = records.Count;
                 if (records.Count == 0)
                 {
                     Result.Status = MtaStsStatus.NotFound;
-                    _findings.Add(MtaStsFindings.NoRecord($"No MTA-STS record at {owner}: senders use TLS opportunistically and fall back to plain text when it fails."));
+                    _findings.Add(FindingCatalog.MtaStsNoRecord.Create($"No MTA-STS record at {owner}: senders use TLS opportunistically and fall back to plain text when it fails."));
                     return false;
                 }
                 Result.Record = records[0];
                 if (records.Count > 1)
                 {
                     Result.Status = MtaStsStatus.InvalidRecord;
-                    _findings.Add(MtaStsFindings.MultipleRecords($"{owner} has {records.Count} v=STSv1 records; senders then assume there is no policy: \"{string.Join("\" | \"", records.Select(TagRecord.Cut))}\"."));
+                    _findings.Add(FindingCatalog.MtaStsMultipleRecords.Create($"{owner} has {records.Count} v=STSv1 records; senders then assume there is no policy: \"{string.Join("\" | \"", records.Select(TagRecord.Cut))}\"."));
                     return true;
                 }
                 var parse = MtaStsRecordParser.Parse(records[0]);
@@ -173,12 +172,12 @@ namespace SmtpTools.Core.MtaSts
                 }
                 var certificate = response.Certificate;
                 if (certificate != null && certificate.DaysUntilExpiry < CertificateExpiryWarningDays)
-                    _findings.Add(MtaStsFindings.PolicyCertificateExpiring($"The certificate of mta-sts.{Domain} expires on {certificate.NotAfter:yyyy-MM-dd} ({certificate.DaysUntilExpiry} day(s)); after that senders cannot refresh the policy."));
+                    _findings.Add(FindingCatalog.MtaStsPolicyCertificateExpiring.Create($"The certificate of mta-sts.{Domain} expires on {certificate.NotAfter:yyyy-MM-dd} ({certificate.DaysUntilExpiry} day(s)); after that senders cannot refresh the policy."));
                 if (response.MediaType != "text/plain")
                 {
                     Result.PolicyFetchError = $"the policy is served as {response.ContentType ?? "no Content-Type"}, not text/plain";
                     Result.Status = Decide(Result.Status, MtaStsStatus.PolicyUnavailable);
-                    _findings.Add(MtaStsFindings.PolicyContentType($"{Result.PolicyUrl} is served as {response.ContentType ?? "(no Content-Type)"}; senders require text/plain and refuse the policy."));
+                    _findings.Add(FindingCatalog.MtaStsPolicyContentType.Create($"{Result.PolicyUrl} is served as {response.ContentType ?? "(no Content-Type)"}; senders require text/plain and refuse the policy."));
                 }
                 else _policyServed = true;
                 // RFC 8461 3.2 allows UTF-8 in extension values; anything else is not a valid policy anyway.
@@ -196,16 +195,16 @@ namespace SmtpTools.Core.MtaSts
                 string url = Result.PolicyUrl;
                 switch (response.Failure)
                 {
-                    case HttpsFetchFailure.DnsTempError: return MtaStsFindings.DnsTempError($"The policy host cannot be resolved now: {response.Error}.");
-                    case HttpsFetchFailure.HostNotFound: return MtaStsFindings.PolicyHostNotFound($"The policy cannot be fetched: {response.Error}; publish an A/AAAA record for mta-sts.{Domain} and serve the policy there.");
-                    case HttpsFetchFailure.Timeout: return MtaStsFindings.PolicyTimeout($"{url}: {response.Error}.");
-                    case HttpsFetchFailure.Certificate: return MtaStsFindings.PolicyCertificateInvalid($"{url}: {response.Error}. Senders require a trusted certificate valid for mta-sts.{Domain}.");
-                    case HttpsFetchFailure.TlsFailed: return MtaStsFindings.PolicyTlsFailed($"{url}: {response.Error}.");
-                    case HttpsFetchFailure.Redirect: return MtaStsFindings.PolicyRedirect($"{url}: {response.Error}; senders must not follow redirects, so they get no policy. Serve the policy at this URL.");
-                    case HttpsFetchFailure.HttpStatus: return MtaStsFindings.PolicyHttpStatus($"{url}: {response.Error}; senders need 200 OK.");
-                    case HttpsFetchFailure.TooLarge: return MtaStsFindings.PolicyTooLarge($"{url}: {response.Error}; senders stop reading a policy at {MaxPolicyBytes / 1024} KB.");
-                    case HttpsFetchFailure.Protocol: return MtaStsFindings.PolicyHttpError($"{url}: {response.Error}.");
-                    default: return MtaStsFindings.PolicyConnectFailed($"{url}: {response.Error}.");
+                    case HttpsFetchFailure.DnsTempError: return FindingCatalog.MtaStsDnsTempError.Create($"The policy host cannot be resolved now: {response.Error}.");
+                    case HttpsFetchFailure.HostNotFound: return FindingCatalog.MtaStsPolicyHostNotFound.Create($"The policy cannot be fetched: {response.Error}; publish an A/AAAA record for mta-sts.{Domain} and serve the policy there.");
+                    case HttpsFetchFailure.Timeout: return FindingCatalog.MtaStsPolicyTimeout.Create($"{url}: {response.Error}.");
+                    case HttpsFetchFailure.Certificate: return FindingCatalog.MtaStsPolicyCertificateInvalid.Create($"{url}: {response.Error}. Senders require a trusted certificate valid for mta-sts.{Domain}.");
+                    case HttpsFetchFailure.TlsFailed: return FindingCatalog.MtaStsPolicyTlsFailed.Create($"{url}: {response.Error}.");
+                    case HttpsFetchFailure.Redirect: return FindingCatalog.MtaStsPolicyRedirect.Create($"{url}: {response.Error}; senders must not follow redirects, so they get no policy. Serve the policy at this URL.");
+                    case HttpsFetchFailure.HttpStatus: return FindingCatalog.MtaStsPolicyHttpStatus.Create($"{url}: {response.Error}; senders need 200 OK.");
+                    case HttpsFetchFailure.TooLarge: return FindingCatalog.MtaStsPolicyTooLarge.Create($"{url}: {response.Error}; senders stop reading a policy at {MaxPolicyBytes / 1024} KB.");
+                    case HttpsFetchFailure.Protocol: return FindingCatalog.MtaStsPolicyHttpError.Create($"{url}: {response.Error}.");
+                    default: return FindingCatalog.MtaStsPolicyConnectFailed.Create($"{url}: {response.Error}.");
                 }
             }
 
@@ -214,13 +213,13 @@ namespace SmtpTools.Core.MtaSts
                 if (answer.IsTemporaryFailure)
                 {
                     Result.Status = Decide(Result.Status, MtaStsStatus.TempError);
-                    _findings.Add(MtaStsFindings.DnsTempError($"The MX query for {Domain} failed ({DnsError(answer)}); the MX hosts could not be matched against the policy."));
+                    _findings.Add(FindingCatalog.MtaStsDnsTempError.Create($"The MX query for {Domain} failed ({DnsError(answer)}); the MX hosts could not be matched against the policy."));
                     return;
                 }
                 var records = answer.Records.Where(r => r.Exchange.Length > 0 && r.Exchange != ".").ToList();
                 if (records.Count == 0)
                 {
-                    _findings.Add(MtaStsFindings.NoMx(answer.Records.Count > 0
+                    _findings.Add(FindingCatalog.MtaStsNoMx.Create(answer.Records.Count > 0
                         ? $"{Domain} publishes a null MX (RFC 7505): it accepts no mail, so its MTA-STS policy protects nothing."
                         : $"{Domain} has no MX record; MTA-STS applies to MX hosts, so the policy protects nothing."));
                     return;
@@ -233,11 +232,11 @@ namespace SmtpTools.Core.MtaSts
                     string match = MtaStsMxPattern.FirstMatch(patterns, record.Exchange);
                     hosts.Add(new MtaStsMxHost { Host = record.Exchange, Preference = record.Preference, MatchedPattern = match, MatchesPolicy = match != null });
                     if (match == null && applies)
-                        _findings.Add(MtaStsFindings.MxNotMatched($"The MX host {record.Exchange} matches no mx pattern of the policy ({(patterns.Count == 0 ? "none is valid" : string.Join(", ", patterns))}): "
+                        _findings.Add(FindingCatalog.MtaStsMxNotMatched.Create($"The MX host {record.Exchange} matches no mx pattern of the policy ({(patterns.Count == 0 ? "none is valid" : string.Join(", ", patterns))}): "
                             + (Result.Mode == MtaStsMode.Enforce ? "senders enforcing the policy will not deliver to it." : "senders will report every delivery to it as a failure.")));
                 }
                 foreach (var unused in patterns.Where(p => !records.Any(r => MtaStsMxPattern.Matches(p, r.Exchange))))
-                    _findings.Add(MtaStsFindings.MxPatternUnused($"The mx pattern {unused} matches none of the MX hosts ({string.Join(", ", records.Select(r => r.Exchange))}); a leftover?"));
+                    _findings.Add(FindingCatalog.MtaStsMxPatternUnused.Create($"The mx pattern {unused} matches none of the MX hosts ({string.Join(", ", records.Select(r => r.Exchange))}); a leftover?"));
                 if (Options.ProbeMx)
                 {
                     var probed = await Task.WhenAll(hosts.Select(h => h.MatchesPolicy ? _owner.ProbeAsync(h, Domain, _cancel) : Task.FromResult(h))).ConfigureAwait(false);
@@ -253,16 +252,16 @@ namespace SmtpTools.Core.MtaSts
                 switch (host.TlsResult)
                 {
                     case MtaStsMxTlsResult.NoStartTls:
-                        _findings.Add(MtaStsFindings.MxNoStartTls($"{where} does not offer STARTTLS: {host.TlsError} Senders enforcing MTA-STS will not deliver to it."));
+                        _findings.Add(FindingCatalog.MtaStsMxNoStartTls.Create($"{where} does not offer STARTTLS: {host.TlsError} Senders enforcing MTA-STS will not deliver to it."));
                         break;
                     case MtaStsMxTlsResult.TlsFailed:
-                        _findings.Add(MtaStsFindings.MxTlsFailed($"{where}: the TLS handshake after STARTTLS failed: {host.TlsError} Senders enforcing MTA-STS will not deliver to it."));
+                        _findings.Add(FindingCatalog.MtaStsMxTlsFailed.Create($"{where}: the TLS handshake after STARTTLS failed: {host.TlsError} Senders enforcing MTA-STS will not deliver to it."));
                         break;
                     case MtaStsMxTlsResult.CertificateRejected:
-                        _findings.Add(MtaStsFindings.MxCertificateInvalid($"{where}: {host.TlsError} Senders enforcing MTA-STS need a trusted certificate valid for {host.Host}."));
+                        _findings.Add(FindingCatalog.MtaStsMxCertificateInvalid.Create($"{where}: {host.TlsError} Senders enforcing MTA-STS need a trusted certificate valid for {host.Host}."));
                         break;
                     case MtaStsMxTlsResult.Unreachable:
-                        _findings.Add(MtaStsFindings.MxUnreachable($"{where} could not be checked: {host.TlsError}"));
+                        _findings.Add(FindingCatalog.MtaStsMxUnreachable.Create($"{where} could not be checked: {host.TlsError}"));
                         break;
                 }
             }
@@ -273,7 +272,7 @@ namespace SmtpTools.Core.MtaSts
                 _findings.AddRange(tlsRpt.Findings);
                 bool applies = Result.Mode == MtaStsMode.Enforce || Result.Mode == MtaStsMode.Testing;
                 if (applies && (tlsRpt.Status == TlsRptStatus.NotFound || tlsRpt.Status == TlsRptStatus.InvalidRecord))
-                    _findings.Add(MtaStsFindings.WithoutTlsRpt(Result.Mode == MtaStsMode.Enforce
+                    _findings.Add(FindingCatalog.MtaStsWithoutTlsRpt.Create(Result.Mode == MtaStsMode.Enforce
                         ? $"MTA-STS is enforced without a usable TLS reporting record at _smtp._tls.{Domain}: when senders refuse to deliver because TLS fails, nobody is told."
                         : $"MTA-STS is in testing mode without a usable TLS reporting record at _smtp._tls.{Domain}: testing mode only reports failures, and there is nowhere to send them."));
             }

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using SmtpTools.Core.Findings;
 
 namespace SmtpTools.Core.MtaSts
 {
@@ -51,14 +50,14 @@ namespace SmtpTools.Core.MtaSts
                 if (line.Trim(' ', '\t').Length == 0)
                 {
                     if (!emptyLineReported)
-                        findings.Add(MtaStsFindings.PolicyEmptyLine($"Line {number} is empty; the grammar has no empty lines and strict parsers refuse the policy."));
+                        findings.Add(FindingCatalog.MtaStsPolicyEmptyLine.Create($"Line {number} is empty; the grammar has no empty lines and strict parsers refuse the policy."));
                     emptyLineReported = true;
                     continue;
                 }
                 int colon = line.IndexOf(':');
                 if (colon < 0)
                 {
-                    findings.Add(MtaStsFindings.PolicySyntax($"Line {number} (\"{TagRecord.Cut(line)}\") has no ':'; every line must be \"name: value\"."));
+                    findings.Add(FindingCatalog.MtaStsPolicySyntax.Create($"Line {number} (\"{TagRecord.Cut(line)}\") has no ':'; every line must be \"name: value\"."));
                     continue;
                 }
                 string name = line.Substring(0, colon);
@@ -66,23 +65,23 @@ namespace SmtpTools.Core.MtaSts
                 if (!TagRecord.IsExtensionName(name))
                 {
                     string hint = line[0] == '\uFEFF' ? " (the file starts with a byte-order mark)" : name.Trim() != name ? " (white space around the name)" : "";
-                    findings.Add(MtaStsFindings.PolicySyntax($"Line {number}: \"{TagRecord.Cut(name)}\" is not a valid field name{hint}."));
+                    findings.Add(FindingCatalog.MtaStsPolicySyntax.Create($"Line {number}: \"{TagRecord.Cut(name)}\" is not a valid field name{hint}."));
                     continue;
                 }
                 if (value.Any(c => c < 0x20 || c == 0x7f))
                 {
-                    findings.Add(MtaStsFindings.PolicySyntax($"Line {number}: the value of {name} holds a control character."));
+                    findings.Add(FindingCatalog.MtaStsPolicySyntax.Create($"Line {number}: the value of {name} holds a control character."));
                     continue;
                 }
                 var known = KnownFields.FirstOrDefault(k => k.Equals(name, StringComparison.OrdinalIgnoreCase));
                 if (known != null && known != name)
                 {
-                    findings.Add(MtaStsFindings.PolicySyntax($"Line {number}: field names are case-sensitive; \"{name}\" is not \"{known}\" and is ignored."));
+                    findings.Add(FindingCatalog.MtaStsPolicySyntax.Create($"Line {number}: field names are case-sensitive; \"{name}\" is not \"{known}\" and is ignored."));
                     continue;
                 }
                 if (name != "mx" && known != null && !seen.Add(name))
                 {
-                    findings.Add(MtaStsFindings.PolicyDuplicateField($"Line {number}: {name} appears again; only the first counts (\"{TagRecord.Cut(value)}\" is ignored)."));
+                    findings.Add(FindingCatalog.MtaStsPolicyDuplicateField.Create($"Line {number}: {name} appears again; only the first counts (\"{TagRecord.Cut(value)}\" is ignored)."));
                     continue;
                 }
                 switch (name)
@@ -92,22 +91,22 @@ namespace SmtpTools.Core.MtaSts
                     case "max_age": ReadMaxAge(value, number, result); break;
                     case "mx": ReadMx(value, number, result); break;
                     default:
-                        findings.Add(MtaStsFindings.PolicyUnknownField($"Line {number}: the field {name} is not defined by RFC 8461; senders ignore it."));
+                        findings.Add(FindingCatalog.MtaStsPolicyUnknownField.Create($"Line {number}: the field {name} is not defined by RFC 8461; senders ignore it."));
                         break;
                 }
             }
 
-            if (!seen.Contains("version")) findings.Add(MtaStsFindings.PolicyNoVersion("The policy has no version line (\"version: STSv1\"), which is required."));
-            if (!seen.Contains("mode")) findings.Add(MtaStsFindings.PolicyNoMode("The policy has no mode line (enforce, testing or none), which is required."));
-            if (!seen.Contains("max_age")) findings.Add(MtaStsFindings.PolicyNoMaxAge("The policy has no max_age line, which is required."));
+            if (!seen.Contains("version")) findings.Add(FindingCatalog.MtaStsPolicyNoVersion.Create("The policy has no version line (\"version: STSv1\"), which is required."));
+            if (!seen.Contains("mode")) findings.Add(FindingCatalog.MtaStsPolicyNoMode.Create("The policy has no mode line (enforce, testing or none), which is required."));
+            if (!seen.Contains("max_age")) findings.Add(FindingCatalog.MtaStsPolicyNoMaxAge.Create("The policy has no max_age line, which is required."));
             if (result.MxPatterns.Count == 0 && (result.Mode == MtaStsMode.Enforce || result.Mode == MtaStsMode.Testing))
-                findings.Add(MtaStsFindings.PolicyNoMx($"The policy has no mx line; mode {Name(result.Mode.Value)} needs at least one (only mode none may omit it)."));
+                findings.Add(FindingCatalog.MtaStsPolicyNoMx.Create($"The policy has no mx line; mode {Name(result.Mode.Value)} needs at least one (only mode none may omit it)."));
             if (result.MaxAge.HasValue && result.Mode != MtaStsMode.None && result.MaxAge.Value < ShortMaxAge)
-                findings.Add(MtaStsFindings.PolicyMaxAgeShort($"max_age is {Duration(result.MaxAge.Value)}; RFC 8461 expects weeks or more, so that a sender's cached policy outlives an attack at refresh time (604800 is one week)."));
+                findings.Add(FindingCatalog.MtaStsPolicyMaxAgeShort.Create($"max_age is {Duration(result.MaxAge.Value)}; RFC 8461 expects weeks or more, so that a sender's cached policy outlives an attack at refresh time (604800 is one week)."));
             if (result.Mode == MtaStsMode.Testing)
-                findings.Add(MtaStsFindings.ModeTesting("mode: testing: senders deliver even when TLS fails and only report the failure (TLS-RPT); switch to enforce once the reports are clean."));
+                findings.Add(FindingCatalog.MtaStsModeTesting.Create("mode: testing: senders deliver even when TLS fails and only report the failure (TLS-RPT); switch to enforce once the reports are clean."));
             if (result.Mode == MtaStsMode.None)
-                findings.Add(MtaStsFindings.ModeNone("mode: none: the domain withdraws its policy; senders treat it as having none."));
+                findings.Add(FindingCatalog.MtaStsModeNone.Create("mode: none: the domain withdraws its policy; senders treat it as having none."));
             return result;
         }
 
@@ -117,7 +116,7 @@ namespace SmtpTools.Core.MtaSts
         {
             result.Version = value;
             if (value != "STSv1")
-                result.Findings.Add(MtaStsFindings.PolicyVersionInvalid($"Line {number}: version is \"{TagRecord.Cut(value)}\"; it must be STSv1 exactly."));
+                result.Findings.Add(FindingCatalog.MtaStsPolicyVersionInvalid.Create($"Line {number}: version is \"{TagRecord.Cut(value)}\"; it must be STSv1 exactly."));
         }
 
         private static void ReadMode(string value, int number, MtaStsPolicyParse result)
@@ -128,20 +127,20 @@ namespace SmtpTools.Core.MtaSts
                 case "testing": result.Mode = MtaStsMode.Testing; return;
                 case "none": result.Mode = MtaStsMode.None; return;
             }
-            result.Findings.Add(MtaStsFindings.PolicyModeInvalid($"Line {number}: mode is \"{TagRecord.Cut(value)}\"; it must be enforce, testing or none (lower case)."));
+            result.Findings.Add(FindingCatalog.MtaStsPolicyModeInvalid.Create($"Line {number}: mode is \"{TagRecord.Cut(value)}\"; it must be enforce, testing or none (lower case)."));
         }
 
         private static void ReadMaxAge(string value, int number, MtaStsPolicyParse result)
         {
             if (value.Length == 0 || value.Length > 10 || value.Any(c => c < '0' || c > '9'))
             {
-                result.Findings.Add(MtaStsFindings.PolicyMaxAgeInvalid($"Line {number}: max_age is \"{TagRecord.Cut(value)}\"; it must be a number of seconds (1 to 10 digits)."));
+                result.Findings.Add(FindingCatalog.MtaStsPolicyMaxAgeInvalid.Create($"Line {number}: max_age is \"{TagRecord.Cut(value)}\"; it must be a number of seconds (1 to 10 digits)."));
                 return;
             }
             long seconds = long.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture);
             result.MaxAge = seconds;
             if (seconds > MaxMaxAge)
-                result.Findings.Add(MtaStsFindings.PolicyMaxAgeTooLarge($"max_age is {seconds} ({Duration(seconds)}); the maximum is {MaxMaxAge} (one year), and senders cap it there."));
+                result.Findings.Add(FindingCatalog.MtaStsPolicyMaxAgeTooLarge.Create($"max_age is {seconds} ({Duration(seconds)}); the maximum is {MaxMaxAge} (one year), and senders cap it there."));
         }
 
         private static void ReadMx(string value, int number, MtaStsPolicyParse result)
@@ -149,7 +148,7 @@ namespace SmtpTools.Core.MtaSts
             result.MxPatterns.Add(value);
             var problem = MtaStsMxPattern.Problem(value);
             if (problem == null) result.ValidMxPatterns.Add(value);
-            else result.Findings.Add(MtaStsFindings.PolicyMxInvalid($"Line {number}: mx \"{TagRecord.Cut(value)}\" is not a host name or a \"*.\" wildcard pattern: {problem}."));
+            else result.Findings.Add(FindingCatalog.MtaStsPolicyMxInvalid.Create($"Line {number}: mx \"{TagRecord.Cut(value)}\" is not a host name or a \"*.\" wildcard pattern: {problem}."));
         }
 
         internal static string Duration(long seconds)

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using SmtpTools.Core.Findings;
 
 namespace SmtpTools.Core.MtaSts
 {
@@ -42,13 +41,13 @@ namespace SmtpTools.Core.MtaSts
         {
             var result = new MtaStsRecordParse { Text = text };
             var findings = result.Findings;
-            var fields = TagRecord.Split(text, Version, problem => findings.Add(MtaStsFindings.RecordSyntax($"The _mta-sts record is malformed: {problem}.")));
+            var fields = TagRecord.Split(text, Version, problem => findings.Add(FindingCatalog.MtaStsRecordSyntax.Create($"The _mta-sts record is malformed: {problem}.")));
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var field in fields)
             {
                 if (!seen.Add(field.Name))
                 {
-                    findings.Add(MtaStsFindings.RecordDuplicateField($"The field {field.Name}= appears more than once; only the first counts."));
+                    findings.Add(FindingCatalog.MtaStsRecordDuplicateField.Create($"The field {field.Name}= appears more than once; only the first counts."));
                     continue;
                 }
                 if (field.Name == "id")
@@ -56,23 +55,23 @@ namespace SmtpTools.Core.MtaSts
                     result.Id = field.Value;
                     var problems = IdProblems(field.Value);
                     if (problems.Count > 0)
-                        findings.Add(MtaStsFindings.RecordIdInvalid($"id=\"{TagRecord.Cut(field.Value)}\" {string.Join(" and ", problems)}; it must be 1 to {MaxIdLength} letters and digits. Senders ignore the record."));
+                        findings.Add(FindingCatalog.MtaStsRecordIdInvalid.Create($"id=\"{TagRecord.Cut(field.Value)}\" {string.Join(" and ", problems)}; it must be 1 to {MaxIdLength} letters and digits. Senders ignore the record."));
                     continue;
                 }
                 if (!TagRecord.IsExtensionName(field.Name))
                 {
-                    findings.Add(MtaStsFindings.RecordSyntax($"\"{TagRecord.Cut(field.Name)}\" is not a valid field name (letters, digits, '_', '-', '.'; at most 32)."));
+                    findings.Add(FindingCatalog.MtaStsRecordSyntax.Create($"\"{TagRecord.Cut(field.Name)}\" is not a valid field name (letters, digits, '_', '-', '.'; at most 32)."));
                     continue;
                 }
                 if (!TagRecord.IsExtensionValue(field.Value))
                 {
-                    findings.Add(MtaStsFindings.RecordSyntax($"The value of {field.Name}= is empty or holds a space, '=' or a control character."));
+                    findings.Add(FindingCatalog.MtaStsRecordSyntax.Create($"The value of {field.Name}= is empty or holds a space, '=' or a control character."));
                     continue;
                 }
-                findings.Add(MtaStsFindings.RecordUnknownField($"The field {field.Name}= is not defined by RFC 8461; senders ignore it."));
+                findings.Add(FindingCatalog.MtaStsRecordUnknownField.Create($"The field {field.Name}= is not defined by RFC 8461; senders ignore it."));
             }
             if (result.Id == null)
-                findings.Add(MtaStsFindings.RecordNoId("The _mta-sts record has no id= field, which is required; senders ignore the record."));
+                findings.Add(FindingCatalog.MtaStsRecordNoId.Create("The _mta-sts record has no id= field, which is required; senders ignore the record."));
             return result;
         }
 

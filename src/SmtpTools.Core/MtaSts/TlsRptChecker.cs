@@ -4,7 +4,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using SmtpTools.Core.Dns;
-using SmtpTools.Core.Findings;
 
 namespace SmtpTools.Core.MtaSts
 {
@@ -35,24 +34,24 @@ namespace SmtpTools.Core.MtaSts
             if (answer.IsTemporaryFailure)
             {
                 result.Status = TlsRptStatus.TempError;
-                findings.Add(TlsRptFindings.DnsTempError($"The TXT query for {owner} failed ({answer.Status}{(answer.Error == null ? "" : ": " + answer.Error)}); whether the domain asks for TLS reports is unknown until DNS answers."));
+                findings.Add(FindingCatalog.TlsRptDnsTempError.Create($"The TXT query for {owner} failed ({answer.Status}{(answer.Error == null ? "" : ": " + answer.Error)}); whether the domain asks for TLS reports is unknown until DNS answers."));
                 return Finish(result, findings);
             }
             var texts = answer.Records.Select(r => r.Text).ToList();
             var records = texts.Where(TlsRptRecordParser.IsTlsRptRecord).ToList();
             foreach (var lookAlike in texts.Where(TlsRptRecordParser.LooksLikeTlsRptRecord))
-                findings.Add(TlsRptFindings.RecordIgnored($"{owner} has \"{TagRecord.Cut(lookAlike)}\", which does not begin with \"{TlsRptRecordParser.Version};\" exactly; senders ignore it."));
+                findings.Add(FindingCatalog.TlsRptRecordIgnored.Create($"{owner} has \"{TagRecord.Cut(lookAlike)}\", which does not begin with \"{TlsRptRecordParser.Version};\" exactly; senders ignore it."));
             if (records.Count == 0)
             {
                 result.Status = TlsRptStatus.NotFound;
-                findings.Add(TlsRptFindings.NoRecord($"No TLS reporting record at {owner}: senders do not report TLS failures (MTA-STS, DANE) to the domain."));
+                findings.Add(FindingCatalog.TlsRptNoRecord.Create($"No TLS reporting record at {owner}: senders do not report TLS failures (MTA-STS, DANE) to the domain."));
                 return Finish(result, findings);
             }
             result.Record = records[0];
             if (records.Count > 1)
             {
                 result.Status = TlsRptStatus.InvalidRecord;
-                findings.Add(TlsRptFindings.MultipleRecords($"{owner} has {records.Count} v=TLSRPTv1 records; senders then send no reports at all: \"{string.Join("\" | \"", records.Select(TagRecord.Cut))}\"."));
+                findings.Add(FindingCatalog.TlsRptMultipleRecords.Create($"{owner} has {records.Count} v=TLSRPTv1 records; senders then send no reports at all: \"{string.Join("\" | \"", records.Select(TagRecord.Cut))}\"."));
                 return Finish(result, findings);
             }
             var parse = TlsRptRecordParser.Parse(records[0]);

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using SmtpTools.Core.Dns;
-using SmtpTools.Core.Findings;
 
 namespace SmtpTools.Core.MtaSts
 {
@@ -37,14 +36,14 @@ namespace SmtpTools.Core.MtaSts
         {
             var result = new TlsRptRecordParse();
             var findings = result.Findings;
-            var fields = TagRecord.Split(text, Version, problem => findings.Add(TlsRptFindings.RecordSyntax($"The _smtp._tls record is malformed: {problem}.")));
+            var fields = TagRecord.Split(text, Version, problem => findings.Add(FindingCatalog.TlsRptRecordSyntax.Create($"The _smtp._tls record is malformed: {problem}.")));
             var seen = new HashSet<string>(StringComparer.Ordinal);
             bool hasRua = false;
             foreach (var field in fields)
             {
                 if (!seen.Add(field.Name))
                 {
-                    findings.Add(TlsRptFindings.DuplicateField($"The field {field.Name}= appears more than once; only the first counts."));
+                    findings.Add(FindingCatalog.TlsRptDuplicateField.Create($"The field {field.Name}= appears more than once; only the first counts."));
                     continue;
                 }
                 if (field.Name == "rua")
@@ -55,15 +54,15 @@ namespace SmtpTools.Core.MtaSts
                 }
                 if (!TagRecord.IsExtensionName(field.Name) || !TagRecord.IsExtensionValue(field.Value))
                 {
-                    findings.Add(TlsRptFindings.RecordSyntax($"\"{TagRecord.Cut(field.Name + "=" + field.Value)}\" is not a valid field (name: letters, digits, '_', '-', '.'; value without spaces, '=' or ';')."));
+                    findings.Add(FindingCatalog.TlsRptRecordSyntax.Create($"\"{TagRecord.Cut(field.Name + "=" + field.Value)}\" is not a valid field (name: letters, digits, '_', '-', '.'; value without spaces, '=' or ';')."));
                     continue;
                 }
-                findings.Add(TlsRptFindings.UnknownField($"The field {field.Name}= is not defined by RFC 8460; senders ignore it."));
+                findings.Add(FindingCatalog.TlsRptUnknownField.Create($"The field {field.Name}= is not defined by RFC 8460; senders ignore it."));
             }
             if (!hasRua)
-                findings.Add(TlsRptFindings.NoRua("The record has no rua= field, which is required: senders have nowhere to send reports."));
+                findings.Add(FindingCatalog.TlsRptNoRua.Create("The record has no rua= field, which is required: senders have nowhere to send reports."));
             else if (result.ReportUris.Count > 0 && result.MailtoAddresses.Count + result.HttpsUris.Count == 0)
-                findings.Add(TlsRptFindings.NoUsableRua("No rua= destination is usable (senders report only to valid mailto: and https: URIs): no reports are sent."));
+                findings.Add(FindingCatalog.TlsRptNoUsableRua.Create("No rua= destination is usable (senders report only to valid mailto: and https: URIs): no reports are sent."));
             return result;
         }
 
@@ -71,7 +70,7 @@ namespace SmtpTools.Core.MtaSts
         {
             if (value.Trim(' ', '\t').Length == 0)
             {
-                result.Findings.Add(TlsRptFindings.RuaInvalid("rua= is empty; it needs at least one mailto: or https: URI."));
+                result.Findings.Add(FindingCatalog.TlsRptRuaInvalid.Create("rua= is empty; it needs at least one mailto: or https: URI."));
                 return;
             }
             foreach (var raw in value.Split(','))
@@ -80,12 +79,12 @@ namespace SmtpTools.Core.MtaSts
                 result.ReportUris.Add(uri);
                 if (uri.Length == 0)
                 {
-                    result.Findings.Add(TlsRptFindings.RuaInvalid("rua= has an empty entry between commas."));
+                    result.Findings.Add(FindingCatalog.TlsRptRuaInvalid.Create("rua= has an empty entry between commas."));
                     continue;
                 }
                 if (uri.IndexOf('!') >= 0 || uri.Any(c => c <= 0x20 || c >= 0x7f))
                 {
-                    result.Findings.Add(TlsRptFindings.RuaInvalid($"\"{TagRecord.Cut(uri)}\" holds '!', a space or a non-ASCII character, which must be percent-encoded in a URI (RFC 8460 3)."));
+                    result.Findings.Add(FindingCatalog.TlsRptRuaInvalid.Create($"\"{TagRecord.Cut(uri)}\" holds '!', a space or a non-ASCII character, which must be percent-encoded in a URI (RFC 8460 3)."));
                     continue;
                 }
                 int colon = uri.IndexOf(':');
@@ -93,7 +92,7 @@ namespace SmtpTools.Core.MtaSts
                 if (scheme == "mailto")
                 {
                     var address = MailtoAddress(uri.Substring(colon + 1), out var problem);
-                    if (address == null) result.Findings.Add(TlsRptFindings.RuaInvalid($"\"{TagRecord.Cut(uri)}\" is not a usable mailto: URI: {problem}."));
+                    if (address == null) result.Findings.Add(FindingCatalog.TlsRptRuaInvalid.Create($"\"{TagRecord.Cut(uri)}\" is not a usable mailto: URI: {problem}."));
                     else result.MailtoAddresses.Add(address);
                 }
                 else if (scheme == "https")
@@ -101,15 +100,15 @@ namespace SmtpTools.Core.MtaSts
                     if (Uri.TryCreate(uri, UriKind.Absolute, out var parsed) && !string.IsNullOrEmpty(parsed.Host)
                         && (parsed.HostNameType != UriHostNameType.Dns || DomainNames.NormalizeOrNull(parsed.IdnHost) != null))
                         result.HttpsUris.Add(uri);
-                    else result.Findings.Add(TlsRptFindings.RuaInvalid($"\"{TagRecord.Cut(uri)}\" is not a valid https: URI."));
+                    else result.Findings.Add(FindingCatalog.TlsRptRuaInvalid.Create($"\"{TagRecord.Cut(uri)}\" is not a valid https: URI."));
                 }
                 else if (scheme != null && IsScheme(scheme))
                 {
-                    result.Findings.Add(TlsRptFindings.RuaUnsupported($"\"{TagRecord.Cut(uri)}\" uses the scheme {scheme}:, which senders do not support (only mailto: and https:); no reports go there."));
+                    result.Findings.Add(FindingCatalog.TlsRptRuaUnsupported.Create($"\"{TagRecord.Cut(uri)}\" uses the scheme {scheme}:, which senders do not support (only mailto: and https:); no reports go there."));
                 }
                 else
                 {
-                    result.Findings.Add(TlsRptFindings.RuaInvalid($"\"{TagRecord.Cut(uri)}\" is not a URI (it needs a mailto: or https: scheme)."));
+                    result.Findings.Add(FindingCatalog.TlsRptRuaInvalid.Create($"\"{TagRecord.Cut(uri)}\" is not a URI (it needs a mailto: or https: scheme)."));
                 }
             }
         }

@@ -271,11 +271,11 @@ namespace SmtpTools.Core.Reports
         };
 
         private static SmtpToolsException Missing(string what, XmlReader reader) =>
-            new SmtpToolsException(ImportErrorIds.ReportElementMissing, FailureKind.InvalidData,
+            new SmtpToolsException(ErrorIds.ReportElementMissing, FailureKind.InvalidData,
                 $"not a complete DMARC aggregate report: <{what}> is missing or empty (near line {Line(reader)}).");
 
         private static SmtpToolsException Invalid(string what, XmlReader reader) =>
-            new SmtpToolsException(ImportErrorIds.ReportValueInvalid, FailureKind.InvalidData, $"{what} (near line {Line(reader)}).");
+            new SmtpToolsException(ErrorIds.ReportValueInvalid, FailureKind.InvalidData, $"{what} (near line {Line(reader)}).");
 
         private static int Line(XmlReader reader) => (reader as IXmlLineInfo)?.LineNumber ?? 0;
     }

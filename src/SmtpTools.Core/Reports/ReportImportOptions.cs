@@ -26,11 +26,11 @@ namespace SmtpTools.Core.Reports
 
         /// <summary>
         /// How many bytes the gzip and zip layers of one file may expand to, in total. A plain file is not capped (it is
-        /// streamed); a compressed one that expands further stops with <see cref="ImportErrorIds.InputTooLarge"/>.
+        /// streamed); a compressed one that expands further stops with <see cref="ErrorIds.InputTooLarge"/>.
         /// </summary>
         public long MaxUncompressedSize { get; set; } = DefaultMaxUncompressedSize;
 
-        /// <summary>The kinds to import; a report of another kind is an <see cref="ImportErrorIds.UnexpectedReportKind"/> error.</summary>
+        /// <summary>The kinds to import; a report of another kind is an <see cref="ErrorIds.UnexpectedReportKind"/> error.</summary>
         public ReportKinds Kinds { get; set; } = ReportKinds.All;
 
         /// <summary>Keep every row in <see cref="DmarcAggregateReport.Rows"/> (-AsReport). Off: rows are only streamed.</summary>

@@ -53,7 +53,7 @@ namespace SmtpTools.Core.Reports
                 var import = new FileImport(this, path, receiver, cancellationToken);
                 int found = await import.ReadAsync(file, null, 0).ConfigureAwait(false);
                 if (found == 0)
-                    throw new SmtpToolsException(ImportErrorIds.NoReportFound, FailureKind.InvalidData,
+                    throw new SmtpToolsException(ErrorIds.NoReportFound, FailureKind.InvalidData,
                         "the message holds no report: no XML, JSON, gzip or zip attachment and no ARF feedback report.");
                 return found;
             }
@@ -88,13 +88,13 @@ namespace SmtpTools.Core.Reports
             public async Task<int> ReadAsync(Stream stream, string member, int depth)
             {
                 if (depth > MaxNesting)
-                    throw new SmtpToolsException(ImportErrorIds.InputTooDeeplyNested, FailureKind.InvalidData,
+                    throw new SmtpToolsException(ErrorIds.InputTooDeeplyNested, FailureKind.InvalidData,
                         $"{Where(member)} is nested more than {MaxNesting} containers deep.");
                 var (kind, content) = await ContentSniffer.SniffAsync(stream, _token).ConfigureAwait(false);
                 switch (kind)
                 {
                     case ContentKind.Empty:
-                        throw new SmtpToolsException(ImportErrorIds.InputEmpty, FailureKind.InvalidData, $"{Where(member)} is empty.");
+                        throw new SmtpToolsException(ErrorIds.InputEmpty, FailureKind.InvalidData, $"{Where(member)} is empty.");
                     case ContentKind.Gzip:
                         using (var gzip = new BudgetedStream(new GZipStream(content, CompressionMode.Decompress, leaveOpen: true), _budget, Where(member)))
                             return await ReadAsync(gzip, GzipMemberName(member), depth + 1).ConfigureAwait(false);
@@ -107,7 +107,7 @@ namespace SmtpTools.Core.Reports
                     case ContentKind.Mime when depth == 0:
                         return await ReadMessageAsync(content, depth).ConfigureAwait(false);
                     default:
-                        throw new SmtpToolsException(ImportErrorIds.UnexpectedContent, FailureKind.InvalidData,
+                        throw new SmtpToolsException(ErrorIds.UnexpectedContent, FailureKind.InvalidData,
                             $"{Where(member)} is not a report: neither XML, JSON, gzip, zip nor an e-mail message.");
                 }
             }
@@ -135,7 +135,7 @@ namespace SmtpTools.Core.Reports
                 try { zip = new ZipArchive(seekable, ZipArchiveMode.Read, leaveOpen: true); }
                 catch (InvalidDataException e)
                 {
-                    throw new SmtpToolsException(ImportErrorIds.UnexpectedContent, FailureKind.InvalidData, $"{Where(member)} is not a readable zip archive: {e.Message}", e);
+                    throw new SmtpToolsException(ErrorIds.UnexpectedContent, FailureKind.InvalidData, $"{Where(member)} is not a readable zip archive: {e.Message}", e);
                 }
                 using (zip)
                 {
@@ -151,11 +151,11 @@ namespace SmtpTools.Core.Reports
                         }
                         catch (InvalidDataException e)
                         {
-                            throw new SmtpToolsException(ImportErrorIds.UnexpectedContent, FailureKind.InvalidData, $"{Where(entry.FullName)} cannot be decompressed: {e.Message}", e);
+                            throw new SmtpToolsException(ErrorIds.UnexpectedContent, FailureKind.InvalidData, $"{Where(entry.FullName)} cannot be decompressed: {e.Message}", e);
                         }
                     }
                     if (found == 0)
-                        throw new SmtpToolsException(ImportErrorIds.NoReportFound, FailureKind.InvalidData, $"{Where(member)} is a zip archive without any file.");
+                        throw new SmtpToolsException(ErrorIds.NoReportFound, FailureKind.InvalidData, $"{Where(member)} is a zip archive without any file.");
                     return found;
                 }
             }
@@ -168,7 +168,7 @@ namespace SmtpTools.Core.Reports
                     {
                         var report = new DmarcAggregateReport { SourceFile = _path, SourceMember = member };
                         if (!await DmarcAggregateReportParser.MoveToFeedbackAsync(reader).ConfigureAwait(false))
-                            throw new SmtpToolsException(ImportErrorIds.UnexpectedContent, FailureKind.InvalidData,
+                            throw new SmtpToolsException(ErrorIds.UnexpectedContent, FailureKind.InvalidData,
                                 $"{Where(member)} is XML but not a DMARC aggregate report (no <feedback> element).");
                         Accept(ReportKinds.DmarcAggregate, "a DMARC aggregate report", member);
                         var done = await DmarcAggregateReportParser.ParseAsync(reader, report, OnHeader,
@@ -179,7 +179,7 @@ namespace SmtpTools.Core.Reports
                 }
                 catch (XmlException e)
                 {
-                    throw new SmtpToolsException(ImportErrorIds.InputNotWellFormed, FailureKind.InvalidData,
+                    throw new SmtpToolsException(ErrorIds.InputNotWellFormed, FailureKind.InvalidData,
                         $"{Where(member)} is not well-formed XML: {e.Message}", e);
                 }
             }
@@ -197,7 +197,7 @@ namespace SmtpTools.Core.Reports
                 await new BudgetedStream(content, _budget, Where(member)).CopyToAsync(buffer, 81920, _token).ConfigureAwait(false);
                 var root = JsonNodes.Read(buffer.GetBuffer(), (int)buffer.Length);
                 if (!SmtpTlsReportParser.IsTlsReport(root))
-                    throw new SmtpToolsException(ImportErrorIds.UnexpectedContent, FailureKind.InvalidData,
+                    throw new SmtpToolsException(ErrorIds.UnexpectedContent, FailureKind.InvalidData,
                         $"{Where(member)} is JSON but not an SMTP TLS report (no report-id and policies members).");
                 Accept(ReportKinds.SmtpTls, "an SMTP TLS report", member);
                 var report = SmtpTlsReportParser.Parse(root, new SmtpTlsReport { SourceFile = _path, SourceMember = member });
@@ -224,7 +224,7 @@ namespace SmtpTools.Core.Reports
                     if (entity is MessagePart forwarded && forwarded.Message != null)
                     {
                         if (depth + 1 > MaxNesting)
-                            throw new SmtpToolsException(ImportErrorIds.InputTooDeeplyNested, FailureKind.InvalidData, $"the message is nested more than {MaxNesting} deep.");
+                            throw new SmtpToolsException(ErrorIds.InputTooDeeplyNested, FailureKind.InvalidData, $"the message is nested more than {MaxNesting} deep.");
                         found += await ReadMessageAsync(forwarded.Message, depth + 1).ConfigureAwait(false);
                         continue;
                     }
@@ -248,7 +248,7 @@ namespace SmtpTools.Core.Reports
             private void Accept(ReportKinds kind, string what, string member)
             {
                 if ((Options.Kinds & kind) == 0)
-                    throw new SmtpToolsException(ImportErrorIds.UnexpectedReportKind, FailureKind.InvalidArgument,
+                    throw new SmtpToolsException(ErrorIds.UnexpectedReportKind, FailureKind.InvalidArgument,
                         $"{Where(member)} is {what}, which this command does not read" +
                         (kind == ReportKinds.SmtpTls ? " (use Import-SmtpTlsReport)." : " (use Import-DmarcReport)."));
             }

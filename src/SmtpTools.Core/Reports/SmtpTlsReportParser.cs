@@ -85,13 +85,13 @@ namespace SmtpTools.Core.Reports
             string text = parent.ChildText(name);
             if (text == null) return 0;
             if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long n)) return n;
-            throw new SmtpToolsException(ImportErrorIds.ReportValueInvalid, FailureKind.InvalidData, $"{name} \"{text}\" is not a count.");
+            throw new SmtpToolsException(ErrorIds.ReportValueInvalid, FailureKind.InvalidData, $"{name} \"{text}\" is not a count.");
         }
 
         private static DateTime Date(string text, string what)
         {
             if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)) return date.UtcDateTime;
-            throw new SmtpToolsException(ImportErrorIds.ReportValueInvalid, FailureKind.InvalidData, $"{what} \"{text}\" is not an RFC 3339 date-time.");
+            throw new SmtpToolsException(ErrorIds.ReportValueInvalid, FailureKind.InvalidData, $"{what} \"{text}\" is not an RFC 3339 date-time.");
         }
 
         private static string Required(Node parent, string name, string where)
@@ -102,7 +102,7 @@ namespace SmtpTools.Core.Reports
         }
 
         private static SmtpToolsException Missing(string what) =>
-            new SmtpToolsException(ImportErrorIds.ReportElementMissing, FailureKind.InvalidData,
+            new SmtpToolsException(ErrorIds.ReportElementMissing, FailureKind.InvalidData,
                 $"not a complete SMTP TLS report: the member \"{what}\" is missing or empty (RFC 8460 4.4).");
     }
 }

@@ -125,7 +125,7 @@ namespace SmtpTools.Core.Smtp
             var message = new MimeMessage((IEnumerable<Header>)Array.Empty<Header>());
             message.Headers.Add(HeaderId.MimeVersion, "1.0");
             if (string.IsNullOrWhiteSpace(source.From))
-                throw new SmtpToolsException("MessageInvalid", FailureKind.InvalidArgument, "A message needs a sender: -From.");
+                throw new SmtpToolsException(ErrorIds.MessageInvalid, FailureKind.InvalidArgument, "A message needs a sender: -From.");
             var from = ParseMailbox(source.From, "From");
             message.From.Add(from);
             AddAll(message.To, source.To, "To");
@@ -133,7 +133,7 @@ namespace SmtpTools.Core.Smtp
             AddAll(message.Bcc, source.Bcc, "Bcc");
             AddAll(message.ReplyTo, source.ReplyTo, "ReplyTo");
             if (message.To.Count + message.Cc.Count + message.Bcc.Count == 0)
-                throw new SmtpToolsException("MessageInvalid", FailureKind.InvalidArgument, "A message needs at least one recipient: -To, -Cc or -Bcc.");
+                throw new SmtpToolsException(ErrorIds.MessageInvalid, FailureKind.InvalidArgument, "A message needs at least one recipient: -To, -Cc or -Bcc.");
 
             if (source.Subject != null) message.Headers.Replace(HeaderId.Subject, encoding, source.Subject);
             message.Date = DateTimeOffset.Now;
@@ -174,12 +174,12 @@ namespace SmtpTools.Core.Smtp
             try { detached = MimeMessage.Load(new MemoryStream(budget.Read(path), false)); }
             catch (FormatException ex)
             {
-                throw new SmtpToolsException("MessageFileInvalid", FailureKind.InvalidData, $"'{path}' is not an RFC 5322 message: {ex.Message}", ex);
+                throw new SmtpToolsException(ErrorIds.MessageFileInvalid, FailureKind.InvalidData, $"'{path}' is not an RFC 5322 message: {ex.Message}", ex);
             }
             if (EnvelopeSender(detached) == null)
-                throw new SmtpToolsException("MessageInvalid", FailureKind.InvalidArgument, $"'{path}' has no From or Sender header.");
+                throw new SmtpToolsException(ErrorIds.MessageInvalid, FailureKind.InvalidArgument, $"'{path}' has no From or Sender header.");
             if (EnvelopeRecipients(detached).Count == 0)
-                throw new SmtpToolsException("MessageInvalid", FailureKind.InvalidArgument, $"'{path}' has no To, Cc or Bcc recipient.");
+                throw new SmtpToolsException(ErrorIds.MessageInvalid, FailureKind.InvalidArgument, $"'{path}' has no To, Cc or Bcc recipient.");
             return detached;
         }
 
@@ -193,13 +193,13 @@ namespace SmtpTools.Core.Smtp
                 if (string.IsNullOrEmpty(name)) continue;
                 // RFC 5322 2.2: a field name is printable US-ASCII except the colon.
                 if (name.Any(c => c < 33 || c > 126 || c == ':'))
-                    throw new SmtpToolsException("HeaderInvalid", FailureKind.InvalidArgument, $"-Header: '{SmtpInputRules.Printable(name)}' is not a header name (printable ASCII without spaces or colons).");
+                    throw new SmtpToolsException(ErrorIds.HeaderInvalid, FailureKind.InvalidArgument, $"-Header: '{SmtpInputRules.Printable(name)}' is not a header name (printable ASCII without spaces or colons).");
                 if (OwnedHeaders.TryGetValue(name, out var parameter) || OwnedPrefixes.Any(p => name.StartsWith(p, StringComparison.OrdinalIgnoreCase)))
-                    throw new SmtpToolsException("HeaderNotAllowed", FailureKind.InvalidArgument,
+                    throw new SmtpToolsException(ErrorIds.HeaderNotAllowed, FailureKind.InvalidArgument,
                         $"-Header: {name} is written by Send-SmtpMessage itself" + (parameter != null ? $" (use {parameter})" : "")
                         + "; extra headers cannot replace the address, identity, structure or signature headers.");
                 if (SmtpInputRules.HasControlCharacter(pair.Value))
-                    throw new SmtpToolsException("HeaderInvalid", FailureKind.InvalidArgument, $"-Header: the value of {name} contains a line break or another control character: '{SmtpInputRules.Printable(pair.Value)}'.");
+                    throw new SmtpToolsException(ErrorIds.HeaderInvalid, FailureKind.InvalidArgument, $"-Header: the value of {name} contains a line break or another control character: '{SmtpInputRules.Printable(pair.Value)}'.");
             }
         }
 
@@ -207,7 +207,7 @@ namespace SmtpTools.Core.Smtp
         {
             bool hasSplit = source.TextBody != null || source.HtmlBody != null;
             if (hasSplit && source.Body != null)
-                throw new SmtpToolsException("MessageInvalid", FailureKind.InvalidArgument, "Use -Body (with -BodyAsHtml) or -TextBody/-HtmlBody, not both.");
+                throw new SmtpToolsException(ErrorIds.MessageInvalid, FailureKind.InvalidArgument, "Use -Body (with -BodyAsHtml) or -TextBody/-HtmlBody, not both.");
             string text = hasSplit ? source.TextBody : source.BodyAsHtml ? null : source.Body;
             string html = hasSplit ? source.HtmlBody : source.BodyAsHtml ? source.Body : null;
 
@@ -230,7 +230,7 @@ namespace SmtpTools.Core.Smtp
             }
             else if (source.InlineAttachments != null && source.InlineAttachments.Count > 0)
             {
-                throw new SmtpToolsException("MessageInvalid", FailureKind.InvalidArgument, "-InlineAttachment needs an HTML body (-HtmlBody, or -Body with -BodyAsHtml) that refers to cid:<id>.");
+                throw new SmtpToolsException(ErrorIds.MessageInvalid, FailureKind.InvalidArgument, "-InlineAttachment needs an HTML body (-HtmlBody, or -Body with -BodyAsHtml) that refers to cid:<id>.");
             }
 
             MimeEntity body;
@@ -254,7 +254,7 @@ namespace SmtpTools.Core.Smtp
         private static MimePart FilePart(string path, string disposition, FileBudget budget)
         {
             if (string.IsNullOrWhiteSpace(path))
-                throw new SmtpToolsException("AttachmentInvalid", FailureKind.InvalidArgument, "An attachment path is empty.");
+                throw new SmtpToolsException(ErrorIds.AttachmentInvalid, FailureKind.InvalidArgument, "An attachment path is empty.");
             if (!File.Exists(path)) throw new FileNotFoundException($"The attachment '{path}' does not exist.", path);
             var bytes = budget.Read(path);
             var fileName = Path.GetFileName(path);
@@ -298,7 +298,7 @@ namespace SmtpTools.Core.Smtp
                 {
                     if (string.IsNullOrWhiteSpace(piece)) continue;
                     if (!InternetAddressList.TryParse(piece, out var parsed) || !parsed.Mailboxes.Any() || parsed.Mailboxes.Any(m => !IsAddress(m.Address)))
-                        throw new SmtpToolsException("AddressInvalid", FailureKind.InvalidArgument, $"-{field}: '{value}' is not a valid e-mail address.");
+                        throw new SmtpToolsException(ErrorIds.AddressInvalid, FailureKind.InvalidArgument, $"-{field}: '{value}' is not a valid e-mail address.");
                     foreach (var mailbox in parsed.Mailboxes) SmtpInputRules.CheckAddress(mailbox.Address, "-" + field);
                     list.AddRange(parsed.Mailboxes);
                 }
@@ -309,7 +309,7 @@ namespace SmtpTools.Core.Smtp
         {
             RejectControlCharacters(value, field);
             if (!MailboxAddress.TryParse(value, out var mailbox) || !IsAddress(mailbox.Address))
-                throw new SmtpToolsException("AddressInvalid", FailureKind.InvalidArgument, $"-{field}: '{value}' is not a valid e-mail address.");
+                throw new SmtpToolsException(ErrorIds.AddressInvalid, FailureKind.InvalidArgument, $"-{field}: '{value}' is not a valid e-mail address.");
             SmtpInputRules.CheckAddress(mailbox.Address, "-" + field);
             return mailbox;
         }
@@ -318,7 +318,7 @@ namespace SmtpTools.Core.Smtp
         private static void RejectControlCharacters(string value, string field)
         {
             if (SmtpInputRules.HasControlCharacter(value))
-                throw new SmtpToolsException("AddressInvalid", FailureKind.InvalidArgument,
+                throw new SmtpToolsException(ErrorIds.AddressInvalid, FailureKind.InvalidArgument,
                     $"-{field}: '{SmtpInputRules.Printable(value)}' contains a line break or another control character; give one address per value (or separate them with ';' or ',').");
         }
 
@@ -355,7 +355,7 @@ namespace SmtpTools.Core.Smtp
                 var text = _limit.FromServer
                     ? $"{size}; with it the message would exceed the server's limit of {_limit.Bytes:N0} bytes (EHLO SIZE)."
                     : $"{size}; the files of one message may add up to {_limit.Bytes:N0} bytes.";
-                return new SmtpToolsException(_limit.FromServer ? "SmtpMessageTooLarge" : "MessageTooLarge", FailureKind.LimitsExceeded, text)
+                return new SmtpToolsException(_limit.FromServer ? ErrorIds.SmtpMessageTooLarge : ErrorIds.MessageTooLarge, FailureKind.LimitsExceeded, text)
                 {
                     Hint = "Send smaller attachments, or a link to the file instead.",
                 };

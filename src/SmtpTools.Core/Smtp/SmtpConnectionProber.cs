@@ -53,11 +53,11 @@ namespace SmtpTools.Core.Smtp
             var name = domain.Trim().TrimEnd('.');
             var answer = await _resolver.GetMxAsync(name, cancellationToken).ConfigureAwait(false);
             if (answer.Status == DnsResponseStatus.NonExistentDomain)
-                throw new SmtpToolsException("SmtpMxLookupFailed", FailureKind.ObjectNotFound, $"The domain {name} does not exist (NXDOMAIN).");
+                throw new SmtpToolsException(ErrorIds.SmtpMxLookupFailed, FailureKind.ObjectNotFound, $"The domain {name} does not exist (NXDOMAIN).");
             if (!answer.IsSuccess)
-                throw new SmtpToolsException("SmtpMxLookupFailed", FailureKind.ResourceUnavailable, $"The MX lookup for {name} failed: {answer.Status} {answer.Error}".TrimEnd());
+                throw new SmtpToolsException(ErrorIds.SmtpMxLookupFailed, FailureKind.ResourceUnavailable, $"The MX lookup for {name} failed: {answer.Status} {answer.Error}".TrimEnd());
             if (answer.Records.Any(r => r.Exchange.Length == 0 || r.Exchange == "."))
-                throw new SmtpToolsException("SmtpNullMx", FailureKind.ObjectNotFound, $"{name} publishes a null MX (RFC 7505): it accepts no mail.");
+                throw new SmtpToolsException(ErrorIds.SmtpNullMx, FailureKind.ObjectNotFound, $"{name} publishes a null MX (RFC 7505): it accepts no mail.");
             if (answer.Records.Count == 0)
             {
                 _sink.Verbose($"{name} has no MX record: testing the domain itself (implicit MX, RFC 5321 5.1).");

@@ -57,7 +57,7 @@ namespace SmtpTools.Core.Smtp
         {
             var problem = AddressProblem(address);
             if (problem != null)
-                throw new SmtpToolsException("AddressInvalid", FailureKind.InvalidArgument, $"{field}: '{Printable(address)}' cannot be used: {problem}.");
+                throw new SmtpToolsException(ErrorIds.AddressInvalid, FailureKind.InvalidArgument, $"{field}: '{Printable(address)}' cannot be used: {problem}.");
         }
 
         /// <summary>Why <paramref name="name"/> cannot be the EHLO argument (a domain or an address literal); null when it can.</summary>

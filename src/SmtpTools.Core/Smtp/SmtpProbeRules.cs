@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using SmtpTools.Core.Findings;
 
 namespace SmtpTools.Core.Smtp
 {
@@ -17,8 +16,8 @@ namespace SmtpTools.Core.Smtp
             int port = r.Target?.Port ?? 0;
 
             if (r.AuthMechanismsBeforeTls?.Count > 0)
-                findings.Add(Finding.Warning("SmtpAuthBeforeTls",
-                    $"AUTH ({string.Join(" ", r.AuthMechanismsBeforeTls)}) is offered on the unencrypted connection: passwords can travel in clear text.", "RFC 8314 3; RFC 4954 4"));
+                findings.Add(FindingCatalog.SmtpAuthBeforeTls.Create(
+                    $"AUTH ({string.Join(" ", r.AuthMechanismsBeforeTls)}) is offered on the unencrypted connection: passwords can travel in clear text."));
 
             if (r.SupportsStartTls == false && !r.ImplicitTls)
             {
@@ -26,44 +25,41 @@ namespace SmtpTools.Core.Smtp
                 var message = submission
                     ? "The submission port 587 does not offer STARTTLS: clients must send passwords and mail in clear text."
                     : "The server does not offer STARTTLS: mail to and from it travels in clear text.";
-                findings.Add(submission ? Finding.Error("SmtpStartTlsNotOffered", message, "RFC 3207; RFC 8314 3.3") : Finding.Warning("SmtpStartTlsNotOffered", message, "RFC 3207"));
+                findings.Add(submission ? FindingCatalog.SmtpStartTlsNotOffered.Create(message) : FindingCatalog.SmtpStartTlsNotOffered.Create(FindingSeverity.Warning, message, "RFC 3207"));
             }
 
             if (r.IsEncrypted && (r.TlsProtocol == "Tls" || r.TlsProtocol == "Tls11" || r.TlsProtocol == "Ssl3" || r.TlsProtocol == "Ssl2"))
-                findings.Add(Finding.Error("SmtpWeakTlsProtocol", $"The server negotiated {r.TlsProtocol}; TLS 1.0 and 1.1 are deprecated.", "RFC 8996"));
+                findings.Add(FindingCatalog.SmtpWeakTlsProtocol.Create($"The server negotiated {r.TlsProtocol}; TLS 1.0 and 1.1 are deprecated."));
 
             var c = r.Certificate;
             if (c != null)
             {
                 if (c.DaysUntilExpiry < 0)
-                    findings.Add(Finding.Error("SmtpCertificateExpired", $"The server certificate expired on {c.NotAfter:yyyy-MM-dd}.", "RFC 5280 4.1.2.5"));
+                    findings.Add(FindingCatalog.SmtpCertificateExpired.Create($"The server certificate expired on {c.NotAfter:yyyy-MM-dd}."));
                 else if (c.DaysUntilExpiry < ExpiryWarningDays)
-                    findings.Add(Finding.Warning("SmtpCertificateExpiringSoon", $"The server certificate expires in {c.DaysUntilExpiry} day(s), on {c.NotAfter:yyyy-MM-dd}.", "RFC 5280 4.1.2.5"));
+                    findings.Add(FindingCatalog.SmtpCertificateExpiringSoon.Create($"The server certificate expires in {c.DaysUntilExpiry} day(s), on {c.NotAfter:yyyy-MM-dd}."));
                 if (!c.HostnameMatches)
-                    findings.Add(Finding.Error("SmtpCertificateHostnameMismatch",
-                        $"The certificate does not name {r.Target?.Host} (subject {c.Subject}; names {(c.SubjectAlternativeNames.Count == 0 ? "none" : string.Join(", ", c.SubjectAlternativeNames))}).", "RFC 6125 6"));
+                    findings.Add(FindingCatalog.SmtpCertificateHostnameMismatch.Create(
+                        $"The certificate does not name {r.Target?.Host} (subject {c.Subject}; names {(c.SubjectAlternativeNames.Count == 0 ? "none" : string.Join(", ", c.SubjectAlternativeNames))})."));
                 if (c.IsSelfSigned && !c.ChainIsValid)
-                    findings.Add(Finding.Error("SmtpCertificateSelfSigned", $"The server certificate is self-signed ({c.Subject}) and not trusted.", "RFC 5280 6"));
+                    findings.Add(FindingCatalog.SmtpCertificateSelfSigned.Create($"The server certificate is self-signed ({c.Subject}) and not trusted."));
                 else if (!c.ChainIsValid)
-                    findings.Add(Finding.Error("SmtpCertificateUntrusted", "The server certificate chain is not trusted: " + string.Join("; ", c.ChainErrors), "RFC 5280 6"));
+                    findings.Add(FindingCatalog.SmtpCertificateUntrusted.Create("The server certificate chain is not trusted: " + string.Join("; ", c.ChainErrors)));
                 if (c.RevocationUnknown)
-                    findings.Add(Finding.Info("SmtpCertificateRevocationUnknown", "The revocation status of the certificate chain could not be checked (no CRL or OCSP published or reachable).", "RFC 5280 6.3"));
+                    findings.Add(FindingCatalog.SmtpCertificateRevocationUnknown.Create("The revocation status of the certificate chain could not be checked (no CRL or OCSP published or reachable)."));
             }
 
             if (r.IsOpenRelay == true)
-                findings.Add(Finding.Error("SmtpOpenRelay",
-                    $"The server accepted RCPT TO:<{SmtpProbeOptions.RelayTestRecipient}> without authentication: it relays mail for anyone.", "RFC 5321 3.9; RFC 2505"));
+                findings.Add(FindingCatalog.SmtpOpenRelay.Create(
+                    $"The server accepted RCPT TO:<{SmtpProbeOptions.RelayTestRecipient}> without authentication: it relays mail for anyone."));
 
             if (r.FailedPhase == SmtpProbePhase.Authenticate && SmtpReplies.IsBasicAuthDisabled(r.EnhancedStatusCode, r.Error))
-                findings.Add(Finding.Error("SmtpBasicAuthDisabled",
+                findings.Add(FindingCatalog.SmtpBasicAuthDisabled.Create(
                     "The server rejected password (Basic) authentication (" + (r.EnhancedStatusCode ?? "5.7.139/5.7.30") + "): use an OAuth 2.0 token with -AccessToken."));
 
             if (r.SpeaksTlsFirst)
-                findings.Add(Finding.Error("SmtpImplicitTlsPort",
-                    $"Port {port} sent no plain-text greeting but completed a TLS handshake: it expects implicit TLS (TLS first). Test it with -Security SslOnConnect.", "RFC 8314 3.3"));
-
-            if (r.FailedPhase == SmtpProbePhase.StartTls && r.SupportsStartTls == false && !r.ImplicitTls && findings.All(f => f.Id != "SmtpStartTlsNotOffered"))
-                findings.Add(Finding.Error("SmtpStartTlsNotOffered", "STARTTLS was required but the server does not offer it.", "RFC 3207"));
+                findings.Add(FindingCatalog.SmtpImplicitTlsPort.Create(
+                    $"Port {port} sent no plain-text greeting but completed a TLS handshake: it expects implicit TLS (TLS first). Test it with -Security SslOnConnect."));
 
             return findings;
         }

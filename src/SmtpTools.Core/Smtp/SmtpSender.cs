@@ -207,7 +207,7 @@ namespace SmtpTools.Core.Smtp
                         // Fail fast: uploading megabytes only to hear 552 wastes the session's time.
                         var text = $"The message is {size:N0} bytes; the server accepts at most {MaxMessageSize:N0} bytes (EHLO SIZE).";
                         return Finish(outcome, accepted, refused, watch, SmtpSendStatus.Failed, "Size", 552, "5.3.4", text,
-                            new SmtpToolsException("SmtpMessageTooLarge", FailureKind.LimitsExceeded, text));
+                            new SmtpToolsException(ErrorIds.SmtpMessageTooLarge, FailureKind.LimitsExceeded, text));
                     }
 
                     var client = _client;
@@ -216,7 +216,7 @@ namespace SmtpTools.Core.Smtp
                     {
                         var text = $"{_options.Endpoint} does not support SMTPUTF8 (RFC 6531), which an address with non-ASCII characters before the @ needs. Nothing was sent.";
                         return Finish(outcome, accepted, refused, watch, SmtpSendStatus.Failed, "MailFrom", 0, null, text,
-                            new SmtpToolsException("SmtpUtf8NotSupported", FailureKind.InvalidArgument, text)
+                            new SmtpToolsException(ErrorIds.SmtpUtf8NotSupported, FailureKind.InvalidArgument, text)
                             {
                                 Hint = "Use an ASCII address for this recipient or sender, or a server that announces SMTPUTF8 in its EHLO reply.",
                             });
@@ -296,7 +296,7 @@ namespace SmtpTools.Core.Smtp
                     var first = refused.Values.First();
                     var text = string.Join("; ", refused.Values.Select(r => r.ToString()));
                     return Finish(outcome, accepted, refused, watch, SmtpSendStatus.Failed, "RcptTo", first.StatusCode, first.EnhancedStatusCode, first.Text,
-                        new SmtpToolsException("SmtpRecipientsRefused", FailureKind.InvalidArgument, "The server accepted none of the recipients: " + text));
+                        new SmtpToolsException(ErrorIds.SmtpRecipientsRefused, FailureKind.InvalidArgument, "The server accepted none of the recipients: " + text));
                 }
                 catch (SmtpCommandException ex)
                 {
@@ -314,7 +314,7 @@ namespace SmtpTools.Core.Smtp
                         continue;
                     }
                     return Finish(outcome, accepted, refused, watch, SmtpSendStatus.Failed, failedPhase, code, SmtpReplies.EnhancedCodeOf(ex.Message), ex.Message,
-                        new SmtpToolsException(transient ? "SmtpTransientFailure" : "SmtpMessageRefused", transient ? FailureKind.ResourceUnavailable : FailureKind.ProtocolError,
+                        new SmtpToolsException(transient ? ErrorIds.SmtpTransientFailure : ErrorIds.SmtpMessageRefused, transient ? FailureKind.ResourceUnavailable : FailureKind.ProtocolError,
                             $"The server refused the message at {failedPhase}: {SmtpReplies.Format(code, ex.Message)}", ex));
                 }
                 catch (Exception ex) when (IsConnectionLoss(ex) && phase != "Connect")
@@ -335,7 +335,7 @@ namespace SmtpTools.Core.Smtp
                         }
                         var text = $"The whole message was sent but the server's final reply never came ({why}{(timedOut ? $" within {_options.Timeout.TotalSeconds:0.#} s" : "")}): it may or may not have been accepted.";
                         var unconfirmed = Finish(outcome, accepted, refused, watch, SmtpSendStatus.Unconfirmed, "Data", 0, null, null,
-                            new SmtpToolsException("SmtpDeliveryUnconfirmed", timedOut ? FailureKind.OperationTimeout : FailureKind.ConnectionError, text, ex));
+                            new SmtpToolsException(ErrorIds.SmtpDeliveryUnconfirmed, timedOut ? FailureKind.OperationTimeout : FailureKind.ConnectionError, text, ex));
                         unconfirmed.Hint = "Check the recipient's mailbox or the server's log for this Message-ID before sending it again; -RetryUnconfirmed resends such messages automatically (the recipients may then get them twice).";
                         return unconfirmed;
                     }
@@ -347,7 +347,7 @@ namespace SmtpTools.Core.Smtp
                         continue;
                     }
                     return Finish(outcome, accepted, refused, watch, SmtpSendStatus.Failed, phase, 0, null, why,
-                        new SmtpToolsException("SmtpConnectionLost", timedOut ? FailureKind.OperationTimeout : FailureKind.ConnectionError,
+                        new SmtpToolsException(ErrorIds.SmtpConnectionLost, timedOut ? FailureKind.OperationTimeout : FailureKind.ConnectionError,
                             $"The connection was lost during {phase} {outcome.Attempts} time(s): {why}.", ex));
                 }
                 catch (SmtpToolsException ex) when (phase == "Connect")
@@ -407,8 +407,8 @@ namespace SmtpTools.Core.Smtp
 
         /// <summary>Which step of setting up a session an error belongs to.</summary>
         private static string ConnectPhaseOf(SmtpToolsException ex) =>
-            ex.ErrorId == "SmtpAuthenticationFailed" || ex.ErrorId == "SmtpAuthenticationNotOffered" ? "Authenticate"
-            : ex.ErrorId == "SmtpStartTlsNotOffered" || ex.ErrorId == "TlsHandshakeFailed" ? "StartTls"
+            ex.ErrorId == ErrorIds.SmtpAuthenticationFailed || ex.ErrorId == ErrorIds.SmtpAuthenticationNotOffered ? "Authenticate"
+            : ex.ErrorId == ErrorIds.SmtpStartTlsNotOffered || ex.ErrorId == ErrorIds.TlsHandshakeFailed ? "StartTls"
             : "Connect";
 
         /// <summary>AddressInvalid for the first envelope address that cannot go into MAIL FROM / RCPT TO; null when all can.</summary>
@@ -416,12 +416,12 @@ namespace SmtpTools.Core.Smtp
         {
             var problem = sender == null ? null : SmtpInputRules.AddressProblem(sender.Address);
             if (problem != null)
-                return new SmtpToolsException("AddressInvalid", FailureKind.InvalidArgument, $"MAIL FROM: '{SmtpInputRules.Printable(sender.Address)}' cannot be used: {problem}.");
+                return new SmtpToolsException(ErrorIds.AddressInvalid, FailureKind.InvalidArgument, $"MAIL FROM: '{SmtpInputRules.Printable(sender.Address)}' cannot be used: {problem}.");
             foreach (var r in recipients)
             {
                 problem = SmtpInputRules.AddressProblem(r.Address);
                 if (problem != null)
-                    return new SmtpToolsException("AddressInvalid", FailureKind.InvalidArgument, $"RCPT TO: '{SmtpInputRules.Printable(r.Address)}' cannot be used: {problem}.");
+                    return new SmtpToolsException(ErrorIds.AddressInvalid, FailureKind.InvalidArgument, $"RCPT TO: '{SmtpInputRules.Printable(r.Address)}' cannot be used: {problem}.");
             }
             return null;
         }
@@ -567,7 +567,7 @@ namespace SmtpTools.Core.Smtp
             var text = forSecrets
                 ? $"{endpoint} does not offer STARTTLS, so the connection cannot be encrypted, and credentials or tokens are only sent over TLS. Nothing was sent."
                 : $"{endpoint} does not offer STARTTLS, which -Security StartTls requires. Nothing was sent.";
-            return new SmtpToolsException("SmtpStartTlsNotOffered", FailureKind.SecurityError, text)
+            return new SmtpToolsException(ErrorIds.SmtpStartTlsNotOffered, FailureKind.SecurityError, text)
             {
                 Hint = "Use the server's submission port with STARTTLS (587) or implicit TLS (465, -Security SslOnConnect)."
                     + (HasSecrets ? " Only on a network you trust, -Security None sends the credentials without encryption." : ""),
@@ -625,7 +625,7 @@ namespace SmtpTools.Core.Smtp
         {
             if ((client.Capabilities & SmtpCapabilities.Authentication) != 0) return;
             var why = client.IsSecure ? "" : " Many servers offer AUTH only after STARTTLS: use -Security StartTls.";
-            throw new SmtpToolsException("SmtpAuthenticationNotOffered", FailureKind.AuthenticationError,
+            throw new SmtpToolsException(ErrorIds.SmtpAuthenticationNotOffered, FailureKind.AuthenticationError,
                 $"{_options.Endpoint} does not offer authentication (no AUTH in its EHLO reply), but credentials were given.{why}");
         }
 
@@ -639,12 +639,12 @@ namespace SmtpTools.Core.Smtp
             if (ex is SmtpCommandException command && (int)command.StatusCode >= 400 && (int)command.StatusCode < 500)
             {
                 // 421 greeting (busy, or closing for maintenance) or a 454 at AUTH: a temporary refusal, worth a retry.
-                return new SmtpToolsException("SmtpServiceUnavailable", FailureKind.ResourceUnavailable,
+                return new SmtpToolsException(ErrorIds.SmtpServiceUnavailable, FailureKind.ResourceUnavailable,
                     $"Could not {what} {endpoint}: the server is temporarily unavailable: {SmtpReplies.Format((int)command.StatusCode, command.Message)}", ex);
             }
-            var id = c.ErrorId == "ConnectionFailed" || c.ErrorId == "OperationTimedOut" || c.ErrorId == "SmtpProtocolError" || c.ErrorId == "IOError" ? "SmtpConnectFailed" : c.ErrorId;
-            var kind = id == "SmtpConnectFailed" && c.Kind != FailureKind.OperationTimeout ? FailureKind.ConnectionError : c.Kind;
-            if (id == "SmtpConnectFailed" && SmtpReplies.IsTimeout(ex)) kind = FailureKind.OperationTimeout;
+            var id = c.ErrorId == ErrorIds.ConnectionFailed || c.ErrorId == ErrorIds.OperationTimedOut || c.ErrorId == ErrorIds.SmtpProtocolError || c.ErrorId == ErrorIds.IOError ? ErrorIds.SmtpConnectFailed : c.ErrorId;
+            var kind = id == ErrorIds.SmtpConnectFailed && c.Kind != FailureKind.OperationTimeout ? FailureKind.ConnectionError : c.Kind;
+            if (id == ErrorIds.SmtpConnectFailed && SmtpReplies.IsTimeout(ex)) kind = FailureKind.OperationTimeout;
             return new SmtpToolsException(id, kind, $"Could not {what} {endpoint}: {message}", ex);
         }
 

@@ -7,7 +7,6 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using SmtpTools.Core.Dns;
-using SmtpTools.Core.Findings;
 
 namespace SmtpTools.Core.Spf
 {
@@ -108,11 +107,12 @@ namespace SmtpTools.Core.Spf
     /// </summary>
     public sealed class SpfAuditor
     {
-        /// <summary>Finding ids that make check_host() a permerror.</summary>
-        public static readonly IReadOnlyCollection<string> PermErrorFindings = new HashSet<string>(StringComparer.Ordinal)
+        /// <summary>The findings that make check_host() a permerror.</summary>
+        public static readonly IReadOnlyCollection<FindingDefinition> PermErrorFindings = new HashSet<FindingDefinition>
         {
-            "SpfMultipleRecords", "SpfSyntaxError", "SpfMalformedMacro", "SpfTooManyDnsLookups", "SpfTooManyVoidLookups",
-            "SpfIncludeLoop", "SpfIncludeWithoutRecord", "SpfRedirectWithoutRecord", "SpfTooManyMxRecords",
+            FindingCatalog.SpfMultipleRecords, FindingCatalog.SpfSyntaxError, FindingCatalog.SpfMalformedMacro, FindingCatalog.SpfTooManyDnsLookups,
+            FindingCatalog.SpfTooManyVoidLookups, FindingCatalog.SpfIncludeLoop, FindingCatalog.SpfIncludeWithoutRecord,
+            FindingCatalog.SpfRedirectWithoutRecord, FindingCatalog.SpfTooManyMxRecords,
         };
 
         private readonly IDnsResolver _resolver;
@@ -134,7 +134,7 @@ namespace SmtpTools.Core.Spf
             var run = new Run(cancellationToken);
             var root = await AuditNodeAsync(domain, null, new List<string>(), run).ConfigureAwait(false);
             if (!SpfChecker.IsCheckableDomain(domain))
-                root.OwnFindings.Insert(0, Finding.Error("SpfInvalidDomain", $"'{domain}' is not a fully qualified domain name; check_host() returns none for it.", "RFC 7208 4.3"));
+                root.OwnFindings.Insert(0, FindingCatalog.SpfInvalidDomain.Create($"'{domain}' is not a fully qualified domain name; check_host() returns none for it."));
             AddTreeFindings(root);
             Summarize(root, new HashSet<SpfAudit>());
             return root;
@@ -155,8 +155,8 @@ namespace SmtpTools.Core.Spf
             node.LookupStatus = answer.Status;
             if (answer.IsTemporaryFailure)
             {
-                node.OwnFindings.Add(Finding.Error("SpfLookupFailed",
-                    $"The TXT lookup of {domain} failed ({answer.Error ?? answer.Status.ToString()}); check_host() gives temperror until it answers.", "RFC 7208 4.4"));
+                node.OwnFindings.Add(FindingCatalog.SpfLookupFailed.Create(
+                    $"The TXT lookup of {domain} failed ({answer.Error ?? answer.Status.ToString()}); check_host() gives temperror until it answers."));
                 return node;
             }
             var spf = answer.Records.Where(r => SpfRecordParser.IsSpfRecord(r.Text)).ToList();
@@ -164,13 +164,13 @@ namespace SmtpTools.Core.Spf
             if (spf.Count == 0)
             {
                 if (via == null)
-                    node.OwnFindings.Add(Finding.Warning("SpfNoRecord", $"{domain} publishes no SPF record; receivers get the result none.", "RFC 7208 4.5"));
+                    node.OwnFindings.Add(FindingCatalog.SpfNoRecord.Create($"{domain} publishes no SPF record; receivers get the result none."));
                 return node;
             }
             if (spf.Count > 1)
             {
-                node.OwnFindings.Add(Finding.Error("SpfMultipleRecords",
-                    $"{domain} publishes {spf.Count} SPF records; check_host() gives permerror. Merge them into one: {string.Join(" | ", node.Records)}", "RFC 7208 4.5"));
+                node.OwnFindings.Add(FindingCatalog.SpfMultipleRecords.Create(
+                    $"{domain} publishes {spf.Count} SPF records; check_host() gives permerror. Merge them into one: {string.Join(" | ", node.Records)}"));
                 return node;
             }
 
@@ -183,9 +183,8 @@ namespace SmtpTools.Core.Spf
             foreach (var error in parsed.Errors)
             {
                 bool macro = error.IsMacroError;
-                node.OwnFindings.Add(Finding.Error(macro ? "SpfMalformedMacro" : "SpfSyntaxError",
-                    error.Term == null ? $"{domain}: {error.Message}." : $"{domain}: term '{error.Term}' is invalid: {error.Message}.",
-                    macro ? "RFC 7208 7.1" : "RFC 7208 4.6.1"));
+                node.OwnFindings.Add((macro ? FindingCatalog.SpfMalformedMacro : FindingCatalog.SpfSyntaxError).Create(
+                    error.Term == null ? $"{domain}: {error.Message}." : $"{domain}: term '{error.Term}' is invalid: {error.Message}."));
             }
 
             var childPath = new List<string>(path) { domain };
@@ -217,8 +216,8 @@ namespace SmtpTools.Core.Spf
                         if (!child.Found && !child.LookupStatus.IsTemporary())
                         {
                             voids++;
-                            node.OwnFindings.Add(Finding.Error("SpfIncludeWithoutRecord",
-                                $"{domain}: '{term.Text}' names {child.Domain}, which publishes no SPF record{(child.LookupStatus == DnsResponseStatus.NonExistentDomain ? " (the name does not exist)" : "")}; check_host() gives permerror.", "RFC 7208 5.2"));
+                            node.OwnFindings.Add(FindingCatalog.SpfIncludeWithoutRecord.Create(
+                                $"{domain}: '{term.Text}' names {child.Domain}, which publishes no SPF record{(child.LookupStatus == DnsResponseStatus.NonExistentDomain ? " (the name does not exist)" : "")}; check_host() gives permerror."));
                         }
                         break;
                     }
@@ -227,8 +226,8 @@ namespace SmtpTools.Core.Spf
                         voids += await CheckAddressesAsync(node, term, domain, run).ConfigureAwait(false);
                         break;
                     case "ptr":
-                        node.OwnFindings.Add(Finding.Warning("SpfPtrDeprecated",
-                            $"{domain}: '{term.Text}' uses the ptr mechanism, which is slow, unreliable and SHOULD NOT be used.", "RFC 7208 5.5"));
+                        node.OwnFindings.Add(FindingCatalog.SpfPtrDeprecated.Create(
+                            $"{domain}: '{term.Text}' uses the ptr mechanism, which is slow, unreliable and SHOULD NOT be used."));
                         break;
                     case "exists":
                         if (ExpandStatic(term.DomainSpec, domain) is string existsName)
@@ -251,8 +250,8 @@ namespace SmtpTools.Core.Spf
                 {
                     if (parsed.All != null)
                     {
-                        node.OwnFindings.Add(Finding.Warning("SpfRedirectIgnored",
-                            $"{domain}: 'redirect={term.Value}' is never used because the record has an all mechanism.", "RFC 7208 6.1"));
+                        node.OwnFindings.Add(FindingCatalog.SpfRedirectIgnored.Create(
+                            $"{domain}: 'redirect={term.Value}' is never used because the record has an all mechanism."));
                         continue;
                     }
                     mod.DnsLookups = 1;
@@ -262,14 +261,14 @@ namespace SmtpTools.Core.Spf
                     if (!child.Found && !child.LookupStatus.IsTemporary())
                     {
                         voids++;
-                        node.OwnFindings.Add(Finding.Error("SpfRedirectWithoutRecord",
-                            $"{domain}: 'redirect={term.Value}' names {child.Domain}, which publishes no SPF record; check_host() gives permerror.", "RFC 7208 6.1"));
+                        node.OwnFindings.Add(FindingCatalog.SpfRedirectWithoutRecord.Create(
+                            $"{domain}: 'redirect={term.Value}' names {child.Domain}, which publishes no SPF record; check_host() gives permerror."));
                     }
                 }
                 else if (term.Name != "exp")
                 {
-                    node.OwnFindings.Add(Finding.Info("SpfUnknownModifier",
-                        $"{domain}: modifier '{term.Text}' is not defined by RFC 7208 and is ignored by receivers.", "RFC 7208 6"));
+                    node.OwnFindings.Add(FindingCatalog.SpfUnknownModifier.Create(
+                        $"{domain}: modifier '{term.Text}' is not defined by RFC 7208 and is ignored by receivers."));
                 }
             }
             node.Modifiers = modifiers;
@@ -277,8 +276,8 @@ namespace SmtpTools.Core.Spf
             node.VoidLookupCount = voids + node.IncludeList.Where(c => c.Found).Sum(c => c.VoidLookupCount);
 
             if (node.AllQualifier == "+")
-                node.OwnFindings.Add(Finding.Error("SpfPassAll",
-                    via == null ? $"{domain}: '+all' lets every address on the Internet pass." : $"{domain}: '+all' makes every include of {domain} pass for any address.", "RFC 7208 5.1"));
+                node.OwnFindings.Add(FindingCatalog.SpfPassAll.Create(
+                    via == null ? $"{domain}: '+all' lets every address on the Internet pass." : $"{domain}: '+all' makes every include of {domain} pass for any address."));
             return node;
         }
 
@@ -287,19 +286,19 @@ namespace SmtpTools.Core.Spf
             string target = ExpandStatic(term.DomainSpec, domain);
             if (target == null)
             {
-                node.OwnFindings.Add(Finding.Info("SpfMacroNotFollowed",
-                    $"{domain}: '{term.Text}' depends on the sender or client address (macros), so its target was not audited.", "RFC 7208 7"));
+                node.OwnFindings.Add(FindingCatalog.SpfMacroNotFollowed.Create(
+                    $"{domain}: '{term.Text}' depends on the sender or client address (macros), so its target was not audited."));
                 return null;
             }
             if (path.Contains(target, StringComparer.OrdinalIgnoreCase) || string.Equals(target, domain, StringComparison.OrdinalIgnoreCase))
             {
-                node.OwnFindings.Add(Finding.Error("SpfIncludeLoop",
-                    $"{domain}: '{term.Text}' loops back to {target} ({string.Join(" -> ", path.Concat(new[] { target }))}); check_host() ends in permerror.", "RFC 7208 4.6.4"));
+                node.OwnFindings.Add(FindingCatalog.SpfIncludeLoop.Create(
+                    $"{domain}: '{term.Text}' loops back to {target} ({string.Join(" -> ", path.Concat(new[] { target }))}); check_host() ends in permerror."));
                 return null;
             }
             if (path.Count >= _options.MaxDepth)
             {
-                node.OwnFindings.Add(Finding.Warning("SpfTooDeep", $"{domain}: '{term.Text}' is nested deeper than {_options.MaxDepth} levels; not followed.", "RFC 7208 4.6.4"));
+                node.OwnFindings.Add(FindingCatalog.SpfTooDeep.Create($"{domain}: '{term.Text}' is nested deeper than {_options.MaxDepth} levels; not followed."));
                 return null;
             }
             if (run.Done.TryGetValue(target, out var child))
@@ -326,23 +325,23 @@ namespace SmtpTools.Core.Spf
             {
                 int count = await CountAddressesAsync(node, name, run).ConfigureAwait(false);
                 if (count > 10)
-                    node.OwnFindings.Add(Finding.Warning("SpfTooManyAddresses",
-                        $"{domain}: '{term.Text}': {name} has {count} addresses; keep a and mx names to at most 10.", "RFC 7208 4.6.4"));
+                    node.OwnFindings.Add(FindingCatalog.SpfTooManyAddresses.Create(
+                        $"{domain}: '{term.Text}': {name} has {count} addresses; keep a and mx names to at most 10."));
                 return count == 0 ? 1 : 0;
             }
             var mx = await _resolver.GetMxAsync(name, run.Token).ConfigureAwait(false);
             if (mx.IsTemporaryFailure) { AddLookupFailed(node, name, "MX", mx); return 0; }
             if (mx.Records.Count == 0) return 1;
             if (mx.Records.Count > 10)
-                node.OwnFindings.Add(Finding.Error("SpfTooManyMxRecords",
-                    $"{domain}: '{term.Text}': {name} has {mx.Records.Count} MX records; more than 10 makes the mx mechanism a permerror.", "RFC 7208 4.6.4"));
+                node.OwnFindings.Add(FindingCatalog.SpfTooManyMxRecords.Create(
+                    $"{domain}: '{term.Text}': {name} has {mx.Records.Count} MX records; more than 10 makes the mx mechanism a permerror."));
             foreach (var exchange in mx.Records.Take(10))
             {
                 if (string.IsNullOrEmpty(exchange.Exchange)) continue;
                 int count = await CountAddressesAsync(node, exchange.Exchange, run).ConfigureAwait(false);
                 if (count > 10)
-                    node.OwnFindings.Add(Finding.Warning("SpfTooManyAddresses",
-                        $"{domain}: '{term.Text}': MX host {exchange.Exchange} has {count} addresses; keep a and mx names to at most 10.", "RFC 7208 4.6.4"));
+                    node.OwnFindings.Add(FindingCatalog.SpfTooManyAddresses.Create(
+                        $"{domain}: '{term.Text}': MX host {exchange.Exchange} has {count} addresses; keep a and mx names to at most 10."));
             }
             return 0;
         }
@@ -360,7 +359,7 @@ namespace SmtpTools.Core.Spf
         }
 
         private static void AddLookupFailed<T>(SpfAudit node, string name, string type, DnsAnswer<T> answer) =>
-            node.OwnFindings.Add(Finding.Error("SpfLookupFailed",
+            node.OwnFindings.Add(FindingCatalog.SpfLookupFailed.Create(
                 $"{node.Domain}: the {type} lookup of {name} failed ({answer.Error ?? answer.Status.ToString()}); check_host() may give temperror.", "RFC 7208 4.6.4"));
 
         /// <summary>The target of a domain-spec that needs no sender or client data (only %{d} and literals); null otherwise.</summary>
@@ -375,14 +374,14 @@ namespace SmtpTools.Core.Spf
         {
             int bytes = Encoding.UTF8.GetByteCount(txt.Text);
             if (bytes > 450)
-                node.OwnFindings.Add(Finding.Warning("SpfRecordTooLong",
-                    $"{node.Domain}: the record is {bytes} bytes; over 450 the DNS answer may not fit in 512 bytes of UDP.", "RFC 7208 3.4"));
+                node.OwnFindings.Add(FindingCatalog.SpfRecordTooLong.Create(
+                    $"{node.Domain}: the record is {bytes} bytes; over 450 the DNS answer may not fit in 512 bytes of UDP."));
             for (int i = 0; i < txt.Strings.Count; i++)
             {
                 int length = Encoding.UTF8.GetByteCount(txt.Strings[i]);
                 if (length > 255)
-                    node.OwnFindings.Add(Finding.Error("SpfStringTooLong",
-                        $"{node.Domain}: string {i + 1} of the TXT record is {length} bytes; a character-string holds at most 255 (split it).", "RFC 7208 3.3"));
+                    node.OwnFindings.Add(FindingCatalog.SpfStringTooLong.Create(
+                        $"{node.Domain}: string {i + 1} of the TXT record is {length} bytes; a character-string holds at most 255 (split it)."));
             }
         }
 
@@ -394,12 +393,12 @@ namespace SmtpTools.Core.Spf
             {
                 var costs = root.Mechanisms.Where(m => m.DnsLookups > 0).Select(m => $"{m.Text} {m.DnsLookups}")
                     .Concat(root.Modifiers.Where(m => m.DnsLookups > 0).Select(m => $"{m} {m.DnsLookups}"));
-                root.OwnFindings.Add(Finding.Error("SpfTooManyDnsLookups",
-                    $"{root.Domain}: evaluating the record takes {root.DnsLookupCount} DNS lookups; more than 10 is a permerror. Cost per term: {string.Join(", ", costs)}.", "RFC 7208 4.6.4"));
+                root.OwnFindings.Add(FindingCatalog.SpfTooManyDnsLookups.Create(
+                    $"{root.Domain}: evaluating the record takes {root.DnsLookupCount} DNS lookups; more than 10 is a permerror. Cost per term: {string.Join(", ", costs)}."));
             }
             if (root.VoidLookupCount > 2)
-                root.OwnFindings.Add(Finding.Error("SpfTooManyVoidLookups",
-                    $"{root.Domain}: {root.VoidLookupCount} lookups in the tree return no records; more than 2 is a permerror.", "RFC 7208 4.6.4"));
+                root.OwnFindings.Add(FindingCatalog.SpfTooManyVoidLookups.Create(
+                    $"{root.Domain}: {root.VoidLookupCount} lookups in the tree return no records; more than 2 is a permerror."));
 
             // The policy's final word is the all of the last record in the redirect chain.
             var last = root;
@@ -412,11 +411,11 @@ namespace SmtpTools.Core.Spf
             }
             if (last.Parsed == null) return;
             if (last.Parsed.All == null && last.Parsed.Redirect == null)
-                root.OwnFindings.Add(Finding.Warning("SpfMissingAll",
-                    $"{root.Domain}: the policy ends without an all mechanism, so unlisted senders get neutral; end it with -all or ~all.", "RFC 7208 4.7"));
+                root.OwnFindings.Add(FindingCatalog.SpfMissingAll.Create(
+                    $"{root.Domain}: the policy ends without an all mechanism, so unlisted senders get neutral; end it with -all or ~all."));
             else if (last.AllQualifier == "?")
-                root.OwnFindings.Add(Finding.Warning("SpfNeutralAll",
-                    $"{root.Domain}: '?all' gives unlisted senders neutral, which protects nothing; use -all or ~all.", "RFC 7208 5.1"));
+                root.OwnFindings.Add(FindingCatalog.SpfNeutralAll.Create(
+                    $"{root.Domain}: '?all' gives unlisted senders neutral, which protects nothing; use -all or ~all."));
         }
 
         private static void Summarize(SpfAudit node, HashSet<SpfAudit> visiting)
@@ -427,8 +426,8 @@ namespace SmtpTools.Core.Spf
             foreach (var f in node.IncludeList.SelectMany(c => c.Findings))
                 if (!all.Contains(f)) all.Add(f);
             node.Findings = all;
-            bool temp = all.Any(f => f.Id == "SpfLookupFailed");
-            bool perm = all.Any(f => PermErrorFindings.Contains(f.Id));
+            bool temp = all.Any(f => f.Is(FindingCatalog.SpfLookupFailed));
+            bool perm = all.Any(f => PermErrorFindings.Any(f.Is));
             node.IsValid = node.Record != null && !temp && !perm;
             if (temp) node.Status = SpfAuditStatus.TempError;
             else if (!node.Found) node.Status = SpfAuditStatus.NoRecord;

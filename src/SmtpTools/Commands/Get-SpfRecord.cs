@@ -58,7 +58,7 @@ namespace SmtpTools.Commands
         private static SpfRecord Map(SpfAudit audit, Dictionary<SpfAudit, SpfRecord> mapped)
         {
             if (mapped.TryGetValue(audit, out var done)) return done;
-            var findings = Finding.From(audit.Findings);
+            var findings = audit.Findings.ToArray();
             var record = new SpfRecord
             {
                 Domain = audit.Domain,

@@ -63,7 +63,7 @@ namespace SmtpTools.Commands
             base.BeginProcessing();
             if (KeyAlgorithm == DkimKeyAlgorithm.Ed25519 && MyInvocation.BoundParameters.ContainsKey(nameof(KeyLength)))
             {
-                ThrowTerminatingError(ErrorRecordFactory.Create("DkimKeyLengthNotApplicable", ErrorCategory.InvalidArgument,
+                ThrowTerminatingError(ErrorRecordFactory.Create(ErrorIds.DkimKeyLengthNotApplicable, ErrorCategory.InvalidArgument,
                     "-KeyLength applies to RSA keys only; Ed25519 keys are always 256 bits.", KeyLength));
             }
         }
@@ -81,7 +81,7 @@ namespace SmtpTools.Commands
             }
             catch (SmtpToolsException ex)
             {
-                WriteError(ErrorRecordFactory.FromException(ex, ex.ErrorId == DomainNames.InvalidDomainNameErrorId ? Domain : Selector));
+                WriteError(ErrorRecordFactory.FromException(ex, ex.ErrorId == ErrorIds.InvalidDomainName ? Domain : Selector));
                 return;
             }
 
@@ -98,7 +98,7 @@ namespace SmtpTools.Commands
 
             if (File.Exists(path) && !Force)
             {
-                var exists = new SmtpToolsException("DkimKeyFileExists", FailureKind.ResourceExists,
+                var exists = new SmtpToolsException(ErrorIds.DkimKeyFileExists, FailureKind.ResourceExists,
                     $"The key file '{path}' already exists. Use -Force to replace it (the old key stops working once its DNS record is replaced).");
                 WriteError(ErrorRecordFactory.FromException(exists, path));
                 return;
@@ -173,7 +173,7 @@ namespace SmtpTools.Commands
             var full = System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, fileName));
             char[] separators = { System.IO.Path.DirectorySeparatorChar, System.IO.Path.AltDirectorySeparatorChar };
             if (!string.Equals(System.IO.Path.GetDirectoryName(full)?.TrimEnd(separators), System.IO.Path.GetFullPath(folder).TrimEnd(separators), StringComparison.Ordinal))
-                throw new SmtpToolsException("DkimKeyPathOutsideFolder", FailureKind.InvalidArgument,
+                throw new SmtpToolsException(ErrorIds.DkimKeyPathOutsideFolder, FailureKind.InvalidArgument,
                     $"The key file name '{fileName}' would leave the folder '{folder}'; give -Path as the file to write.");
             return full;
         }

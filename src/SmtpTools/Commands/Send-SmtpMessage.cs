@@ -175,7 +175,7 @@ namespace SmtpTools.Commands
             try { _sender = new SmtpSender(options, new CmdletOperationSink(this, 2)); }
             catch (ArgumentException ex)
             {
-                ThrowTerminatingError(ErrorRecordFactory.Create("SmtpServerMissing", ErrorCategory.InvalidArgument, ex.Message, SmtpServer, ex));
+                ThrowTerminatingError(ErrorRecordFactory.Create(ErrorIds.SmtpServerMissing, ErrorCategory.InvalidArgument, ex.Message, SmtpServer, ex));
             }
             // Under -WhatIf nothing is sent, so nothing is connected either.
             if (!IsWhatIf()) Connect();
@@ -205,7 +205,7 @@ namespace SmtpTools.Commands
                 };
                 _failed++;
                 _count++;
-                WriteError(ErrorRecordFactory.FromException(ex, failed, "SendSmtpMessage"));
+                WriteError(ErrorRecordFactory.FromException(ex, failed));
                 if (PassThru) WriteObject(failed);
                 return;
             }
@@ -265,7 +265,7 @@ namespace SmtpTools.Commands
             else
             {
                 var error = outcome.Error ?? new InvalidOperationException(result.ServerResponse ?? "The message was not sent.");
-                var record = ErrorRecordFactory.FromException(error, result, "SendSmtpMessage");
+                var record = ErrorRecordFactory.FromException(error, result);
                 var text = $"Message to {target} was not sent ({result.FailedPhase}, {result.Attempts} attempt(s)): {error.Message}";
                 record.ErrorDetails = new ErrorDetails(text) { RecommendedAction = result.Hint };
                 WriteError(record);
@@ -305,7 +305,7 @@ namespace SmtpTools.Commands
             catch (Exception ex) when (!(ex is PipelineStoppedException))
             {
                 // Set-up failure: every message would fail the same way, so stop the pipeline.
-                ThrowTerminatingError(ErrorRecordFactory.FromException(ex, _endpoint, "SendSmtpMessage"));
+                ThrowTerminatingError(ErrorRecordFactory.FromException(ex, _endpoint));
             }
         }
 
@@ -335,7 +335,7 @@ namespace SmtpTools.Commands
             {
                 var user = Credential?.UserName ?? From;
                 if (string.IsNullOrEmpty(user))
-                    ThrowTerminatingError(ErrorRecordFactory.Create("AccessTokenUserMissing", ErrorCategory.InvalidArgument,
+                    ThrowTerminatingError(ErrorRecordFactory.Create(ErrorIds.AccessTokenUserMissing, ErrorCategory.InvalidArgument,
                         "-AccessToken needs the mailbox it belongs to: pass -From (or -Credential with that user name).", null));
                 options.AccessToken = new NetworkCredential(user, AccessToken);
             }
@@ -348,7 +348,7 @@ namespace SmtpTools.Commands
             {
                 var domain = DkimDomain ?? DomainOf(From);
                 if (string.IsNullOrEmpty(DkimSelector) || string.IsNullOrEmpty(domain))
-                    ThrowTerminatingError(ErrorRecordFactory.Create("DkimParametersMissing", ErrorCategory.InvalidArgument,
+                    ThrowTerminatingError(ErrorRecordFactory.Create(ErrorIds.DkimParametersMissing, ErrorCategory.InvalidArgument,
                         "-DkimKeyPath needs -DkimSelector and -DkimDomain (or a -From address whose domain is the signing domain).", DkimKeyPath));
                 string path = null;
                 try
@@ -359,12 +359,12 @@ namespace SmtpTools.Commands
                 }
                 catch (Exception ex) when (!(ex is PipelineStoppedException))
                 {
-                    ThrowTerminatingError(ErrorRecordFactory.FromException(ex, path ?? DkimKeyPath, "SendSmtpMessage"));
+                    ThrowTerminatingError(ErrorRecordFactory.FromException(ex, path ?? DkimKeyPath));
                 }
             }
             else if (DkimSelector != null || DkimDomain != null)
             {
-                ThrowTerminatingError(ErrorRecordFactory.Create("DkimKeyPathMissing", ErrorCategory.InvalidArgument,
+                ThrowTerminatingError(ErrorRecordFactory.Create(ErrorIds.DkimKeyPathMissing, ErrorCategory.InvalidArgument,
                     "-DkimSelector/-DkimDomain sign messages only together with -DkimKeyPath.", null));
             }
             return options;

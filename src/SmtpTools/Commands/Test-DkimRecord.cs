@@ -85,7 +85,7 @@ namespace SmtpTools.Commands
         {
             if (Quiet)
             {
-                WriteObject(results.Any(r => r.IsUsable && r.Findings.All(f => f.Severity != Core.Findings.FindingSeverity.Error)));
+                WriteObject(results.Any(r => r.IsUsable && r.Findings.All(f => f.Severity != FindingSeverity.Error)));
                 return;
             }
             foreach (var r in results) WriteObject(Map(r));
@@ -93,7 +93,7 @@ namespace SmtpTools.Commands
 
         private static DkimRecordCheck Map(Core.Dkim.DkimRecordCheck r)
         {
-            var findings = Finding.From(r.Findings);
+            var findings = r.Findings.ToArray();
             var record = r.Record;
             return new DkimRecordCheck
             {
@@ -128,11 +128,11 @@ namespace SmtpTools.Commands
 
         private static string StatusOf(Core.Dkim.DkimRecordCheck r)
         {
-            if (r.Findings.Any(f => f.Id == "DkimLookupFailed")) return "LookupFailed";
+            if (r.Findings.Any(f => f.Is(FindingCatalog.DkimLookupFailed))) return "LookupFailed";
             if (!r.Found) return "NotFound";
             if (r.Record.IsRevoked) return "Revoked";
-            if (!r.IsUsable || r.Findings.Any(f => f.Severity == Core.Findings.FindingSeverity.Error)) return "Invalid";
-            if (r.Findings.Any(f => f.Severity == Core.Findings.FindingSeverity.Warning)) return "Warning";
+            if (!r.IsUsable || r.Findings.Any(f => f.Severity == FindingSeverity.Error)) return "Invalid";
+            if (r.Findings.Any(f => f.Severity == FindingSeverity.Warning)) return "Warning";
             return "Valid";
         }
     }

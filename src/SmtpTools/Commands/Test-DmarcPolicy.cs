@@ -135,7 +135,7 @@ namespace SmtpTools.Commands
             {
                 case RecordSet:
                     var check = _checker.CheckRecord(Record);
-                    Write(Map(check), check.HasPolicy && check.Findings.All(f => f.Severity != Core.Findings.FindingSeverity.Error));
+                    Write(Map(check), check.HasPolicy && check.Findings.All(f => f.Severity != FindingSeverity.Error));
                     return;
                 case EvaluateSet:
                     foreach (var name in Domain ?? new string[1]) EnqueueEvaluation(name);
@@ -158,7 +158,7 @@ namespace SmtpTools.Commands
                 check =>
                 {
                     if (VerboseWanted) WriteVerbose($"{check.Domain}: {check.Status} after {check.QueriedNames.Count} _dmarc quer{(check.QueriedNames.Count == 1 ? "y" : "ies")}; {check.Findings.Count} finding(s).");
-                    Write(Map(check), check.HasPolicy && check.Findings.All(f => f.Severity != Core.Findings.FindingSeverity.Error));
+                    Write(Map(check), check.HasPolicy && check.Findings.All(f => f.Severity != FindingSeverity.Error));
                 },
                 name);
         }
@@ -166,7 +166,7 @@ namespace SmtpTools.Commands
         private void EnqueueEvaluation(string name)
         {
             var checker = _checker;
-            var spfResult = (Core.Spf.SpfResult)(int)SpfResult;
+            var spfResult = SpfResult;
             string spfDomain = SpfDomain;
             string[] dkimPassDomains = DkimPassDomain;
             Track(ct => EvaluateAsync(checker, Request(name, spfResult, spfDomain, dkimPassDomains), ct),
@@ -176,7 +176,7 @@ namespace SmtpTools.Commands
                     if (VerboseWanted) WriteVerbose($"{check.Domain}: dmarc={evaluation.Result.ToString().ToLowerInvariant()} (SPF aligned: {evaluation.SpfAligned}, DKIM aligned: {evaluation.DkimAligned}).");
                     var output = Map(check);
                     ApplyEvaluation(output, evaluation, request, evaluation.Findings);
-                    Write(output, evaluation.Result == CoreDmarc.DmarcResult.Pass);
+                    Write(output, evaluation.Result == DmarcResult.Pass);
                 },
                 name);
         }
@@ -222,7 +222,7 @@ namespace SmtpTools.Commands
                             Identity = result.SpfIdentity,
                             Sender = result.SpfSender,
                             Domain = result.Spf.Domain,
-                            Result = (SpfResult)(int)result.Spf.Result,
+                            Result = result.Spf.Result,
                             MatchedMechanism = result.Spf.MatchedMechanism,
                             Explanation = result.Spf.Explanation,
                             Reason = result.Spf.Reason,
@@ -230,20 +230,20 @@ namespace SmtpTools.Commands
                             VoidLookupCount = result.Spf.VoidLookupCount,
                         };
                     }
-                    Write(output, e.Result == CoreDmarc.DmarcResult.Pass);
+                    Write(output, e.Result == DmarcResult.Pass);
                 },
                 path);
         }
 
         // Every name given is checked before anything is looked up; empty -SpfDomain/-DkimPassDomain cells mean "none".
-        private static CoreDmarc.DmarcEvaluationRequest Request(string domain, Core.Spf.SpfResult spfResult, string spfDomain, string[] dkimPassDomains) =>
+        private static CoreDmarc.DmarcEvaluationRequest Request(string domain, SpfResult spfResult, string spfDomain, string[] dkimPassDomains) =>
             new CoreDmarc.DmarcEvaluationRequest
             {
                 FromDomains = new[] { DomainNames.Normalize(domain) },
                 SpfResult = spfResult,
                 SpfDomain = string.IsNullOrWhiteSpace(spfDomain) ? null : DomainNames.Normalize(spfDomain),
                 Dkim = (dkimPassDomains ?? Array.Empty<string>()).Where(d => !string.IsNullOrWhiteSpace(d))
-                    .Select(d => new CoreDmarc.DkimAuthInput(DomainNames.Normalize(d), CoreDmarc.DkimAuthResult.Pass)).ToList(),
+                    .Select(d => new CoreDmarc.DkimAuthInput(DomainNames.Normalize(d), DkimAuthResult.Pass)).ToList(),
             };
 
         // The audit (with report-destination checks) and the evaluation share one discovery.
@@ -288,12 +288,12 @@ namespace SmtpTools.Commands
                     .Where(u => u.IsAuthorized == false).Select(u => u.DestinationDomain).Distinct(StringComparer.OrdinalIgnoreCase));
                 if (usable)
                 {
-                    output.Policy = (DmarcDisposition)(int)record.Policy;
-                    output.SubdomainPolicy = (DmarcDisposition)(int)record.SubdomainPolicy;
-                    output.NonexistentSubdomainPolicy = (DmarcDisposition)(int)record.NonexistentSubdomainPolicy;
+                    output.Policy = record.Policy;
+                    output.SubdomainPolicy = record.SubdomainPolicy;
+                    output.NonexistentSubdomainPolicy = record.NonexistentSubdomainPolicy;
                     output.Percentage = record.Percentage;
-                    output.DkimAlignment = (DmarcAlignmentMode)(int)record.DkimAlignment;
-                    output.SpfAlignment = (DmarcAlignmentMode)(int)record.SpfAlignment;
+                    output.DkimAlignment = record.DkimAlignment;
+                    output.SpfAlignment = record.SpfAlignment;
                     output.FailureOptions = string.Join(":", record.FailureOptions);
                     output.ReportFormat = string.Join(":", record.ReportFormats);
                     output.ReportInterval = record.ReportInterval;
@@ -307,26 +307,26 @@ namespace SmtpTools.Commands
         }
 
         internal static void ApplyEvaluation(DmarcPolicy output, CoreDmarc.DmarcEvaluation evaluation, CoreDmarc.DmarcEvaluationRequest request,
-            IEnumerable<Core.Findings.Finding> evaluationFindings)
+            IEnumerable<Finding> evaluationFindings)
         {
-            output.DmarcResult = (DmarcResult)(int)evaluation.Result;
+            output.DmarcResult = evaluation.Result;
             output.FromDomains = evaluation.FromDomains.ToArray();
-            output.SpfResult = (SpfResult)(int)request.SpfResult;
+            output.SpfResult = request.SpfResult;
             output.SpfDomain = request.SpfDomain;
-            output.DkimPassDomains = request.Dkim.Where(d => d.Result == CoreDmarc.DkimAuthResult.Pass).Select(d => d.Domain).ToArray();
+            output.DkimPassDomains = request.Dkim.Where(d => d.Result == DkimAuthResult.Pass).Select(d => d.Domain).ToArray();
             output.SpfAligned = evaluation.SpfAligned;
             output.DkimAligned = evaluation.DkimAligned;
-            output.Disposition = evaluation.Disposition == null ? (DmarcDisposition?)null : (DmarcDisposition)(int)evaluation.Disposition.Value;
+            output.Disposition = evaluation.Disposition;
             output.DispositionSource = evaluation.PolicyTag;
             output.ApplyPolicy = evaluation.ApplyPolicy;
             output.Reject = evaluation.Reject;
             output.FromDomainExists = evaluation.FromDomainExists;
             output.OrganizationalDomain = evaluation.OrganizationalDomain;
-            var findings = (output.Findings ?? Array.Empty<Finding>()).Concat(Finding.From(evaluationFindings)).ToArray();
+            var findings = (output.Findings ?? Array.Empty<Finding>()).Concat(evaluationFindings ?? Array.Empty<Finding>()).ToArray();
             SetFindings(output, findings);
         }
 
-        private static void SetFindings(DmarcPolicy output, IEnumerable<Core.Findings.Finding> findings) => SetFindings(output, Finding.From(findings));
+        private static void SetFindings(DmarcPolicy output, IEnumerable<Finding> findings) => SetFindings(output, findings.ToArray());
 
         private static void SetFindings(DmarcPolicy output, Finding[] findings)
         {

@@ -128,7 +128,7 @@ namespace SmtpTools.Commands
             {
                 var user = Credential?.UserName ?? (string.IsNullOrEmpty(_options.Sender) ? null : _options.Sender);
                 if (user == null)
-                    ThrowTerminatingError(ErrorRecordFactory.Create("SmtpAccessTokenNeedsUserName", ErrorCategory.InvalidArgument,
+                    ThrowTerminatingError(ErrorRecordFactory.Create(ErrorIds.AccessTokenUserMissing, ErrorCategory.InvalidArgument,
                         "-AccessToken needs the account's user name: give -Credential (its password is not used) or -Sender.", AccessToken));
                 _options.AccessToken = new NetworkCredential(user, AccessToken);
                 _options.Credential = null;
@@ -142,7 +142,7 @@ namespace SmtpTools.Commands
             try { return SmtpConnectionProber.NormalizeAddress(value, parameter); }
             catch (ArgumentException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "InvalidEmailAddress", ErrorCategory.InvalidArgument, value));
+                ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.AddressInvalid, ErrorCategory.InvalidArgument, value));
                 return null;
             }
         }
@@ -152,7 +152,7 @@ namespace SmtpTools.Commands
             try { return SmtpConnectionProber.NormalizeHeloName(value, nameof(HeloName)); }
             catch (ArgumentException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "InvalidHeloName", ErrorCategory.InvalidArgument, value));
+                ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.InvalidHeloName, ErrorCategory.InvalidArgument, value));
                 return null;
             }
         }
@@ -209,7 +209,7 @@ namespace SmtpTools.Commands
 
         private static SmtpConnectionResult Map(SmtpConnectionProbeResult r)
         {
-            var findings = Finding.From(r.Findings);
+            var findings = r.Findings.ToArray();
             var c = r.Certificate;
             return new SmtpConnectionResult
             {

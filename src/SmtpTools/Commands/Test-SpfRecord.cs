@@ -71,7 +71,7 @@ namespace SmtpTools.Commands
             string text = IPAddress?.Trim() ?? "";
             if (!IPAddressText.IsAddress(text))
             {
-                InputError("InvalidIPAddress", $"{DomainNames.Display(IPAddress)} is not an IPv4 or IPv6 address (-IPAddress is the SMTP client's address).", IPAddress);
+                InputError(ErrorIds.InvalidIPAddress, $"{DomainNames.Display(IPAddress)} is not an IPv4 or IPv6 address (-IPAddress is the SMTP client's address).", IPAddress);
                 return;
             }
             var request = new SpfCheckRequest
@@ -84,7 +84,7 @@ namespace SmtpTools.Commands
             };
             if (string.IsNullOrWhiteSpace(request.Sender) && string.IsNullOrWhiteSpace(request.HeloDomain) && string.IsNullOrWhiteSpace(request.Domain))
             {
-                InputError("SpfNoIdentity", $"Give -Sender, -HeloDomain or -Domain for {text}: there is no identity to check.", text);
+                InputError(ErrorIds.SpfNoIdentity, $"Give -Sender, -HeloDomain or -Domain for {text}: there is no identity to check.", text);
                 return;
             }
             var checker = _checker;
@@ -99,14 +99,14 @@ namespace SmtpTools.Commands
                 outcome =>
                 {
                     if (VerboseWanted) WriteVerbose($"{text} / {outcome.Domain}: {outcome.Result}. {outcome.Reason}");
-                    if (Quiet) WriteObject(outcome.Result == Core.Spf.SpfResult.Pass);
+                    if (Quiet) WriteObject(outcome.Result == SpfResult.Pass);
                     else WriteObject(new SpfCheckResult
                     {
                         IPAddress = request.IPAddress.ToString(),
                         Sender = sender,
                         HeloDomain = helo,
                         Domain = outcome.Domain,
-                        Result = (SpfResult)(int)outcome.Result,
+                        Result = outcome.Result,
                         MatchedMechanism = outcome.MatchedMechanism,
                         Explanation = outcome.Explanation,
                         Reason = outcome.Reason,

@@ -82,7 +82,7 @@ namespace SmtpTools.Infrastructure
             }
             catch (Exception ex) when (ex is FormatException || ex is System.Net.Sockets.SocketException)
             {
-                cmdlet.ThrowTerminatingError(new ErrorRecord(ex, "InvalidDnsServer", ErrorCategory.InvalidArgument, servers));
+                cmdlet.ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.InvalidDnsServer, ErrorCategory.InvalidArgument, servers));
                 return null;
             }
         }

@@ -5,18 +5,18 @@ using SmtpTools.Core.Errors;
 namespace SmtpTools.Infrastructure
 {
     /// <summary>
-    /// The one place exceptions become ErrorRecords: a stable ErrorId (from Core's classifier, so MailKit types
-    /// never appear here) and the matching ErrorCategory.
+    /// The one place exceptions become ErrorRecords: a stable ErrorId (one of <see cref="ErrorIds"/>, from Core's
+    /// classifier, so MailKit types never appear here) and the matching ErrorCategory. No per-cmdlet prefix:
+    /// PowerShell appends the cmdlet to FullyQualifiedErrorId itself.
     /// </summary>
     internal static class ErrorRecordFactory
     {
-        public static ErrorRecord FromException(Exception exception, object target, string errorIdPrefix = null)
+        public static ErrorRecord FromException(Exception exception, object target)
         {
             if (exception is AggregateException aggregate && aggregate.InnerExceptions.Count == 1)
                 exception = aggregate.InnerException;
             var classification = ErrorClassifier.Classify(exception);
-            string errorId = errorIdPrefix == null ? classification.ErrorId : errorIdPrefix + "." + classification.ErrorId;
-            var record = new ErrorRecord(exception, errorId, ToCategory(classification.Kind), target);
+            var record = new ErrorRecord(exception, classification.ErrorId, ToCategory(classification.Kind), target);
             var hint = (exception as SmtpToolsException)?.Hint;
             if (hint != null) record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = hint };
             return record;

@@ -18,31 +18,6 @@ namespace SmtpTools
         TreeWalk,
     }
 
-    /// <summary>A requested disposition (p, sp, np).</summary>
-    public enum DmarcDisposition
-    {
-        None,
-        Quarantine,
-        Reject,
-    }
-
-    /// <summary>adkim / aspf.</summary>
-    public enum DmarcAlignmentMode
-    {
-        Relaxed,
-        Strict,
-    }
-
-    /// <summary>The DMARC result of a message.</summary>
-    public enum DmarcResult
-    {
-        None,
-        Pass,
-        Fail,
-        TempError,
-        PermError,
-    }
-
     /// <summary>One rua= or ruf= destination.</summary>
     public sealed class DmarcReportUri
     {

@@ -97,7 +97,7 @@ namespace SmtpTools.Core.Tests.Bimi
             Assert.Equal("brand", r.Selector);
             Assert.Equal(BimiStatus.RecordOnly, r.Status);
             var e = await Assert.ThrowsAsync<SmtpToolsException>(() => Check(dns, "example.com", "bad selector"));
-            Assert.Equal(SmtpTools.Core.Dns.DomainNames.InvalidBimiSelectorErrorId, e.ErrorId);
+            Assert.Equal(ErrorIds.InvalidBimiSelector, e.ErrorId);
             Assert.Contains("is not a BIMI selector: it contains a space", e.Message);
         }
     }

@@ -6,7 +6,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using SmtpTools.Core.Bimi;
 using SmtpTools.Core.Dns;
-using SmtpTools.Core.Findings;
 using SmtpTools.Core.Http;
 using SmtpTools.Core.Tests.Smtp;
 using SmtpTools.Tests.Shared;

@@ -12,7 +12,7 @@ namespace SmtpTools.Core.Tests.Bimi
     /// <summary>The BIMI record grammar (BIMI draft 5.3) and the SVG Tiny PS checks, case by case.</summary>
     public sealed class BimiParserTests
     {
-        private static string[] Ids(System.Collections.Generic.IEnumerable<SmtpTools.Core.Findings.Finding> findings) => findings.Select(f => f.Id).ToArray();
+        private static string[] Ids(System.Collections.Generic.IEnumerable<SmtpTools.Finding> findings) => findings.Select(f => f.Id).ToArray();
 
         // ---- the assertion record ----
 

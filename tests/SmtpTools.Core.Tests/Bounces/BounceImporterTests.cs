@@ -123,7 +123,7 @@ namespace SmtpTools.Core.Tests.Bounces
             var path = Path.Combine(_folder, "empty.eml");
             File.WriteAllBytes(path, Array.Empty<byte>());
             var error = await Assert.ThrowsAsync<SmtpToolsException>(() => Import(path));
-            Assert.Equal(ImportErrorIds.InputEmpty, error.ErrorId);
+            Assert.Equal(ErrorIds.InputEmpty, error.ErrorId);
         }
 
         [Fact]

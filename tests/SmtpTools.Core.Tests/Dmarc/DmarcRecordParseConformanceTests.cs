@@ -58,7 +58,7 @@ namespace SmtpTools.Core.Tests.Dmarc
             if (!expectedValid)
             {
                 // An unusable record always says why.
-                Assert.Contains(record.Findings, f => f.Severity == Core.Findings.FindingSeverity.Error);
+                Assert.Contains(record.Findings, f => f.Severity == FindingSeverity.Error);
                 return;
             }
             if (!c.TryGetProperty("expected_tags", out var tags)) return;

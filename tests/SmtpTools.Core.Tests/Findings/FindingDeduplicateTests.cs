@@ -3,7 +3,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using SmtpTools.Core.Dkim;
 using SmtpTools.Core.Dmarc;
-using SmtpTools.Core.Findings;
 using SmtpTools.Core.Spf;
 using SmtpTools.Core.Tests.Support;
 using Xunit;
@@ -13,16 +12,22 @@ namespace SmtpTools.Core.Tests.Findings
     /// <summary>Issue 11 item 8: one finding per id and subject, with a count, instead of thousands of copies.</summary>
     public class FindingDeduplicateTests
     {
+        // Stand-alone entries (the catalog's constructor is internal, visible to these tests) so the merge rules are
+        // shown on short ids and messages.
+        private static readonly FindingDefinition A = new FindingDefinition("Test", "A", FindingSeverity.Warning, "RFC 1", "a", new[] { FindingSeverity.Error });
+        private static readonly FindingDefinition B = new FindingDefinition("Test", "B", FindingSeverity.Information, null, "b", null);
+        private static readonly FindingDefinition S = new FindingDefinition("Test", "S", FindingSeverity.Error, null, "s", null);
+
         [Fact]
         public void Repeats_become_one_finding_in_the_place_of_the_first_with_the_count_and_the_first_messages()
         {
             var findings = new[]
             {
-                Finding.Warning("A", "a1", "RFC 1"),
-                Finding.Info("B", "b1"),
-                Finding.Warning("A", "a2", "RFC 1"),
-                Finding.Error("A", "a3", "RFC 1"),
-                Finding.Warning("A", "a4", "RFC 1"),
+                A.Create("a1"),
+                B.Create("b1"),
+                A.Create("a2"),
+                A.Create(FindingSeverity.Error, "a3"),
+                A.Create("a4"),
             };
             var merged = Finding.Deduplicate(findings, "example.com");
             Assert.Equal(new[] { "A", "B" }, merged.Select(f => f.Id));
@@ -38,8 +43,8 @@ namespace SmtpTools.Core.Tests.Findings
         [Fact]
         public void Merging_again_adds_the_counts_without_repeating_the_note()
         {
-            var once = Finding.Deduplicate(Enumerable.Range(1, 5).Select(i => Finding.Warning("A", "a" + i)), "x").Single();
-            var twice = Finding.Deduplicate(new[] { once, Finding.Warning("A", "late") }, "x").Single();
+            var once = Finding.Deduplicate(Enumerable.Range(1, 5).Select(i => A.Create("a" + i)), "x").Single();
+            var twice = Finding.Deduplicate(new[] { once, A.Create("late") }, "x").Single();
             Assert.Equal(6, twice.Count);
             Assert.Equal("a1 | a2 | a3 (6 A findings for x; the first 3 are shown.)", twice.Message);
             Assert.Same(once, Finding.Deduplicate(new[] { once }, "x").Single());
@@ -48,7 +53,7 @@ namespace SmtpTools.Core.Tests.Findings
         [Fact]
         public void Two_of_a_kind_are_both_shown()
         {
-            var f = Finding.Deduplicate(new[] { Finding.Error("S", "one"), Finding.Error("S", "two") }, "d").Single();
+            var f = Finding.Deduplicate(new[] { S.Create("one"), S.Create("two") }, "d").Single();
             Assert.Equal("one | two (2 S findings for d.)", f.Message);
         }
 

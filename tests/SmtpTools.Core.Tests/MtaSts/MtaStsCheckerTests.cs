@@ -73,7 +73,7 @@ namespace SmtpTools.Core.Tests.MtaSts
         public async Task InvalidDomainIsAnErrorNotAResult()
         {
             var e = await Assert.ThrowsAsync<SmtpToolsException>(() => Checker(new InMemoryDnsResolver()).CheckAsync("not a domain", CancellationToken.None));
-            Assert.Equal(DomainNames.InvalidDomainNameErrorId, e.ErrorId);
+            Assert.Equal(ErrorIds.InvalidDomainName, e.ErrorId);
         }
 
         [Fact]

@@ -3,7 +3,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using SmtpTools.Core.Dns;
-using SmtpTools.Core.Findings;
 using SmtpTools.Core.Http;
 using SmtpTools.Core.MtaSts;
 using SmtpTools.Core.Smtp;

@@ -7,7 +7,7 @@ namespace SmtpTools.Core.Tests.MtaSts
     /// <summary>The RFC 8461 record and policy grammars and the RFC 8461 4.1 MX matching, case by case.</summary>
     public sealed class MtaStsParserTests
     {
-        private static string[] Ids(System.Collections.Generic.IEnumerable<SmtpTools.Core.Findings.Finding> findings) => findings.Select(f => f.Id).ToArray();
+        private static string[] Ids(System.Collections.Generic.IEnumerable<SmtpTools.Finding> findings) => findings.Select(f => f.Id).ToArray();
 
         // ---- _mta-sts TXT (RFC 8461 3.1) ----
 

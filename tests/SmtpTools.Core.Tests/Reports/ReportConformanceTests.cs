@@ -70,7 +70,7 @@ namespace SmtpTools.Core.Tests.Reports
             if (expected.GetProperty("invalid").GetBoolean())
             {
                 Assert.NotNull(error);
-                Assert.Contains(error.ErrorId, new[] { ImportErrorIds.InputEmpty, ImportErrorIds.InputNotWellFormed });
+                Assert.Contains(error.ErrorId, new[] { ErrorIds.InputEmpty, ErrorIds.InputNotWellFormed });
                 Assert.Empty(receiver.Aggregates);
                 return;
             }
@@ -114,8 +114,8 @@ namespace SmtpTools.Core.Tests.Reports
             Assert.Equal(Str(policy, "sp"), Lower(report.SubdomainPolicy));
             Assert.Equal(Str(policy, "np"), Lower(report.NonexistentSubdomainPolicy));
             Assert.Equal(Str(policy, "pct"), report.Percentage?.ToString());
-            Assert.Equal(Str(policy, "adkim"), report.DkimAlignment == null ? null : report.DkimAlignment == SmtpTools.Core.Dmarc.DmarcAlignmentMode.Strict ? "s" : "r");
-            Assert.Equal(Str(policy, "aspf"), report.SpfAlignment == null ? null : report.SpfAlignment == SmtpTools.Core.Dmarc.DmarcAlignmentMode.Strict ? "s" : "r");
+            Assert.Equal(Str(policy, "adkim"), report.DkimAlignment == null ? null : report.DkimAlignment == DmarcAlignmentMode.Strict ? "s" : "r");
+            Assert.Equal(Str(policy, "aspf"), report.SpfAlignment == null ? null : report.SpfAlignment == DmarcAlignmentMode.Strict ? "s" : "r");
             Assert.Equal(Str(policy, "fo"), report.FailureOptions);
             Assert.Equal(Str(policy, "testing"), report.Testing == null ? null : report.Testing.Value ? "y" : "n");
             Assert.Equal(Str(policy, "discovery_method"), report.DiscoveryMethod);
@@ -267,7 +267,7 @@ namespace SmtpTools.Core.Tests.Reports
         public async Task A_tls_report_given_to_the_dmarc_import_is_an_error_that_names_the_right_command()
         {
             var (receiver, error) = await Import("smtp_tls/rfc8460.json", new ReportImportOptions { Kinds = ReportKinds.Dmarc });
-            Assert.Equal(ImportErrorIds.UnexpectedReportKind, error?.ErrorId);
+            Assert.Equal(ErrorIds.UnexpectedReportKind, error?.ErrorId);
             Assert.Contains("Import-SmtpTlsReport", error.Message);
             Assert.Empty(receiver.TlsReports);
         }

@@ -66,7 +66,7 @@ namespace SmtpTools.Core.Tests.Reports
             Assert.True(bomb.Length < 1_000_000);
             long before = GC.GetTotalMemory(true);
             var error = await Fails(Write("bomb.xml.gz", bomb.ToArray()));
-            Assert.Equal(ImportErrorIds.InputTooLarge, error.ErrorId);
+            Assert.Equal(ErrorIds.InputTooLarge, error.ErrorId);
             Assert.Equal(FailureKind.LimitsExceeded, error.Kind);
             Assert.Contains("104,857,600", error.Message);
             Assert.Contains("MaxUncompressedSize", error.Message);
@@ -80,10 +80,10 @@ namespace SmtpTools.Core.Tests.Reports
             var zeros = new byte[8 << 20];
             var path = Write("bomb.zip", GeneratedReports.Zip("report.xml", zeros));
             var error = await Fails(path, new ReportImportOptions { MaxUncompressedSize = 1 << 20 });
-            Assert.Equal(ImportErrorIds.InputTooLarge, error.ErrorId);
+            Assert.Equal(ErrorIds.InputTooLarge, error.ErrorId);
             // The same report within a larger cap is read (and then found not to be XML).
             var other = await Fails(path, new ReportImportOptions { MaxUncompressedSize = 16 << 20 });
-            Assert.Equal(ImportErrorIds.UnexpectedContent, other.ErrorId);
+            Assert.Equal(ErrorIds.UnexpectedContent, other.ErrorId);
         }
 
         [Fact]
@@ -93,7 +93,7 @@ namespace SmtpTools.Core.Tests.Reports
             var inner = Gzip(Encoding.ASCII.GetBytes("<feedback>" + new string(' ', 3 << 20) + "</feedback>"));
             var path = Write("nested.gz", Gzip(GeneratedReports.Zip("inner.xml.gz", inner)));
             var error = await Fails(path, new ReportImportOptions { MaxUncompressedSize = 2 << 20 });
-            Assert.Equal(ImportErrorIds.InputTooLarge, error.ErrorId);
+            Assert.Equal(ErrorIds.InputTooLarge, error.ErrorId);
         }
 
         [Fact]
@@ -102,7 +102,7 @@ namespace SmtpTools.Core.Tests.Reports
             byte[] content = Report();
             for (int i = 0; i < 6; i++) content = Gzip(content);
             var error = await Fails(Write("deep.gz", content));
-            Assert.Equal(ImportErrorIds.InputTooDeeplyNested, error.ErrorId);
+            Assert.Equal(ErrorIds.InputTooDeeplyNested, error.ErrorId);
         }
 
         [Fact]
@@ -111,12 +111,12 @@ namespace SmtpTools.Core.Tests.Reports
             string secret = Write("secret.txt", "top secret");
             var xxe = Write("xxe.xml", $"<?xml version=\"1.0\"?>\n<!DOCTYPE feedback [<!ENTITY x SYSTEM \"file://{secret}\">]>\n<feedback><report_metadata><org_name>&x;</org_name></report_metadata></feedback>");
             var error = await Fails(xxe);
-            Assert.Equal(ImportErrorIds.InputNotWellFormed, error.ErrorId);
+            Assert.Equal(ErrorIds.InputNotWellFormed, error.ErrorId);
             Assert.Contains("DTD", error.Message);
             Assert.DoesNotContain("top secret", error.Message);
 
             var laughs = Write("laughs.xml", "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">]><feedback>&lol2;</feedback>");
-            Assert.Equal(ImportErrorIds.InputNotWellFormed, (await Fails(laughs)).ErrorId);
+            Assert.Equal(ErrorIds.InputNotWellFormed, (await Fails(laughs)).ErrorId);
         }
 
         [Fact]
@@ -124,16 +124,16 @@ namespace SmtpTools.Core.Tests.Reports
         {
             var pdf = Write("report.zip", GeneratedReports.Zip("report.pdf", Encoding.ASCII.GetBytes("%PDF-1.4 not a report")));
             var error = await Fails(pdf);
-            Assert.Equal(ImportErrorIds.UnexpectedContent, error.ErrorId);
+            Assert.Equal(ErrorIds.UnexpectedContent, error.ErrorId);
             Assert.Contains("report.pdf", error.Message);
 
             var otherXml = Write("other.xml.gz", Gzip(Encoding.UTF8.GetBytes("<html><body><p>hello</p></body></html>")));
             var notReport = await Fails(otherXml);
-            Assert.Equal(ImportErrorIds.UnexpectedContent, notReport.ErrorId);
+            Assert.Equal(ErrorIds.UnexpectedContent, notReport.ErrorId);
             Assert.Contains("<feedback>", notReport.Message);
 
             var broken = Write("broken.zip", new byte[] { (byte)'P', (byte)'K', 3, 4, 1, 2, 3 });
-            Assert.Equal(ImportErrorIds.UnexpectedContent, (await Fails(broken)).ErrorId);
+            Assert.Equal(ErrorIds.UnexpectedContent, (await Fails(broken)).ErrorId);
         }
 
         [Fact]
@@ -158,7 +158,7 @@ namespace SmtpTools.Core.Tests.Reports
         {
             var mail = Write("hello.eml", "From: a@example.com\r\nTo: b@example.com\r\nSubject: hello\r\n\r\nJust a note.\r\n");
             var error = await Fails(mail);
-            Assert.Equal(ImportErrorIds.NoReportFound, error.ErrorId);
+            Assert.Equal(ErrorIds.NoReportFound, error.ErrorId);
         }
 
         [Fact]
@@ -166,12 +166,12 @@ namespace SmtpTools.Core.Tests.Reports
         {
             string text = Encoding.UTF8.GetString(Report()).Replace("<report_id>00000007</report_id>", "");
             var error = await Fails(Write("no-id.xml", text));
-            Assert.Equal(ImportErrorIds.ReportElementMissing, error.ErrorId);
+            Assert.Equal(ErrorIds.ReportElementMissing, error.ErrorId);
             Assert.Contains("report_metadata/report_id", error.Message);
 
             string badCount = Encoding.UTF8.GetString(Report(1)).Replace("<count>", "<count>x");
             var invalid = await Fails(Write("bad-count.xml", badCount));
-            Assert.Equal(ImportErrorIds.ReportValueInvalid, invalid.ErrorId);
+            Assert.Equal(ErrorIds.ReportValueInvalid, invalid.ErrorId);
         }
 
         [Fact]
@@ -180,7 +180,7 @@ namespace SmtpTools.Core.Tests.Reports
             var full = Report(100);
             var receiver = new CollectingReceiver();
             var error = await Fails(Write("cut.xml", full.Take(full.Length / 2).ToArray()), receiver: receiver);
-            Assert.Equal(ImportErrorIds.InputNotWellFormed, error.ErrorId);
+            Assert.Equal(ErrorIds.InputNotWellFormed, error.ErrorId);
             Assert.InRange(receiver.Rows.Count, 40, 50);
             Assert.Empty(receiver.Aggregates);
         }

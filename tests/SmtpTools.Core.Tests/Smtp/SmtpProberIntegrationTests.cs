@@ -48,7 +48,7 @@ namespace SmtpTools.Core.Tests.Smtp
             Assert.True(r.Certificate.DaysUntilExpiry > SmtpProbeRules.ExpiryWarningDays, "test certificate expires in " + r.Certificate.DaysUntilExpiry + " days");
             Assert.DoesNotContain("SmtpCertificateExpiringSoon", Ids(r));
             Assert.Equal(SmtpProbeStatus.Pass, r.Status);
-            Assert.All(r.Findings, f => Assert.NotEqual(SmtpTools.Core.Findings.FindingSeverity.Error, f.Severity));
+            Assert.All(r.Findings, f => Assert.NotEqual(FindingSeverity.Error, f.Severity));
             Assert.StartsWith("220 ", r.Banner);
             Assert.True(r.SupportsStartTls);
             Assert.False(r.ImplicitTls);

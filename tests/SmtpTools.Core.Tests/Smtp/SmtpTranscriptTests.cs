@@ -7,7 +7,6 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
-using SmtpTools.Core.Findings;
 using SmtpTools.Core.Smtp;
 using SmtpTools.Core.Tests.Support;
 using Xunit;

@@ -4,7 +4,6 @@ using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
 using SmtpTools.Core.Dns;
-using SmtpTools.Core.Findings;
 using SmtpTools.Core.Spf;
 using SmtpTools.Core.Tests.Support;
 using Xunit;

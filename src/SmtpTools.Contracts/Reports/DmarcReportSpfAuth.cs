@@ -1,5 +1,3 @@
-using SmtpTools.Core.Spf;
-
 namespace SmtpTools
 {
     /// <summary>One SPF check the receiver made (auth_results/spf of a report row).</summary>

@@ -1,5 +1,3 @@
-using SmtpTools.Core.Dmarc;
-
 namespace SmtpTools
 {
     /// <summary>One DKIM signature the receiver checked (auth_results/dkim of a report row).</summary>

@@ -1,6 +1,5 @@
 using System;
 using System.Linq;
-using SmtpTools.Core.Findings;
 
 namespace SmtpTools
 {

@@ -1,6 +1,6 @@
-namespace SmtpTools.Core.Spf
+namespace SmtpTools
 {
-    /// <summary>The results of check_host() (RFC 7208 2.6).</summary>
+    /// <summary>The results of SPF check_host() (RFC 7208 2.6).</summary>
     public enum SpfResult
     {
         None,

@@ -1,5 +1,4 @@
 using System;
-using SmtpTools.Core.Dmarc;
 
 namespace SmtpTools
 {
