@@ -46,7 +46,7 @@ namespace SmtpTools
 
         /// <summary>The mark certificate; null without a= (or when it could not be read).</summary>
         public BimiMarkCertificate Certificate { get; set; }
-        /// <summary>The mark certificate passes every check (trust of its root aside, see Certificate.ChainTrusted); null without one.</summary>
+        /// <summary>The mark certificate passes every check, its logo being the l= logo included (trust of its root aside, see Certificate.ChainTrusted); null without one.</summary>
         public bool? CertificateValid { get; set; }
         /// <summary>The logo embedded in the certificate is the l= logo; null when not both are known.</summary>
         public bool? LogoMatchesCertificate { get; set; }

@@ -106,7 +106,7 @@ namespace SmtpTools.Core.Bimi
                 if (!_recordValid) return BimiStatus.InvalidRecord;
                 if (Result.DmarcEnforced == false) return BimiStatus.DmarcNotEnforced;
                 if (Result.LogoValid == false) return BimiStatus.InvalidLogo;
-                if (Result.CertificateValid == false || Result.LogoMatchesCertificate == false) return BimiStatus.InvalidCertificate;
+                if (Result.CertificateValid == false) return BimiStatus.InvalidCertificate;
                 return _owner._options.FetchFiles ? BimiStatus.Valid : BimiStatus.RecordOnly;
             }
 
@@ -314,6 +314,7 @@ namespace SmtpTools.Core.Bimi
                 }
                 if (_logo?.Svg == null) return;
                 Result.LogoMatchesCertificate = _logo.Svg.SequenceEqual(read.Logo);
+                if (Result.LogoMatchesCertificate == false) Result.CertificateValid = false;
                 if (Result.LogoMatchesCertificate == false)
                     _findings.Add(FindingCatalog.BimiCertificateLogoMismatch.Create($"The logo embedded in the mark certificate (SHA-256 {read.Certificate.LogoSha256}) is not the l= logo (SHA-256 {_logo.Sha256}); receivers show the certificate's logo or none. Publish the exact SVG the certificate was issued for."));
             }

@@ -39,6 +39,21 @@ namespace SmtpTools.Core.Bimi
         /// <summary>A certificate expiring sooner than this is worth a warning.</summary>
         public const int ExpiryWarningDays = 30;
 
+        // Subject names as the MC Requirements name the attributes (markType=Registered Mark), not as bare OIDs.
+        private static readonly IDictionary<DerObjectIdentifier, string> Symbols = BimiSymbols();
+
+        private static IDictionary<DerObjectIdentifier, string> BimiSymbols()
+        {
+            var symbols = new Dictionary<DerObjectIdentifier, string>(X509Name.DefaultSymbols);
+            symbols[new DerObjectIdentifier(MarkTypeAttribute)] = "markType";
+            symbols[new DerObjectIdentifier(TrademarkOfficeAttribute)] = "trademarkOfficeName";
+            symbols[new DerObjectIdentifier(TrademarkCountryAttribute)] = "trademarkCountryOrRegionName";
+            symbols[new DerObjectIdentifier(TrademarkIdAttribute)] = "trademarkIdentifier";
+            symbols[new DerObjectIdentifier("1.3.6.1.4.1.53087.1.5")] = "legalEntityIdentifier";
+            symbols[new DerObjectIdentifier("1.3.6.1.4.1.53087.1.6")] = "wordMark";
+            return symbols;
+        }
+
         private const string Sha256Oid = "2.16.840.1.101.3.4.2.1";
         private const string Sha1Oid = "1.3.14.3.2.26";
         private const string SvgDataPrefix = "data:image/svg+xml;base64,";
@@ -67,12 +82,12 @@ namespace SmtpTools.Core.Bimi
             var leaf = certificates.FirstOrDefault(c => c.GetBasicConstraints() < 0) ?? certificates[0];
             var facts = new BimiMarkCertificate
             {
-                Subject = leaf.SubjectDN.ToString(),
-                Issuer = leaf.IssuerDN.ToString(),
+                Subject = leaf.SubjectDN.ToString(false, Symbols),
+                Issuer = leaf.IssuerDN.ToString(false, Symbols),
                 SerialNumber = leaf.SerialNumber.ToString(16).ToUpperInvariant(),
                 NotBefore = leaf.NotBefore.ToUniversalTime(),
                 NotAfter = leaf.NotAfter.ToUniversalTime(),
-                Chain = certificates.Select(c => c.SubjectDN.ToString()).ToArray(),
+                Chain = certificates.Select(c => c.SubjectDN.ToString(false, Symbols)).ToArray(),
             };
             facts.DaysUntilExpiry = (int)Math.Floor((facts.NotAfter - utcNow).TotalDays);
             using (var sha = SHA256.Create()) facts.Sha256Fingerprint = Hex(sha.ComputeHash(leaf.GetEncoded()));

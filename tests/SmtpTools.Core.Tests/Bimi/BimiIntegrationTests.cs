@@ -91,6 +91,8 @@ namespace SmtpTools.Core.Tests.Bimi
             var r = await Check("vmc-mismatch.bimi.test");
             Assert.Equal(BimiStatus.InvalidCertificate, r.Status);
             Assert.False(r.LogoMatchesCertificate);
+            Assert.False(r.CertificateValid);
+            Assert.True(r.Certificate.HasLogo);
             Assert.True(r.LogoValid);
             Assert.Equal(Sha256Of("other-logo.svg"), r.Certificate.LogoSha256);
             Assert.Contains("BimiCertificateLogoMismatch", Ids(r));
