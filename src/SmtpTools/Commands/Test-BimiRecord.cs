@@ -55,19 +55,13 @@ namespace SmtpTools.Commands
         {
             // A blank Selector cell in a CSV means the default selector, as without the column.
             string selector = string.IsNullOrWhiteSpace(Selector) ? null : Selector;
-            foreach (var domain in Domain ?? new string[1])
+            var checker = _checker;
+            EnqueueEachDomain(Domain, (name, ct) => checker.CheckAsync(name, selector, ct), result =>
             {
-                var name = domain;
-                var checker = _checker;
-                Enqueue(ct => checker.CheckAsync(name, selector, ct),
-                    result =>
-                    {
-                        if (VerboseWanted) WriteVerbose($"{result.Selector}._bimi.{result.Domain}: {result.Status}, {result.FindingCount} finding(s).");
-                        if (Quiet) WriteObject((result.Status == BimiStatus.Valid || result.Status == BimiStatus.RecordOnly) && result.ErrorCount == 0);
-                        else WriteObject(result);
-                    },
-                    ex => WriteError(ErrorRecordFactory.FromException(ex, name)));
-            }
+                if (VerboseWanted) WriteVerbose($"{result.Selector}._bimi.{result.Domain}: {result.Status}, {result.FindingCount} finding(s).");
+                if (Quiet) WriteObject((result.Status == BimiStatus.Valid || result.Status == BimiStatus.RecordOnly) && result.ErrorCount == 0);
+                else WriteObject(result);
+            });
         }
 
         protected override void EndProcessing()

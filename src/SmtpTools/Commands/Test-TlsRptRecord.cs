@@ -34,19 +34,13 @@ namespace SmtpTools.Commands
 
         protected override void ProcessRecord()
         {
-            foreach (var domain in Domain ?? new string[1])
+            var checker = _checker;
+            EnqueueEachDomain(Domain, checker.CheckAsync, result =>
             {
-                var name = domain;
-                var checker = _checker;
-                Enqueue(ct => checker.CheckAsync(name, ct),
-                    result =>
-                    {
-                        if (VerboseWanted) WriteVerbose($"{result.Domain}: {result.Status}, {result.ReportUris.Length} destination(s), {result.FindingCount} finding(s).");
-                        if (Quiet) WriteObject(result.Status == TlsRptStatus.Valid && result.ErrorCount == 0);
-                        else WriteObject(result);
-                    },
-                    ex => WriteError(ErrorRecordFactory.FromException(ex, name)));
-            }
+                if (VerboseWanted) WriteVerbose($"{result.Domain}: {result.Status}, {result.ReportUris.Length} destination(s), {result.FindingCount} finding(s).");
+                if (Quiet) WriteObject(result.Status == TlsRptStatus.Valid && result.ErrorCount == 0);
+                else WriteObject(result);
+            });
         }
 
         protected override void EndProcessing()

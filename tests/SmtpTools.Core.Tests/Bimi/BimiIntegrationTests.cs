@@ -8,6 +8,7 @@ using SmtpTools.Core.Bimi;
 using SmtpTools.Core.Dns;
 using SmtpTools.Core.Http;
 using SmtpTools.Core.Tests.Smtp;
+using SmtpTools.Core.Tests.Support;
 using SmtpTools.Tests.Shared;
 using Xunit;
 
@@ -20,8 +21,7 @@ namespace SmtpTools.Core.Tests.Bimi
     [Trait("Category", "Integration")]
     public sealed class BimiIntegrationTests
     {
-        private static DnsResolver Resolver(string key = "SMTPTOOLS_DNS") =>
-            new DnsResolver(new DnsResolverOptions { Servers = DnsServerEndpoint.ParseAll(new[] { IntegrationServers.Get(key) }), Timeout = TimeSpan.FromSeconds(3), Retries = 1 });
+        private static DnsResolver Resolver(string key = "SMTPTOOLS_DNS") => TestServerResolver.For(key);
 
         private static BimiChecker Checker(BimiOptions options = null, DnsResolver resolver = null)
         {

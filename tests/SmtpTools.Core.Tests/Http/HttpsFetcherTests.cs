@@ -24,7 +24,7 @@ namespace SmtpTools.Core.Tests.Http
     {
         private const long PolicyLimit = 64 * 1024;
 
-        private static DnsResolver Knot() => new DnsResolver(new DnsResolverOptions { Servers = DnsServerEndpoint.ParseAll(new[] { IntegrationServers.Get("SMTPTOOLS_DNS") }), Timeout = TimeSpan.FromSeconds(5) });
+        private static DnsResolver Knot() => TestServerResolver.For();
 
         private static Task<HttpsResponse> Policy(string domain, HttpsFetcher fetcher = null)
         {

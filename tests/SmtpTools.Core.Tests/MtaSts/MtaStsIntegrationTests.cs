@@ -7,6 +7,7 @@ using SmtpTools.Core.Http;
 using SmtpTools.Core.MtaSts;
 using SmtpTools.Core.Smtp;
 using SmtpTools.Core.Tests.Smtp;
+using SmtpTools.Core.Tests.Support;
 using SmtpTools.Tests.Shared;
 using Xunit;
 
@@ -19,8 +20,7 @@ namespace SmtpTools.Core.Tests.MtaSts
     [Trait("Category", "Integration")]
     public sealed class MtaStsIntegrationTests
     {
-        private static DnsResolver Resolver(string key = "SMTPTOOLS_DNS") =>
-            new DnsResolver(new DnsResolverOptions { Servers = DnsServerEndpoint.ParseAll(new[] { IntegrationServers.Get(key) }), Timeout = TimeSpan.FromSeconds(3), Retries = 1 });
+        private static DnsResolver Resolver(string key = "SMTPTOOLS_DNS") => TestServerResolver.For(key);
 
         private static MtaStsChecker Checker(MtaStsOptions options = null, DnsResolver resolver = null)
         {
