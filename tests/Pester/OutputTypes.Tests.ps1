@@ -36,6 +36,10 @@ BeforeAll {
     $pickup = Send-SmtpMessage -To "bob@$domain" -From "alice@$domain" -Subject 'signed' -Body 'x' -PickupDirectory $work `
         -DkimKeyPath $key.PrivateKeyPath -DkimSelector pester -PassThru -WarningAction SilentlyContinue
     $messageEvaluation = Test-DmarcPolicy -MessagePath $pickup.PickupPath -ClientIPAddress 192.0.2.25 -HeloDomain "mail.$domain" -Server $dns
+    $longSts = 'a-subdomain-name-long-enough-to-fill-a-column.enforce.sts.test'
+    $mtaSts = @(Test-MtaStsPolicy enforce.sts.test, mx-mismatch.sts.test, oversized.sts.test, malformed.sts.test, two-records.sts.test, no-sts.sts.test, $longSts -Server $dns)
+    $mtaStsProbed = Test-MtaStsPolicy nocert-mx.sts.test, enforce.sts.test -Server $dns -ProbeMx -Port (Get-TestSetting SMTPTOOLS_SMTP_SUBMISSION_PORT)
+    $bimi = @(Test-BimiRecord good.bimi.test, cmc.bimi.test, vmc-mismatch.bimi.test, dmarc-pct.bimi.test, svg-external.bimi.test, declined.bimi.test, bad-syntax.bimi.test -Server $dns)
     $probes = @(Test-SmtpConnection $smtp -Port (Get-TestSetting SMTPTOOLS_SMTP_SUBMISSION_PORT), (Get-TestSetting SMTPTOOLS_SMTP_PLAIN_PORT),
         (Get-TestSetting SMTPTOOLS_SMTP_UNTRUSTED_PORT), (Get-TestSetting SMTPTOOLS_SMTP_CLOSED_PORT) -TimeoutSec 10)
 
@@ -72,6 +76,11 @@ BeforeAll {
         'SmtpTools.SmtpConnectionTimings' = @($probes.Timings)
         'SmtpTools.SmtpSendResult'        = @($sent, $pickup)
         'SmtpTools.SmtpRejectedRecipient' = @($sent.RejectedRecipients)
+        'SmtpTools.MtaStsPolicy'          = $mtaSts + $mtaStsProbed
+        'SmtpTools.MtaStsMxHost'          = @($mtaStsProbed.MxHosts) + @($mtaSts[1].MxHosts)
+        'SmtpTools.TlsRptRecord'          = @(Test-TlsRptRecord testing.sts.test, no-sts.sts.test, tlsrpt-two.sts.test -Server $dns)
+        'SmtpTools.BimiRecord'            = $bimi
+        'SmtpTools.BimiMarkCertificate'   = @($bimi.Certificate | Where-Object { $_ })
     }
 }
 

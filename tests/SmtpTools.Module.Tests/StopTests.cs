@@ -28,6 +28,9 @@ namespace SmtpTools.Module.Tests
         [InlineData("Test-MxRecord -Domain stop.example.test -Server $dns -TimeoutSec 60")]
         [InlineData("Test-DnssecStatus -Domain stop.example.test -Server $dns -TimeoutSec 60")]
         [InlineData("Test-DnsBlocklist -IPAddress 192.0.2.1 -Zone bl.example.test -Server $dns -TimeoutSec 60")]
+        [InlineData("Test-MtaStsPolicy -Domain stop.example.test -Server $dns -TimeoutSec 60")]
+        [InlineData("Test-TlsRptRecord -Domain stop.example.test -Server $dns -TimeoutSec 60")]
+        [InlineData("Test-BimiRecord -Domain stop.example.test -Server $dns -TimeoutSec 60")]
         public void DnsCmdletStopsWhileTheServerIsSilent(string script)
         {
             using var silent = new SilentDnsServer();

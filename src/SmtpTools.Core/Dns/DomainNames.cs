@@ -25,7 +25,7 @@ namespace SmtpTools.Core.Dns
         // the platform's Unicode tables still resolves.
         private static readonly IdnMapping s_idn = new IdnMapping { AllowUnassigned = true };
 
-        private enum Kind { Domain, Selector, Host }
+        private enum Kind { Domain, Selector, BimiSelector, Host }
 
         /// <summary>A domain name in lower-case A-label form without the trailing dot.</summary>
         /// <exception cref="SmtpToolsException">InvalidDomainName (FailureKind.InvalidArgument): empty, white space, or not a domain name.</exception>
@@ -34,6 +34,10 @@ namespace SmtpTools.Core.Dns
         /// <summary>A DKIM selector: one or more DNS labels (RFC 6376 3.1), U-labels as A-labels (RFC 8616), case kept.</summary>
         /// <exception cref="SmtpToolsException">InvalidDkimSelector (FailureKind.InvalidArgument).</exception>
         public static string NormalizeSelector(string input) => Check(input, Kind.Selector);
+
+        /// <summary>A BIMI selector: the same rules as a DKIM selector (BIMI draft 5.4 models selectors on DKIM's), lower case.</summary>
+        /// <exception cref="SmtpToolsException">InvalidBimiSelector (FailureKind.InvalidArgument).</exception>
+        public static string NormalizeBimiSelector(string input) => Check(input, Kind.BimiSelector).ToLowerInvariant();
 
         /// <summary>An SMTP server: an IPv4/IPv6 address (brackets allowed, returned as given) or a host name (normalized).</summary>
         /// <exception cref="SmtpToolsException">InvalidHostName (FailureKind.InvalidArgument).</exception>
@@ -123,12 +127,13 @@ namespace SmtpTools.Core.Dns
 
         private static string Check(string input, Kind kind)
         {
-            string problem = Problem(input, kind, out var name);
+            string problem = Problem(input, kind == Kind.BimiSelector ? Kind.Selector : kind, out var name);
             if (problem == null) return name;
             string what, errorId;
             switch (kind)
             {
                 case Kind.Selector: what = "a DKIM selector"; errorId = ErrorIds.InvalidDkimSelector; break;
+                case Kind.BimiSelector: what = "a BIMI selector"; errorId = ErrorIds.InvalidBimiSelector; break;
                 case Kind.Host: what = "a host name or IP address"; errorId = ErrorIds.InvalidHostName; break;
                 default: what = "a domain name"; errorId = ErrorIds.InvalidDomainName; break;
             }
