@@ -93,8 +93,6 @@ namespace SmtpTools.Core.Dns
             return Lookup(DnsWire.ReverseName(address), DnsType.Ptr, PtrReader, cancellationToken);
         }
 
-        /// <summary>Lower case, no trailing dot.</summary>
-        public static string Normalize(string name) => (name ?? string.Empty).TrimEnd('.').ToLowerInvariant();
 
         /// <summary>RFC 1035 length limits.</summary>
         internal static bool IsAskable(string name)
@@ -112,7 +110,7 @@ namespace SmtpTools.Core.Dns
 
         private Task<DnsAnswer<T>> Lookup<T>(string name, DnsType type, DnsWire.RdataReader<T> read, CancellationToken cancellationToken)
         {
-            string normalized = Normalize(name);
+            string normalized = DomainNames.Canonical(name);
             return WaitAsync(_cache == null ? ResolveAsync(normalized, type, read, null) : Cached(normalized, type, read), cancellationToken);
         }
 
