@@ -44,7 +44,7 @@ namespace SmtpTools.Benchmarks
         {
             int Int(string key, int fallback) => options.TryGetValue(key, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
             int n = Int("domains", 2000), rounds = Int("rounds", 3), delayMs = Int("delay-ms", 30), slow = Int("slow-domains", 100), stream = Int("stream", 20000);
-            string root = RepoRoot();
+            string root = Repository.Root;
             string module = options.TryGetValue("module", out var m) ? m : Path.Combine(root, "out", "SmtpTools", "SmtpTools.psd1");
             if (!File.Exists(module)) throw new InvalidOperationException($"{module} not found: build the module first (dotnet build src/SmtpTools/SmtpTools.csproj -c Release)");
             string pwsh = Pwsh(root);
@@ -337,13 +337,6 @@ namespace SmtpTools.Benchmarks
             p.WaitForExit();
             if (p.ExitCode != 0 || !File.Exists(pwsh)) throw new InvalidOperationException("could not install pwsh 7.6.10 as a .NET tool");
             return pwsh;
-        }
-
-        private static string RepoRoot()
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir != null && !File.Exists(Path.Combine(dir.FullName, "SmtpTools.sln"))) dir = dir.Parent;
-            return dir?.FullName ?? Directory.GetCurrentDirectory();
         }
 
         private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";

@@ -117,9 +117,7 @@ namespace SmtpTools.Benchmarks
 
         private static Dictionary<string, string> ReadServersEnv()
         {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir != null && !File.Exists(Path.Combine(dir.FullName, "SmtpTools.sln"))) dir = dir.Parent;
-            var path = Path.Combine(dir?.FullName ?? ".", "tests", "Integration", "run", "servers.env");
+            var path = Path.Combine(Repository.Root, "tests", "Integration", "run", "servers.env");
             if (!File.Exists(path)) throw new InvalidOperationException($"{path} is missing: start the test servers first (tests/Integration/start-servers.sh).");
             return File.ReadAllLines(path).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith("#", StringComparison.Ordinal) && l.Contains('='))
                 .ToDictionary(l => l.Substring(0, l.IndexOf('=')), l => l.Substring(l.IndexOf('=') + 1).Trim('"', '\''));

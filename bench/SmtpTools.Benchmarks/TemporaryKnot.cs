@@ -10,8 +10,8 @@ using System.Threading;
 namespace SmtpTools.Benchmarks
 {
     /// <summary>
-    /// A private knotd serving one zone file from a temporary folder (the same settings tests/Integration/start-servers.sh
-    /// uses), on a free 127.0.0.1 port or on a given loopback endpoint (port 53 for clients that cannot be told a port).
+    /// A private knotd serving one zone file from a temporary folder (its configuration written by
+    /// tests/Integration/knot-conf.sh, as the test servers' is), on a free 127.0.0.1 port or on a given loopback endpoint (port 53 for clients that cannot be told a port).
     /// Dispose stops exactly that process and deletes the folder.
     /// </summary>
     internal sealed class TemporaryKnot : IDisposable
@@ -31,35 +31,27 @@ namespace SmtpTools.Benchmarks
             Directory.CreateDirectory(Path.Combine(Folder, "db"));
             foreach (var (zone, text) in zones) File.WriteAllText(Path.Combine(Folder, zone + ".zone"), text);
             string conf = Path.Combine(Folder, "knot.conf");
-            File.WriteAllText(conf, string.Join("\n",
-                "server:",
-                $"    rundir: \"{Folder}\"",
-                $"    pidfile: \"{Folder}/knot.pid\"",
-                "    user: root:root",
-                $"    listen: [ {Address}@{Port} ]",
-                "control:",
-                $"    listen: \"{Folder}/knot.sock\"",
-                "database:",
-                $"    storage: \"{Folder}/db\"",
-                "log:",
-                $"  - target: \"{Folder}/knot.log\"",
-                "    any: warning",
-                "template:",
-                "  - id: default",
-                $"    storage: \"{Folder}\"",
-                "    file: \"%s.zone\"",
-                "    zonefile-load: whole",
-                "    zonefile-sync: -1",
-                "    journal-content: none",
-                "    semantic-checks: off",
-                "zone:",
-                string.Join("\n", zones.Select(z => $"  - domain: \"{z.Zone}.\"")),
-                ""));
+            File.WriteAllText(conf, KnotConf(Folder, $"{Address}@{Port}") + "zone:\n" + string.Join("", zones.Select(z => $"  - domain: \"{z.Zone}.\"\n")));
             _process = Process.Start(new ProcessStartInfo("knotd", $"-c \"{conf}\"") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true })
                 ?? throw new InvalidOperationException("knotd did not start");
             // Ctrl+C or kill ends the benchmark without its using blocks: take this knotd down with it.
             AppDomain.CurrentDomain.ProcessExit += (_, _) => Dispose();
             foreach (var (zone, _) in zones) WaitForZone(zone);
+        }
+
+        /// <summary>The common part of knot.conf, from the repository's one Knot configuration script.</summary>
+        private static string KnotConf(string folder, string listen)
+        {
+            var script = Path.Combine(Repository.Root, "tests", "Integration", "knot-conf.sh");
+            var start = new ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var argument in new[] { script, "--rundir", folder, "--zones", folder, "--listen", listen, "--log", "warning" })
+                start.ArgumentList.Add(argument);
+            using var process = Process.Start(start) ?? throw new InvalidOperationException("bash did not start");
+            string text = process.StandardOutput.ReadToEnd();
+            string errors = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode != 0) throw new InvalidOperationException("knot-conf.sh failed: " + errors);
+            return text;
         }
 
         /// <summary>$ORIGIN, $TTL, SOA and NS lines for a benchmark zone.</summary>

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
+using SmtpTools.Core.Dns;
 
 namespace SmtpTools.Core.Bounces
 {
@@ -109,8 +110,8 @@ namespace SmtpTools.Core.Bounces
             {
                 // Lines about another recipient end this one's block: they name its address, or (Sendmail's
                 // "550 example.org (smtp)... Host unknown" before the address line) its domain.
-                string domain = DomainOf(recipient);
-                var otherDomains = recipients.Select(DomainOf).Where(d => d != null && !d.Equals(domain, StringComparison.OrdinalIgnoreCase)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+                string domain = DomainNames.OfAddress(recipient);
+                var otherDomains = recipients.Select(DomainNames.OfAddress).Where(d => d != null && !d.Equals(domain, StringComparison.OrdinalIgnoreCase)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
                 bool AboutAnother(int j) => perLine[j].Any(a => !a.Equals(recipient, StringComparison.OrdinalIgnoreCase))
                     || otherDomains.Any(d => lines[j].IndexOf(d, StringComparison.OrdinalIgnoreCase) >= 0);
                 // This recipient's lines: each line naming it, and the lines after it up to one about another recipient.
@@ -136,12 +137,6 @@ namespace SmtpTools.Core.Bounces
                 });
             }
             return result;
-        }
-
-        private static string DomainOf(string address)
-        {
-            int at = address.LastIndexOf('@');
-            return at > 0 && at < address.Length - 1 ? address.Substring(at + 1) : null;
         }
 
         /// <summary>The addresses in a line; of "name@x &lt;addr@y&gt;" only the bracketed one (the real address).</summary>

@@ -43,8 +43,8 @@ namespace SmtpTools.Core.Dmarc
                 int q = address.IndexOf('?');
                 if (q >= 0) address = address.Substring(0, q);
                 MailtoAddress = address;
-                int at = address.LastIndexOf('@');
-                if (at > 0 && at < address.Length - 1) MailtoDomain = DomainNames.NormalizeOrNull(address.Substring(at + 1));
+                var domain = DomainNames.OfAddress(address);
+                if (domain != null) MailtoDomain = DomainNames.NormalizeOrNull(domain);
             }
         }
 

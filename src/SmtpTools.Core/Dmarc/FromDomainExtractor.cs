@@ -28,7 +28,7 @@ namespace SmtpTools.Core.Dmarc
                 string domain = mailbox.Domain;
                 if (string.IsNullOrWhiteSpace(domain)) continue;
                 // A malformed domain is kept (lower case) so the evaluation can report it rather than lose the From header.
-                domain = DomainNames.NormalizeOrNull(domain) ?? domain.Trim().ToLowerInvariant();
+                domain = DomainNames.NormalizeOrNull(domain) ?? DomainNames.Canonical(domain.Trim());
                 if (!result.Contains(domain, StringComparer.OrdinalIgnoreCase)) result.Add(domain);
             }
             return result;

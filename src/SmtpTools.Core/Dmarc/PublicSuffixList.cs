@@ -105,19 +105,6 @@ namespace SmtpTools.Core.Dmarc
         }
 
         /// <summary>
-        /// The public suffix of <paramref name="domain"/> (e.g. <c>co.uk</c> for <c>www.example.co.uk</c>), in the form
-        /// of the input (lower case). Names not covered by any rule fall under the default rule <c>*</c> (their TLD).
-        /// Null for an invalid name (empty, leading dot, empty label).
-        /// </summary>
-        public string GetPublicSuffix(string domain, PublicSuffixSections sections = PublicSuffixSections.All)
-        {
-            var labels = Split(domain, out var asciiLabels);
-            if (labels == null) return null;
-            int count = SuffixLabelCount(asciiLabels, sections);
-            return Join(labels, count);
-        }
-
-        /// <summary>
         /// The registrable domain: the public suffix plus one label (e.g. <c>example.co.uk</c>), in the form of the
         /// input (lower case). Null when the name is itself a public suffix or is not a valid name.
         /// </summary>
@@ -139,13 +126,6 @@ namespace SmtpTools.Core.Dmarc
             if (labels == null) return null;
             int count = SuffixLabelCount(asciiLabels, sections);
             return Join(labels, Math.Min(labels.Length, count + 1));
-        }
-
-        /// <summary>True when the whole name is a public suffix.</summary>
-        public bool IsPublicSuffix(string domain, PublicSuffixSections sections = PublicSuffixSections.All)
-        {
-            var labels = Split(domain, out var asciiLabels);
-            return labels != null && SuffixLabelCount(asciiLabels, sections) >= labels.Length;
         }
 
         // Number of labels of the prevailing rule (PSL algorithm): an exception rule wins and yields its own

@@ -137,8 +137,6 @@ namespace SmtpTools.Core.Dns
         public bool IsSuccess => Status == DnsResponseStatus.NoError || Status == DnsResponseStatus.NonExistentDomain || Status == DnsResponseStatus.InvalidName;
         /// <summary>SERVFAIL, REFUSED, timeout or transport error: the answer is unknown, try later.</summary>
         public bool IsTemporaryFailure => !IsSuccess;
-        /// <summary>An authoritative answer with no records (NODATA or NXDOMAIN): a "void lookup" in RFC 7208 4.6.4 terms.</summary>
-        public bool IsEmpty => IsSuccess && Records.Count == 0;
 
         public static DnsAnswer<T> Failure(string name, DnsResponseStatus status, string error) => new DnsAnswer<T>(name, status, Array.Empty<T>(), error);
 

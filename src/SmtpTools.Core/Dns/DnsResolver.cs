@@ -133,9 +133,6 @@ namespace SmtpTools.Core.Dns
         public Task<DnsAnswer<DnsSecurityFacts>> GetSecurityFactsAsync(string name, bool checkingDisabled, CancellationToken cancellationToken) =>
             Lookup(name, checkingDisabled ? UncheckedSecurityQuestion : SecurityQuestion, cancellationToken);
 
-        /// <summary>Lower case, no trailing dot.</summary>
-        public static string Normalize(string name) => (name ?? string.Empty).TrimEnd('.').ToLowerInvariant();
-
         /// <summary>RFC 1035 length limits.</summary>
         internal static bool IsAskable(string name)
         {
@@ -152,7 +149,7 @@ namespace SmtpTools.Core.Dns
 
         private Task<DnsAnswer<T>> Lookup<T>(string name, Question<T> question, CancellationToken cancellationToken)
         {
-            string normalized = Normalize(name);
+            string normalized = DomainNames.Canonical(name);
             return WaitAsync(_cache == null ? ResolveAsync(normalized, question, null) : Cached(normalized, question), cancellationToken);
         }
 

@@ -97,13 +97,30 @@ namespace SmtpTools.Core.Dns
             catch (ArgumentException) { return name.ToLowerInvariant(); }
         }
 
+        /// <summary>
+        /// The form names found in DNS data and computed by the engines are compared and cached in: lower case, no
+        /// trailing dot, nothing checked (a name from a query, an MX target, an expanded SPF macro). Names users give go
+        /// through <see cref="Normalize"/>.
+        /// </summary>
+        public static string Canonical(string name) => (name ?? string.Empty).TrimEnd('.').ToLowerInvariant();
+
         /// <summary><paramref name="name"/> is <paramref name="domain"/> or below it (case-insensitive, trailing dots ignored).</summary>
         public static bool IsSameOrSubdomain(string name, string domain)
         {
             if (name == null || domain == null) return false;
-            name = name.TrimEnd('.');
-            domain = domain.TrimEnd('.');
-            return name.Equals(domain, StringComparison.OrdinalIgnoreCase) || name.EndsWith("." + domain, StringComparison.OrdinalIgnoreCase);
+            name = Canonical(name);
+            domain = Canonical(domain);
+            return name == domain || name.EndsWith("." + domain, StringComparison.Ordinal);
+        }
+
+        /// <summary>
+        /// The domain of an e-mail address (local-part@domain): the text after its last '@', since a quoted local part may
+        /// hold an '@' too; null when there is no local part or no domain. As written, not normalized.
+        /// </summary>
+        public static string OfAddress(string address)
+        {
+            int at = address?.LastIndexOf('@') ?? -1;
+            return at > 0 && at < address.Length - 1 ? address.Substring(at + 1) : null;
         }
 
         /// <summary>The input as an error message may show it: control characters escaped (no CR/LF reaches a log), long input cut.</summary>

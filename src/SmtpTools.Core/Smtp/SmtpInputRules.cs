@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using SmtpTools.Core.Dns;
 using SmtpTools.Core.Errors;
 
 namespace SmtpTools.Core.Smtp
@@ -39,11 +40,11 @@ namespace SmtpTools.Core.Smtp
         {
             if (string.IsNullOrEmpty(address)) return "it is empty";
             if (HasControlCharacter(address)) return "it contains a line break or another control character";
-            int at = address.LastIndexOf('@');
-            if (at <= 0 || at == address.Length - 1) return "it is not of the form local-part@domain";
-            int local = Octets(address.Substring(0, at));
+            var domainPart = DomainNames.OfAddress(address);
+            if (domainPart == null) return "it is not of the form local-part@domain";
+            int local = Octets(address.Substring(0, address.Length - domainPart.Length - 1));
             if (local > MaxLocalPartOctets) return $"its local part is {local} octets long; RFC 5321 allows {MaxLocalPartOctets}";
-            int domain = Octets(address.Substring(at + 1));
+            int domain = Octets(domainPart);
             if (domain > MaxDomainOctets) return $"its domain is {domain} octets long; RFC 5321 allows {MaxDomainOctets}";
             int path = Octets(address) + 2;
             if (path > MaxPathOctets) return $"it is {path - 2} octets long; RFC 5321 allows {MaxPathOctets - 2} (a path of {MaxPathOctets} with the angle brackets)";

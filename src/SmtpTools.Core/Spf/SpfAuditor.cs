@@ -88,6 +88,8 @@ namespace SmtpTools.Core.Spf
             public List<Node> Children { get; } = new List<Node>();
             public ParsedSpfRecord Parsed { get; set; }
             public DnsResponseStatus LookupStatus { get; set; }
+            /// <summary>The TXT lookup failed (SERVFAIL, timeout …): "no record" cannot be concluded.</summary>
+            public bool LookupFailed { get; set; }
             public string Domain => Result.Domain;
             public bool Found => Audited.Result.Record != null || Audited.Result.Records.Length > 0;
         }
@@ -97,6 +99,7 @@ namespace SmtpTools.Core.Spf
             var node = new Node(domain, via);
             var answer = await _resolver.GetTxtAsync(domain, run.Token).ConfigureAwait(false);
             node.LookupStatus = answer.Status;
+            node.LookupFailed = answer.IsTemporaryFailure;
             if (answer.IsTemporaryFailure)
             {
                 node.OwnFindings.Add(FindingCatalog.SpfLookupFailed.Create(
@@ -157,7 +160,7 @@ namespace SmtpTools.Core.Spf
                         var child = await FollowAsync(node, term, domain, "include", childPath, run).ConfigureAwait(false);
                         if (child == null) break;
                         m.DnsLookups += child.Audited.Result.DnsLookupCount;
-                        if (!child.Found && !child.Audited.LookupStatus.IsTemporary())
+                        if (!child.Found && !child.Audited.LookupFailed)
                         {
                             voids++;
                             node.OwnFindings.Add(FindingCatalog.SpfIncludeWithoutRecord.Create(
@@ -202,7 +205,7 @@ namespace SmtpTools.Core.Spf
                     var child = await FollowAsync(node, term, domain, "redirect", childPath, run).ConfigureAwait(false);
                     if (child == null) continue;
                     mod.DnsLookups += child.Audited.Result.DnsLookupCount;
-                    if (!child.Found && !child.Audited.LookupStatus.IsTemporary())
+                    if (!child.Found && !child.Audited.LookupFailed)
                     {
                         voids++;
                         node.OwnFindings.Add(FindingCatalog.SpfRedirectWithoutRecord.Create(
@@ -310,7 +313,7 @@ namespace SmtpTools.Core.Spf
         private static string ExpandStatic(SpfMacroString spec, string domain)
         {
             if (spec == null) return domain;
-            if (spec.UsesOnly("d")) return DnsResolver.Normalize(spec.ExpandDomain(new SpfMacroValues { Domain = domain }));
+            if (spec.UsesOnly("d")) return DomainNames.Canonical(spec.ExpandDomain(new SpfMacroValues { Domain = domain }));
             return null;
         }
 
@@ -406,11 +409,5 @@ namespace SmtpTools.Core.Spf
             alias.Status = audited.Status;
             alias.Findings = audited.Findings;
         }
-    }
-
-    internal static class DnsStatusExtensions
-    {
-        public static bool IsTemporary(this DnsResponseStatus status) =>
-            !(status == DnsResponseStatus.NoError || status == DnsResponseStatus.NonExistentDomain || status == DnsResponseStatus.InvalidName);
     }
 }

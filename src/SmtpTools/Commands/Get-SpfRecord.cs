@@ -25,7 +25,7 @@ namespace SmtpTools.Commands
             base.BeginProcessing();
             _auditor = new SpfAuditor(Resolver);
             ProgressActivity = "Get-SpfRecord";
-            ProgressActivityId = 7208;
+            ProgressActivityId = ProgressActivityIds.GetSpfRecord;
             ProgressUnit = "domain(s) audited";
         }
 

@@ -7,6 +7,7 @@ using System.Net;
 using System.Net.Mail;
 using System.Security;
 using System.Text;
+using SmtpTools.Core.Dns;
 using SmtpTools.Core.Dkim;
 using SmtpTools.Core.Smtp;
 using SmtpTools.Infrastructure;
@@ -172,7 +173,7 @@ namespace SmtpTools.Commands
             base.BeginProcessing();
             var options = BuildOptions();
             _endpoint = options.Endpoint ?? options.PickupDirectory;
-            try { _sender = new SmtpSender(options, new CmdletOperationSink(this, 2)); }
+            try { _sender = new SmtpSender(options, new CmdletOperationSink(this, ProgressActivityIds.SendSmtpMessageUpload)); }
             catch (ArgumentException ex)
             {
                 ThrowTerminatingError(ErrorRecordFactory.Create(ErrorIds.SmtpServerMissing, ErrorCategory.InvalidArgument, ex.Message, SmtpServer, ex));
@@ -212,7 +213,7 @@ namespace SmtpTools.Commands
 
             if (!_connected) Connect();
             _count++;
-            WriteProgress(new ProgressRecord(1, "Send-SmtpMessage", $"Message {_count} to {target}")
+            WriteProgress(new ProgressRecord(ProgressActivityIds.SendSmtpMessage, "Send-SmtpMessage", $"Message {_count} to {target}")
             {
                 StatusDescription = $"Message {_count}: {_sent + _partial} sent, {_failed} failed so far",
                 CurrentOperation = target,
@@ -257,7 +258,7 @@ namespace SmtpTools.Commands
             base.EndProcessing();
             var sender = _sender;
             if (sender != null && _connected) Run(ct => sender.DisconnectAsync(ct));
-            WriteProgress(new ProgressRecord(1, "Send-SmtpMessage", "Done") { RecordType = ProgressRecordType.Completed });
+            WriteProgress(new ProgressRecord(ProgressActivityIds.SendSmtpMessage, "Send-SmtpMessage", "Done") { RecordType = ProgressRecordType.Completed });
             if (_sender != null && PickupDirectory == null && _connected)
                 WriteVerbose($"{_count} message(s) over {_sender.ConnectionsOpened} SMTP session(s) to {_endpoint}.");
             string summary = $"Send-SmtpMessage: {_sent} sent, {_partial} partially sent, "
@@ -325,7 +326,7 @@ namespace SmtpTools.Commands
 
             if (DkimKeyPath != null)
             {
-                var domain = DkimDomain ?? DomainOf(From);
+                var domain = DkimDomain ?? DomainNames.OfAddress(From?.Trim().TrimEnd('>'));
                 if (string.IsNullOrEmpty(DkimSelector) || string.IsNullOrEmpty(domain))
                     ThrowTerminatingError(ErrorRecordFactory.Create(ErrorIds.DkimParametersMissing, ErrorCategory.InvalidArgument,
                         "-DkimKeyPath needs -DkimSelector and -DkimDomain (or a -From address whose domain is the signing domain).", DkimKeyPath));
@@ -435,13 +436,6 @@ namespace SmtpTools.Commands
             if (message.MessagePath != null) return message.MessagePath;
             var all = message.AllRecipients.ToList();
             return all.Count <= 3 ? string.Join(", ", all) : string.Join(", ", all.Take(3)) + $" (+{all.Count - 3} more)";
-        }
-
-        private static string DomainOf(string address)
-        {
-            if (string.IsNullOrEmpty(address)) return null;
-            var at = address.LastIndexOf('@');
-            return at < 0 ? null : address.Substring(at + 1).Trim().TrimEnd('>');
         }
 
         private bool IsWhatIf()

@@ -42,7 +42,7 @@ namespace SmtpTools.Commands
         {
             base.BeginProcessing();
             ProgressActivity = "Test-DkimRecord";
-            ProgressActivityId = 6376;
+            ProgressActivityId = ProgressActivityIds.TestDkimRecord;
             ProgressUnit = "domain(s) checked";
             _checker = new DkimRecordChecker(Resolver);
             if (KeyPath == null) return;

@@ -114,7 +114,7 @@ namespace SmtpTools.Commands
             }
             _checker = new CoreDmarc.DmarcPolicyChecker(Resolver, _options);
             ProgressActivity = "Test-DmarcPolicy";
-            ProgressActivityId = 7489;
+            ProgressActivityId = ProgressActivityIds.TestDmarcPolicy;
             ProgressUnit = "input(s) checked";
         }
 

@@ -107,7 +107,7 @@ namespace SmtpTools.Commands
         {
             base.BeginProcessing();
             ProgressActivity = "Test-SmtpConnection";
-            ProgressActivityId = 5321;
+            ProgressActivityId = ProgressActivityIds.TestSmtpConnection;
             ProgressUnit = "endpoint(s) probed";
             ConcurrencyLimit = ThrottleLimit;
             var resolver = DnsCmdlet.CreateResolver(this, DnsServer, Math.Min(TimeoutSec, 30), ThrottleLimit);

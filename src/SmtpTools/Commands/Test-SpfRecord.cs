@@ -61,7 +61,7 @@ namespace SmtpTools.Commands
         {
             base.BeginProcessing();
             ProgressActivity = "Test-SpfRecord";
-            ProgressActivityId = 7209;
+            ProgressActivityId = ProgressActivityIds.TestSpfRecord;
             ProgressUnit = "check(s) done";
             _checker = new SpfChecker(Resolver);
         }

@@ -51,7 +51,7 @@ namespace SmtpTools.Infrastructure
         /// </summary>
         protected string ProgressActivity { get; set; }
         protected string ProgressUnit { get; set; } = "input(s) done";
-        protected int ProgressActivityId { get; set; } = 1;
+        protected int ProgressActivityId { get; set; } = ProgressActivityIds.Default;
 
         /// <summary>Enqueued records whose results have been written.</summary>
         protected int CompletedCount => _completed;
@@ -101,20 +101,6 @@ namespace SmtpTools.Infrastructure
         {
             if (IsPipelineThread) action();
             else if (!_pipelineCalls.IsAddingCompleted) _pipelineCalls.Add(action);
-        }
-
-        /// <summary>ShouldProcess that may be called from a worker thread; blocks that worker until the pipeline thread answers.</summary>
-        protected bool ShouldProcessFromAnyThread(string target, string action)
-        {
-            if (IsPipelineThread) return ShouldProcess(target, action);
-            var answer = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            Post(() =>
-            {
-                try { answer.TrySetResult(ShouldProcess(target, action)); }
-                catch (Exception ex) { answer.TrySetException(ex); }
-            });
-            using (_stop.Token.Register(() => answer.TrySetCanceled()))
-                return answer.Task.GetAwaiter().GetResult();
         }
 
         protected internal void VerboseFromAnyThread(string message) => Post(() => WriteVerbose(message));

@@ -9,7 +9,7 @@ namespace SmtpTools.Infrastructure
         private readonly AsyncCmdlet _cmdlet;
         private readonly int _activityId;
 
-        public CmdletOperationSink(AsyncCmdlet cmdlet, int activityId = 1)
+        public CmdletOperationSink(AsyncCmdlet cmdlet, int activityId = ProgressActivityIds.Default)
         {
             _cmdlet = cmdlet;
             _activityId = activityId;

@@ -130,6 +130,6 @@ namespace SmtpTools.Core.Tests.Support
             list.Add(value);
         }
 
-        private static string Norm(string name) => DnsResolver.Normalize(name);
+        private static string Norm(string name) => DomainNames.Canonical(name);
     }
 }

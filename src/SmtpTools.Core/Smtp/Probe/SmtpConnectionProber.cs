@@ -50,7 +50,7 @@ namespace SmtpTools.Core.Smtp
         /// <exception cref="OperationCanceledException">Cancelled.</exception>
         public async Task<IReadOnlyList<DnsMxRecord>> GetMailExchangersAsync(string domain, CancellationToken cancellationToken)
         {
-            var name = domain.Trim().TrimEnd('.');
+            var name = DomainNames.Canonical(domain.Trim());
             var answer = await _resolver.GetMxAsync(name, cancellationToken).ConfigureAwait(false);
             if (answer.Status == DnsResponseStatus.NonExistentDomain)
                 throw new SmtpToolsException(ErrorIds.SmtpMxLookupFailed, FailureKind.ObjectNotFound, $"The domain {name} does not exist (NXDOMAIN).");

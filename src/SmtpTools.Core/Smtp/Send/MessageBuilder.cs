@@ -6,6 +6,7 @@ using System.Text;
 using MimeKit;
 using MimeKit.Text;
 using MimeKit.Utils;
+using SmtpTools.Core.Dns;
 using SmtpTools.Core.Errors;
 
 namespace SmtpTools.Core.Smtp
@@ -65,7 +66,7 @@ namespace SmtpTools.Core.Smtp
 
             if (source.Subject != null) message.Headers.Replace(HeaderId.Subject, encoding, source.Subject);
             message.Date = DateTimeOffset.Now;
-            message.MessageId = MimeUtils.GenerateMessageId(DomainOf(from.Address));
+            message.MessageId = MimeUtils.GenerateMessageId(DomainNames.OfAddress(from.Address) ?? "localhost");
             ApplyPriority(message, source.Priority);
             message.Body = BuildBody(source, encoding, budget);
 
@@ -290,16 +291,6 @@ namespace SmtpTools.Core.Smtp
             }
         }
 
-        private static bool IsAddress(string address)
-        {
-            int at = address?.LastIndexOf('@') ?? -1;
-            return at > 0 && at < address.Length - 1;
-        }
-
-        private static string DomainOf(string address)
-        {
-            int at = address.LastIndexOf('@');
-            return at > 0 ? address.Substring(at + 1) : "localhost";
-        }
+        private static bool IsAddress(string address) => DomainNames.OfAddress(address) != null;
     }
 }
