@@ -5,6 +5,7 @@ using System.Management.Automation;
 using SmtpTools.Module.Tests.Infrastructure;
 using SmtpTools.Tests.Shared;
 using Xunit;
+using static SmtpTools.Module.Tests.Infrastructure.PsObjects;
 
 namespace SmtpTools.Module.Tests
 {
@@ -23,11 +24,6 @@ namespace SmtpTools.Module.Tests
             ["resolver"] = IntegrationServers.Get("SMTPTOOLS_RESOLVER"),
             ["submission"] = IntegrationServers.GetInt("SMTPTOOLS_SMTP_SUBMISSION_PORT"),
         });
-
-        private static object P(PSObject o, string name) => o.Properties[name].Value;
-        private static string S(PSObject o, string name) => P(o, name)?.ToString();
-        private static List<PSObject> Items(PSObject o, string name) => ((object[])LanguagePrimitives.ConvertTo(P(o, name), typeof(object[]))).Select(PSObject.AsPSObject).ToList();
-        private static string[] Ids(PSObject o) => Items(o, "Findings").Select(f => S(f, "Id")).ToArray();
 
         [Fact]
         public void PipelineKeepsInputOrderAndGivesTypedResults()
