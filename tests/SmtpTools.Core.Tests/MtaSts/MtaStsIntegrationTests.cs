@@ -404,6 +404,29 @@ namespace SmtpTools.Core.Tests.MtaSts
             Assert.DoesNotContain("MtaStsWithoutTlsRpt", Ids(r));
         }
 
+        [Theory]
+        [InlineData("SMTPTOOLS_SMTP_SILENT_PORT", "MtaStsPolicyTimeout", "no answer within 1 s")]
+        [InlineData("SMTPTOOLS_SMTP_PLAIN_PORT", "MtaStsPolicyTlsFailed", "the TLS handshake failed")]
+        public async Task PolicyHostThatIsNoHttpsServerIsAFindingWithTheReason(string portKey, string id, string reason)
+        {
+            // RFC 8461 fixes port 443, which the test nginx holds: the fetch of enforce.sts.test's policy (resolved through
+            // Knot as always) is diverted to a test server that accepts and stays silent, or that speaks SMTP instead of TLS.
+            int port = IntegrationServers.GetInt(portKey);
+            var resolver = Resolver();
+            var fetcher = new HttpsFetcher(resolver, new HttpsFetcherOptions { IdleTimeout = TimeSpan.FromSeconds(1) }, null, async (address, requested, token) =>
+            {
+                Assert.Equal(443, requested);
+                var client = new System.Net.Sockets.TcpClient();
+                await client.ConnectAsync(System.Net.IPAddress.Loopback, port, token);
+                return new System.Net.Sockets.NetworkStream(client.Client, ownsSocket: true);
+            }, () => DateTime.UtcNow);
+            var r = await new MtaStsChecker(resolver, fetcher, null).CheckAsync("enforce.sts.test", CancellationToken.None);
+            Assert.True(r.Status == MtaStsStatus.PolicyUnavailable, Explain(r));
+            Assert.Contains(reason, r.Findings.Single(f => f.Id == id).Message);
+            Assert.Contains(reason, r.PolicyFetchError);
+            Assert.Null(r.Mode);
+        }
+
         // ---- -ProbeMx ----
 
         [Fact]
