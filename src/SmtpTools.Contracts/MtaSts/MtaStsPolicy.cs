@@ -49,6 +49,8 @@ namespace SmtpTools
         public string MxPatternList => Columns.Join(MxPatterns);
         /// <summary>MX hosts that match no pattern, ';'-separated (mail to them fails in enforce mode).</summary>
         public string UnmatchedMxHosts => Columns.Join(MxHosts?.Where(h => !h.MatchesPolicy), h => h.Host);
+        /// <summary>The -ProbeMx verdicts as host=TlsResult, ';'-separated; "" when no host was probed.</summary>
+        public string MxTlsResults => Columns.Join(MxHosts?.Where(h => h.TlsResult != MtaStsMxTlsResult.NotChecked), h => h.Host + "=" + h.TlsResult);
         /// <summary>The TLS reporting status; null when it was not looked up.</summary>
         public TlsRptStatus? TlsRptStatus => TlsRpt?.Status;
         /// <summary>The TLS reporting destinations, ';'-separated.</summary>
