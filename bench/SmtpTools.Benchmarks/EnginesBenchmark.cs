@@ -327,7 +327,7 @@ namespace SmtpTools.Benchmarks
         }
 
         /// <summary>The pinned pwsh as a .NET tool in the git-ignored .tools folder, installed on first use.</summary>
-        private static string Pwsh(string root)
+        internal static string Pwsh(string root)
         {
             string folder = Path.Combine(root, ".tools", "pwsh-7.6.10");
             string pwsh = Path.Combine(folder, "pwsh");
@@ -339,24 +339,24 @@ namespace SmtpTools.Benchmarks
             return pwsh;
         }
 
-        private static string RepoRoot()
+        internal static string RepoRoot()
         {
             var dir = new DirectoryInfo(AppContext.BaseDirectory);
             while (dir != null && !File.Exists(Path.Combine(dir.FullName, "SmtpTools.sln"))) dir = dir.Parent;
             return dir?.FullName ?? Directory.GetCurrentDirectory();
         }
 
-        private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+        internal static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
-        private static double D(string s) => double.Parse(s, CultureInfo.InvariantCulture);
+        internal static double D(string s) => double.Parse(s, CultureInfo.InvariantCulture);
 
-        private static double Median(IEnumerable<double> values)
+        internal static double Median(IEnumerable<double> values)
         {
             var v = values.OrderBy(x => x).ToList();
             return v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2;
         }
 
-        private static string Spread(IEnumerable<double> values, string format)
+        internal static string Spread(IEnumerable<double> values, string format)
         {
             var v = values.ToList();
             string f(double x) => x.ToString(format, CultureInfo.InvariantCulture);
