@@ -140,6 +140,15 @@ namespace SmtpTools.Core.Tests.MtaSts
             Assert.Contains("MtaStsPolicyMaxAgeShort", Ids(r));
         }
 
+        [Fact]
+        public async Task WildcardDoesNotMatchADeeperNameNorTheParent()
+        {
+            var r = await Check("wildcard-depth.sts.test");
+            Assert.Equal(new[] { "*.mail.test", null, null }, r.MxHosts.Select(h => h.MatchedPattern));
+            Assert.Equal("deep.mx1.mail.test;mail.test", r.UnmatchedMxHosts);
+            Assert.Equal(2, r.Findings.Single(f => f.Id == "MtaStsMxNotMatched").Count);
+        }
+
         [Theory]
         [InlineData("testing.sts.test", MtaStsMode.Testing, "MtaStsModeTesting")]
         [InlineData("none.sts.test", MtaStsMode.None, "MtaStsModeNone")]
