@@ -227,7 +227,13 @@ namespace SmtpTools.Benchmarks
         {
             string script = Path.Combine(AppContext.BaseDirectory, "engines.ps1");
             string serverList = string.Join(",", servers.Select(s => "'" + s + "'"));
-            var psi = new ProcessStartInfo(pwsh, $"-NoLogo -NoProfile -NonInteractive -Command \"& '{script}' -Module '{module}' -Servers {serverList} {arguments}\"")
+            return RunScript(pwsh, $"& '{script}' -Module '{module}' -Servers {serverList} {arguments}");
+        }
+
+        /// <summary>Runs <paramref name="command"/> in a new pwsh; its RESULT and STREAM lines, split at tabs.</summary>
+        internal static List<string[]> RunScript(string pwsh, string command)
+        {
+            var psi = new ProcessStartInfo(pwsh, $"-NoLogo -NoProfile -NonInteractive -Command \"{command}\"")
             {
                 RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
             };

@@ -126,27 +126,12 @@ namespace SmtpTools.Benchmarks
         private static IEnumerable<(string, Sample)> Cmdlets(string pwsh, string module, string server, string list, int n)
         {
             string script = Path.Combine(AppContext.BaseDirectory, "transport-dns.ps1");
-            var psi = new ProcessStartInfo(pwsh, $"-NoLogo -NoProfile -NonInteractive -File \"{script}\" -Module \"{module}\" -Server {server} -DomainList \"{list}\"")
+            foreach (var f in RunScript(pwsh, $"& '{script}' -Module '{module}' -Server '{server}' -DomainList '{list}'").Where(l => l[0] == "RESULT"))
             {
-                RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-            };
-            psi.Environment["POWERSHELL_TELEMETRY_OPTOUT"] = "1";
-            psi.Environment["POWERSHELL_UPDATECHECK"] = "Off";
-            using var p = Process.Start(psi);
-            var error = p.StandardError.ReadToEndAsync();
-            var results = new List<(string, Sample)>();
-            string line;
-            while ((line = p.StandardOutput.ReadLine()) != null)
-            {
-                var f = line.Split('\t');
-                if (f[0] != "RESULT") continue;
                 int items = int.Parse(f[2], CultureInfo.InvariantCulture), good = int.Parse(f[5], CultureInfo.InvariantCulture);
                 if (items != n || good != n) throw new InvalidOperationException($"{f[1]}: {good} of {items} results as expected for {n} domains: the zone or the cmdlet is broken");
-                results.Add((f[1], new Sample { Seconds = D(f[3]), Cpu = D(f[4]) }));
+                yield return (f[1], new Sample { Seconds = D(f[3]), Cpu = D(f[4]) });
             }
-            p.WaitForExit();
-            if (p.ExitCode != 0 || results.Count == 0) throw new InvalidOperationException("pwsh run failed: " + error.Result);
-            return results;
         }
 
         /// <summary>
