@@ -11,6 +11,7 @@
 #              127.0.0.1:2526 open relay (outside mail is discarded)
 #   Dovecot    SASL for Postfix, LMTP delivery into run/mail/<user>/Maildir
 #   smtp-sink  127.0.0.1:2527 (throughput)     silent TCP listener 127.0.0.1:2529 (never sends a banner)
+#   broken STARTTLS 127.0.0.1:2530 (offers STARTTLS, accepts it, then sends no TLS: the handshake fails)
 # Idempotent: stops what a previous run started, then starts afresh. Needs root (apt, postfix, dovecot).
 # Only loopback addresses are used. Every server, zone and test domain: tests/Integration/README.md.
 #   SMTPTOOLS_PORT_OFFSET=N  adds N to every port above (default 0), so several work trees can each run their own
@@ -25,7 +26,7 @@ OFFSET="${SMTPTOOLS_PORT_OFFSET:-0}"
 DNS_PORT="${SMTPTOOLS_DNS_PORT:-$((53053 + OFFSET))}"
 PORT_PLAIN=$((2525 + OFFSET)); PORT_SUBMISSION=$((2587 + OFFSET)); PORT_IMPLICIT=$((2465 + OFFSET))
 PORT_UNTRUSTED=$((2588 + OFFSET)); PORT_RELAY=$((2526 + OFFSET)); PORT_SINK=$((2527 + OFFSET))
-PORT_SILENT=$((2529 + OFFSET)); PORT_CLOSED=$((2599 + OFFSET))
+PORT_SILENT=$((2529 + OFFSET)); PORT_BROKEN_TLS=$((2530 + OFFSET)); PORT_CLOSED=$((2599 + OFFSET))
 RESOLVER_PORT="${SMTPTOOLS_RESOLVER_PORT:-$((DNS_PORT + 1))}"
 # MTA-STS and BIMI fetches go to port 443 by RFC, so each work tree gets its own loopback address instead of a port
 # (all of 127.0.0.0/8 is on lo); the zones point mta-sts.* and images.bimi.test at it.
@@ -619,6 +620,39 @@ while True:
     held = held[-256:]
 PY
 echo $! > "$RUN/silent.pid"
+# An SMTP server whose STARTTLS is broken: it offers and accepts STARTTLS, then answers the TLS ClientHello with plain
+# text, as a middlebox that strips TLS or a misconfigured server does (Test-MtaStsPolicy -ProbeMx: TlsFailed).
+nohup python3 - "$PORT_BROKEN_TLS" >/dev/null 2>&1 <<'PY' &
+import socket, sys, threading
+def serve(c):
+    try:
+        f = c.makefile("rb")
+        c.sendall(b"220 broken-tls.test ESMTP\r\n")
+        for line in f:
+            verb = line.strip().split(b" ")[0].upper()
+            if verb in (b"EHLO", b"HELO"):
+                c.sendall(b"250-broken-tls.test\r\n250-PIPELINING\r\n250 STARTTLS\r\n")
+            elif verb == b"STARTTLS":
+                c.sendall(b"220 2.0.0 Ready to start TLS\r\n")
+                c.recv(4096)
+                c.sendall(b"this is not a TLS handshake\r\n")
+                break
+            elif verb == b"QUIT":
+                c.sendall(b"221 2.0.0 Bye\r\n")
+                break
+            else:
+                c.sendall(b"502 5.5.2 Error: command not recognized\r\n")
+    except OSError:
+        pass
+    finally:
+        c.close()
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(64)
+while True:
+    c, _ = s.accept()
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
+PY
+echo $! > "$RUN/broken-tls.pid"
 
 # --- servers.env ----------------------------------------------------------------------------------
 { write_dns_env; cat <<ENV
@@ -631,6 +665,7 @@ SMTPTOOLS_SMTP_UNTRUSTED_PORT=$PORT_UNTRUSTED
 SMTPTOOLS_SMTP_OPEN_RELAY_PORT=$PORT_RELAY
 SMTPTOOLS_SMTP_SINK_PORT=$PORT_SINK
 SMTPTOOLS_SMTP_SILENT_PORT=$PORT_SILENT
+SMTPTOOLS_SMTP_BROKEN_TLS_PORT=$PORT_BROKEN_TLS
 SMTPTOOLS_SMTP_CLOSED_PORT=$PORT_CLOSED
 SMTPTOOLS_SMTP_DOMAIN=smtptools.test
 SMTPTOOLS_USER_ALICE=alice@smtptools.test
@@ -660,6 +695,7 @@ tlsbanner() { python3 -c "import socket,ssl,sys; c=ssl._create_unverified_contex
 for port in $PORT_PLAIN $PORT_SUBMISSION $PORT_UNTRUSTED $PORT_RELAY $PORT_SINK; do wait_for "SMTP port $port" banner $port; done
 wait_for "implicit TLS port $PORT_IMPLICIT" tlsbanner $PORT_IMPLICIT
 wait_for "silent listener $PORT_SILENT" python3 -c "import socket; socket.create_connection(('127.0.0.1',$PORT_SILENT),2)"
+wait_for "broken STARTTLS port $PORT_BROKEN_TLS" banner $PORT_BROKEN_TLS
 start_unbound
 prove_dns
 

@@ -452,6 +452,21 @@ namespace SmtpTools.Core.Tests.MtaSts
             Assert.Contains($"port {options.SmtpPort}", r.Findings.Single(f => f.Id == "MtaStsMxUnreachable").Message);
         }
 
+        [Fact]
+        public async Task ProbeOfABrokenStartTlsIsTlsFailed()
+        {
+            // The broken-STARTTLS listener offers and accepts STARTTLS, then answers the ClientHello with plain text.
+            var options = Probe;
+            options.SmtpPort = IntegrationServers.GetInt("SMTPTOOLS_SMTP_BROKEN_TLS_PORT");
+            var r = await Check("nocert-mx.sts.test", options);
+            var host = Assert.Single(r.MxHosts);
+            Assert.Equal(MtaStsMxTlsResult.TlsFailed, host.TlsResult);
+            Assert.True(host.StartTls);
+            Assert.Null(host.CertificateValid);
+            Assert.NotNull(host.TlsError);
+            Assert.Contains("TLS handshake after STARTTLS failed", r.Findings.Single(f => f.Id == "MtaStsMxTlsFailed").Message);
+        }
+
         private static int ClosedPort()
         {
             var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
