@@ -43,7 +43,23 @@ BeforeAll {
     $probes = @(Test-SmtpConnection $smtp -Port (Get-TestSetting SMTPTOOLS_SMTP_SUBMISSION_PORT), (Get-TestSetting SMTPTOOLS_SMTP_PLAIN_PORT),
         (Get-TestSetting SMTPTOOLS_SMTP_UNTRUSTED_PORT), (Get-TestSetting SMTPTOOLS_SMTP_CLOSED_PORT) -TimeoutSec 10)
 
+    # The MX, DNSSEC and blocklist cmdlets through the validating resolver; blocklists only the loopback test lists.
+    $resolver = Get-TestSetting SMTPTOOLS_RESOLVER
+    $mxResults = @(Test-MxRecord multi.mx.test, implicit.mx.test, nullmx-spf.mx.test, fcrdns.mx.test, cname.mx.test, ipliteral.mx.test, `
+        dnssec.test, dnssec-expired.test, "mx-check.$longSpf" -Server $resolver)
+    $dnssecResults = @(Test-DnssecStatus dnssec.test, www.dnssec.test, multi.mx.test, dnssec-expired.test, $longSpf -Server $resolver) + @(Test-DnssecStatus dnssec.test -Server $dns)
+    $ipList = @{ Name = 'ip.bl.test'; ReturnCodes = @{ '127.0.0.2' = 'spam source'; '127.0.0.4' = 'exploited host'; '127.0.0.10' = 'dynamic or end-user range' } }
+    $blocklistResults = @(Test-DnsBlocklist -IPAddress 192.0.2.66, 192.0.2.68, 192.0.2.1, 198.18.0.3 -Zone $ipList, dbl.bl.test, rewrite.bl.test, refused.bl.test -Server $resolver -WarningAction SilentlyContinue) +
+        @(Test-DnsBlocklist listedmx.mx.test, spam-domain.test -IncludeMx -Zone $ipList, dbl.bl.test -Server $resolver) +
+        @(Test-DnsBlocklist -IPAddress 2001:db8::66 -Zone dbl.bl.test -Server $resolver)
+
     $Samples = @{
+        'SmtpTools.MxRecordResult'        = $mxResults
+        'SmtpTools.MxHost'                = @($mxResults.Hosts)
+        'SmtpTools.MxHostAddress'         = @($mxResults.Hosts.Addresses)
+        'SmtpTools.DnssecStatusResult'    = $dnssecResults
+        'SmtpTools.DnsBlocklistResult'    = $blocklistResults
+        'SmtpTools.DnsBlocklistListing'   = @($blocklistResults.Listings)
         'SmtpTools.DkimKey'               = @($key, $rsaKey)
         'SmtpTools.DkimRecordCheck'       = $dkimChecks
         'SmtpTools.SpfRecord'             = $spfRecords

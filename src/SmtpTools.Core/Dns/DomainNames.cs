@@ -43,6 +43,30 @@ namespace SmtpTools.Core.Dns
         /// <exception cref="SmtpToolsException">InvalidHostName (FailureKind.InvalidArgument).</exception>
         public static string NormalizeHost(string input) => Check(input, Kind.Host);
 
+        /// <summary>
+        /// An IPv4 address in dotted-quad form or an IPv6 address (white space around it ignored); an IPv4-mapped IPv6
+        /// address (::ffff:192.0.2.1) is returned as the IPv4 address it stands for. "1" or "1.2", which IPAddress.Parse
+        /// takes for IPv4, are typing mistakes here.
+        /// </summary>
+        /// <exception cref="SmtpToolsException">InvalidIPAddress (FailureKind.InvalidArgument).</exception>
+        public static IPAddress ParseIPAddress(string input)
+        {
+            if (TryParseIPAddress(input, out var address)) return address;
+            throw new SmtpToolsException(ErrorIds.InvalidIPAddress, FailureKind.InvalidArgument, $"{Display(input)} is not an IPv4 or IPv6 address.");
+        }
+
+        /// <summary><see cref="ParseIPAddress"/> without the exception.</summary>
+        public static bool TryParseIPAddress(string input, out IPAddress address)
+        {
+            address = null;
+            string text = input?.Trim();
+            if (string.IsNullOrEmpty(text) || !IsIPAddressLiteral(text) || text.StartsWith("[", StringComparison.Ordinal) || text.StartsWith("IPv6:", StringComparison.OrdinalIgnoreCase))
+                return false;
+            address = IPAddress.Parse(text);
+            if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+            return true;
+        }
+
         /// <summary><see cref="Normalize"/> without the exception: false and the reason when it is not a domain name.</summary>
         public static bool TryNormalize(string input, out string name, out string problem)
         {

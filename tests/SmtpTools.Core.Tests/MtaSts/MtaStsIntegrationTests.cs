@@ -123,6 +123,8 @@ namespace SmtpTools.Core.Tests.MtaSts
             public Task<DnsAnswer<DnsTxtRecord>> GetTxtAsync(string name, CancellationToken token) => _inner.GetTxtAsync(name, token);
             public Task<DnsAnswer<DnsMxRecord>> GetMxAsync(string name, CancellationToken token) => _inner.GetMxAsync(name, token);
             public Task<DnsAnswer<string>> GetPtrAsync(System.Net.IPAddress address, CancellationToken token) => _inner.GetPtrAsync(address, token);
+            public Task<DnsAnswer<DnsTlsaRecord>> GetTlsaAsync(string name, CancellationToken token) => _inner.GetTlsaAsync(name, token);
+            public Task<DnsAnswer<DnsSecurityFacts>> GetSecurityFactsAsync(string name, bool checkingDisabled, CancellationToken token) => _inner.GetSecurityFactsAsync(name, checkingDisabled, token);
             public Task<DnsAnswer<System.Net.IPAddress>> GetAddressesAsync(string name, System.Net.Sockets.AddressFamily family, CancellationToken token)
             {
                 if (family == System.Net.Sockets.AddressFamily.InterNetwork) _counts.AddOrUpdate(name, 1, (_, n) => n + 1);
