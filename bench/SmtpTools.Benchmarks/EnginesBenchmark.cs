@@ -227,7 +227,13 @@ namespace SmtpTools.Benchmarks
         {
             string script = Path.Combine(AppContext.BaseDirectory, "engines.ps1");
             string serverList = string.Join(",", servers.Select(s => "'" + s + "'"));
-            var psi = new ProcessStartInfo(pwsh, $"-NoLogo -NoProfile -NonInteractive -Command \"& '{script}' -Module '{module}' -Servers {serverList} {arguments}\"")
+            return RunScript(pwsh, $"& '{script}' -Module '{module}' -Servers {serverList} {arguments}");
+        }
+
+        /// <summary>Runs <paramref name="command"/> in a new pwsh; its RESULT and STREAM lines, split at tabs.</summary>
+        internal static List<string[]> RunScript(string pwsh, string command)
+        {
+            var psi = new ProcessStartInfo(pwsh, $"-NoLogo -NoProfile -NonInteractive -Command \"{command}\"")
             {
                 RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
             };
@@ -327,7 +333,7 @@ namespace SmtpTools.Benchmarks
         }
 
         /// <summary>The pinned pwsh as a .NET tool in the git-ignored .tools folder, installed on first use.</summary>
-        private static string Pwsh(string root)
+        internal static string Pwsh(string root)
         {
             string folder = Path.Combine(root, ".tools", "pwsh-7.6.10");
             string pwsh = Path.Combine(folder, "pwsh");
@@ -339,17 +345,17 @@ namespace SmtpTools.Benchmarks
             return pwsh;
         }
 
-        private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+        internal static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
-        private static double D(string s) => double.Parse(s, CultureInfo.InvariantCulture);
+        internal static double D(string s) => double.Parse(s, CultureInfo.InvariantCulture);
 
-        private static double Median(IEnumerable<double> values)
+        internal static double Median(IEnumerable<double> values)
         {
             var v = values.OrderBy(x => x).ToList();
             return v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2;
         }
 
-        private static string Spread(IEnumerable<double> values, string format)
+        internal static string Spread(IEnumerable<double> values, string format)
         {
             var v = values.ToList();
             string f(double x) => x.ToString(format, CultureInfo.InvariantCulture);

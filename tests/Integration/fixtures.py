@@ -14,6 +14,8 @@
       Writes, as hex, the DER of an RFC 3709 LogotypeExtn whose subject logo is SVG_FILE embedded the way mark
       certificates (VMC/CMC) carry it: gzip-compressed, in a data:image/svg+xml;base64, URI (RFC 6170 / RFC 2397),
       with its SHA-256 hash.
+  fixtures.py logotype-badhash SVG_FILE OUT_FILE
+      The same, but the hash given for the logo is not the hash of the embedded data (RFC 3709 logotypeHash).
   fixtures.py oversized-policy FILE
       Writes a syntactically valid MTA-STS policy larger than the 64 KB that RFC 8461 3.3 lets senders cap at.
   fixtures.py big-svg FILE
@@ -127,7 +129,7 @@ def _oid(dotted):
     return _tlv(0x06, body)
 
 
-def logotype(svg_file):
+def logotype(svg_file, wrong_hash=False):
     with open(svg_file, "rb") as f:
         svg = f.read()
     # mtime=0 keeps the compressed bytes (and so the certificate) the same for the same SVG.
@@ -135,7 +137,7 @@ def logotype(svg_file):
     uri = b"data:image/svg+xml;base64," + base64.b64encode(compressed)
     sha256 = _seq(_oid("2.16.840.1.101.3.4.2.1"), _tlv(0x05, b""))
     details = _seq(_tlv(0x16, b"image/svg+xml"),                                    # mediaType IA5String
-                   _seq(_seq(sha256, _tlv(0x04, hashlib.sha256(compressed).digest()))),  # logotypeHash
+                   _seq(_seq(sha256, _tlv(0x04, hashlib.sha256(compressed + (b"x" if wrong_hash else b"")).digest()))),  # logotypeHash
                    _seq(_tlv(0x16, uri)))                                            # logotypeURI
     image = _seq(details)                                 # LogotypeImage (no imageInfo)
     data = _tlv(0xA0, _seq(image))                        # direct [0] LogotypeData (IMPLICIT) { image SEQUENCE OF }
@@ -164,9 +166,9 @@ def big_svg(path):
 def run(argv):
     if len(argv) >= 3 and argv[0] == "render-zones":
         render_zones(argv[1], argv[2], dict(a.split("=", 1) for a in argv[3:]))
-    elif len(argv) == 3 and argv[0] == "logotype":
+    elif len(argv) == 3 and argv[0] in ("logotype", "logotype-badhash"):
         with open(argv[2], "w") as f:
-            f.write(logotype(argv[1]))
+            f.write(logotype(argv[1], wrong_hash=argv[0] == "logotype-badhash"))
     elif len(argv) == 2 and argv[0] == "oversized-policy":
         oversized_policy(argv[1])
     elif len(argv) == 2 and argv[0] == "big-svg":

@@ -11,6 +11,7 @@
 #              127.0.0.1:2526 open relay (outside mail is discarded)
 #   Dovecot    SASL for Postfix, LMTP delivery into run/mail/<user>/Maildir
 #   smtp-sink  127.0.0.1:2527 (throughput)     silent TCP listener 127.0.0.1:2529 (never sends a banner)
+#   broken STARTTLS 127.0.0.1:2530 (offers STARTTLS, accepts it, then sends no TLS: the handshake fails)
 # Idempotent: stops what a previous run started, then starts afresh. Needs root (apt, postfix, dovecot).
 # Only loopback addresses are used. Every server, zone and test domain: tests/Integration/README.md.
 #   SMTPTOOLS_PORT_OFFSET=N  adds N to every port above (default 0), so several work trees can each run their own
@@ -25,7 +26,7 @@ OFFSET="${SMTPTOOLS_PORT_OFFSET:-0}"
 DNS_PORT="${SMTPTOOLS_DNS_PORT:-$((53053 + OFFSET))}"
 PORT_PLAIN=$((2525 + OFFSET)); PORT_SUBMISSION=$((2587 + OFFSET)); PORT_IMPLICIT=$((2465 + OFFSET))
 PORT_UNTRUSTED=$((2588 + OFFSET)); PORT_RELAY=$((2526 + OFFSET)); PORT_SINK=$((2527 + OFFSET))
-PORT_SILENT=$((2529 + OFFSET)); PORT_CLOSED=$((2599 + OFFSET))
+PORT_SILENT=$((2529 + OFFSET)); PORT_BROKEN_TLS=$((2530 + OFFSET)); PORT_CLOSED=$((2599 + OFFSET))
 RESOLVER_PORT="${SMTPTOOLS_RESOLVER_PORT:-$((DNS_PORT + 1))}"
 # MTA-STS and BIMI fetches go to port 443 by RFC, so each work tree gets its own loopback address instead of a port
 # (all of 127.0.0.0/8 is on lo); the zones point mta-sts.* and images.bimi.test at it.
@@ -105,12 +106,15 @@ chmod 644 "$TLS"/*.crt "$RUN/ca-bundle.pem"; chmod 640 "$TLS"/*.key
 WEB="$RUN/https"; mkdir -p "$WEB/tmp"
 cp -r "$HERE/https/." "$WEB/"
 python3 "$HERE/fixtures.py" oversized-policy "$WEB/mta-sts/oversized.sts.test.txt" + big-svg "$WEB/bimi/big.svg" \
-  + logotype "$HERE/https/bimi/logo.svg" "$TLS/logo.logotype" + logotype "$HERE/https/bimi/other-logo.svg" "$TLS/other-logo.logotype"
+  + logotype "$HERE/https/bimi/logo.svg" "$TLS/logo.logotype" + logotype "$HERE/https/bimi/other-logo.svg" "$TLS/other-logo.logotype" \
+  + logotype-badhash "$HERE/https/bimi/logo.svg" "$TLS/logo-badhash.logotype"
+# A valid logo that nginx serves as text/plain (BIMI wants image/svg+xml).
+cp "$WEB/bimi/logo.svg" "$WEB/bimi/logo-as-text.txt"
 ec_key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:prime256v1 -out "$1" 2>/dev/null; }
-ca_sign() { # stem, subject, extensions file, [section]: $TLS/<stem>.crt signed by the test CA for a year
+ca_sign() { # stem, subject, extensions file, [section], [days, 365]: $TLS/<stem>.crt signed by the test CA
   ec_key "$TLS/$1.key"
   openssl req -new -config "$3" -key "$TLS/$1.key" -subj "$2" -out "$TLS/$1.csr" 2>/dev/null
-  openssl x509 -req -in "$TLS/$1.csr" -CA "$TLS/ca.crt" -CAkey "$TLS/ca.key" -CAcreateserial -days 365 \
+  openssl x509 -req -in "$TLS/$1.csr" -CA "$TLS/ca.crt" -CAkey "$TLS/ca.key" -CAcreateserial -days "${5:-365}" \
     -extfile "$3" ${4:+-extensions "$4"} -out "$TLS/$1.crt" 2>/dev/null || fail "could not make the $1 certificate"
 }
 # One certificate for every HTTPS name that must validate: each mta-sts.<domain> with a policy file or a planned
@@ -118,13 +122,16 @@ ca_sign() { # stem, subject, extensions file, [section]: $TLS/<stem>.crt signed 
 WEB_NAMES=(images.bimi.test mta-sts.notfound.sts.test mta-sts.redirect.sts.test mta-sts.grade-mtasts-broken.test)
 for f in "$WEB"/mta-sts/*.txt; do
   d="$(basename "$f" .txt)"
-  case "$d" in expired-cert.sts.test|wrong-name.sts.test) ;; *) WEB_NAMES+=("mta-sts.$d") ;; esac
+  case "$d" in expired-cert.sts.test|expiring-cert.sts.test|wrong-name.sts.test) ;; *) WEB_NAMES+=("mta-sts.$d") ;; esac
 done
 printf '[req]\ndistinguished_name=dn\n[dn]\n[ext]\nsubjectAltName=%s\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n' \
   "$(printf 'DNS:%s,' "${WEB_NAMES[@]}" | sed 's/,$//')" > "$TLS/web.cnf"
 ca_sign web "/CN=mta-sts.enforce.sts.test" "$TLS/web.cnf" ext
 printf '[req]\ndistinguished_name=dn\n[dn]\n[ext]\nsubjectAltName=DNS:mta-sts.other-name.sts.test\nextendedKeyUsage=serverAuth\n' > "$TLS/wrongname.cnf"
 ca_sign wrongname "/CN=mta-sts.other-name.sts.test" "$TLS/wrongname.cnf" ext
+# Expiring: valid for 7 more days (Test-MtaStsPolicy warns under 14).
+printf '[req]\ndistinguished_name=dn\n[dn]\n[ext]\nsubjectAltName=DNS:mta-sts.expiring-cert.sts.test\nextendedKeyUsage=serverAuth\n' > "$TLS/expiring.cnf"
+ca_sign expiring "/CN=mta-sts.expiring-cert.sts.test" "$TLS/expiring.cnf" ext 7
 # Expired: valid 2024-01-01 .. 2024-02-01 (openssl x509 cannot backdate; openssl ca can).
 mkdir -p "$TLS/issued"; : > "$TLS/index.txt"
 cat > "$TLS/ca.cnf" <<CNF
@@ -155,7 +162,9 @@ openssl ca -batch -notext -config "$TLS/ca.cnf" -extensions ext -startdate 20240
 # BIMI mark certificates (VMC/CMC profile, README "BIMI"): BIMI EKU, the Mark Certificate general policy, the mark
 # type in the subject, and the logo in an RFC 3709 logotype extension as a gzip data: URI. Served with the CA after
 # them (the draft asks for the chain).
-mark_cert() { # stem, SAN, subject, logotype extension (hex DER, made above)
+mark_cert() { # stem, SAN, subject, logotype extension (hex DER, made above; "-": none)
+  # One thing changed for the certificates of the cert-*.bimi.test domains: MC_EKU, MC_POLICY (other values), MC_DAYS
+  # (validity), MC_DATES="start end" (signed with openssl ca, which can backdate), MC_SELF=1 (self-signed: no trusted chain).
   cat > "$TLS/$1.cnf" <<CNF
 oid_section = bimi_oids
 [bimi_oids]
@@ -168,19 +177,45 @@ distinguished_name = dn
 [dn]
 [ext]
 subjectAltName = DNS:$2
-extendedKeyUsage = 1.3.6.1.5.5.7.3.31
-certificatePolicies = 1.3.6.1.4.1.53087.1.1
+extendedKeyUsage = ${MC_EKU:-1.3.6.1.5.5.7.3.31}
+certificatePolicies = ${MC_POLICY:-1.3.6.1.4.1.53087.1.1}
 keyUsage = critical, digitalSignature
 basicConstraints = CA:FALSE
-1.3.6.1.5.5.7.1.12 = DER:$(cat "$4")
+$([ "$4" = - ] || echo "1.3.6.1.5.5.7.1.12 = DER:$(cat "$4")")
 CNF
-  ca_sign "$1" "$3" "$TLS/$1.cnf" ext
+  if [ -n "${MC_SELF:-}" ]; then
+    ec_key "$TLS/$1.key"
+    openssl req -x509 -new -config "$TLS/$1.cnf" -extensions ext -key "$TLS/$1.key" -subj "$3" -days 365 \
+      -out "$TLS/$1.crt" 2>/dev/null || fail "could not make the $1 certificate"
+    cp "$TLS/$1.crt" "$WEB/bimi/$1.pem"
+    return
+  fi
+  if [ -n "${MC_DATES:-}" ]; then
+    ec_key "$TLS/$1.key"
+    openssl req -new -config "$TLS/$1.cnf" -key "$TLS/$1.key" -subj "$3" -out "$TLS/$1.csr" 2>/dev/null
+    openssl ca -batch -notext -preserveDN -config "$TLS/ca.cnf" -extfile "$TLS/$1.cnf" -extensions ext \
+      -startdate "${MC_DATES% *}" -enddate "${MC_DATES#* }" -in "$TLS/$1.csr" -out "$TLS/$1.crt" 2>/dev/null \
+      || fail "could not make the $1 certificate"
+  else
+    ca_sign "$1" "$3" "$TLS/$1.cnf" ext "${MC_DAYS:-365}"
+  fi
   cat "$TLS/$1.crt" "$TLS/ca.crt" > "$WEB/bimi/$1.pem"
 }
 VMC_SUBJECT="/C=US/O=SmtpTools Test/CN=SmtpTools Test/markType=Registered Mark/trademarkOfficeName=Test Trademark Office/trademarkCountryOrRegionName=US/trademarkRegistration=TEST-0001"
 mark_cert vmc good.bimi.test "$VMC_SUBJECT" "$TLS/logo.logotype"
 mark_cert vmc-other-logo vmc-mismatch.bimi.test "$VMC_SUBJECT" "$TLS/other-logo.logotype"
 mark_cert cmc cmc.bimi.test "/C=US/O=SmtpTools Test/CN=SmtpTools Test/markType=Prior Use Mark" "$TLS/logo.logotype"
+MC_DATES="20240101000000Z 20240201000000Z" mark_cert mc-expired cert-expired.bimi.test "$VMC_SUBJECT" "$TLS/logo.logotype"
+MC_DATES="20400101000000Z 20410101000000Z" mark_cert mc-future cert-future.bimi.test "$VMC_SUBJECT" "$TLS/logo.logotype"
+MC_DAYS=10 mark_cert mc-expiring cert-expiring.bimi.test "$VMC_SUBJECT" "$TLS/logo.logotype"
+MC_EKU=serverAuth mark_cert mc-noeku cert-noeku.bimi.test "$VMC_SUBJECT" "$TLS/logo.logotype"
+MC_POLICY=2.23.140.1.2.1 mark_cert mc-nopolicy cert-nopolicy.bimi.test "$VMC_SUBJECT" "$TLS/logo.logotype"
+mark_cert mc-nomarktype cert-nomarktype.bimi.test "/C=US/O=SmtpTools Test/CN=SmtpTools Test/trademarkOfficeName=Test Trademark Office/trademarkCountryOrRegionName=US/trademarkRegistration=TEST-0001" "$TLS/logo.logotype"
+mark_cert mc-logomark cert-logomark.bimi.test "/C=US/O=SmtpTools Test/CN=SmtpTools Test/markType=Logo Mark" "$TLS/logo.logotype"
+mark_cert mc-otherdomain other-brand.example.test "$VMC_SUBJECT" "$TLS/logo.logotype"
+mark_cert mc-nologo cert-nologo.bimi.test "$VMC_SUBJECT" -
+mark_cert mc-badhash cert-badhash.bimi.test "$VMC_SUBJECT" "$TLS/logo-badhash.logotype"
+MC_SELF=1 mark_cert mc-untrusted cert-untrusted.bimi.test "$VMC_SUBJECT" "$TLS/logo.logotype"
 chmod 644 "$TLS"/*.crt; chmod 640 "$TLS"/*.key
 
 # --- HTTPS: nginx ---------------------------------------------------------------------------------------------------
@@ -238,6 +273,7 @@ http {
     }
 $(own_certificate_server expired-cert expired)
 $(own_certificate_server wrong-name wrongname)
+$(own_certificate_server expiring-cert expiring)
     # BIMI logos and mark certificates
     server {
         listen $NGINX_LISTEN;
@@ -565,6 +601,39 @@ while True:
     held = held[-256:]
 PY
 echo $! > "$RUN/silent.pid"
+# An SMTP server whose STARTTLS is broken: it offers and accepts STARTTLS, then answers the TLS ClientHello with plain
+# text, as a middlebox that strips TLS or a misconfigured server does (Test-MtaStsPolicy -ProbeMx: TlsFailed).
+nohup python3 - "$PORT_BROKEN_TLS" >/dev/null 2>&1 <<'PY' &
+import socket, sys, threading
+def serve(c):
+    try:
+        f = c.makefile("rb")
+        c.sendall(b"220 broken-tls.test ESMTP\r\n")
+        for line in f:
+            verb = line.strip().split(b" ")[0].upper()
+            if verb in (b"EHLO", b"HELO"):
+                c.sendall(b"250-broken-tls.test\r\n250-PIPELINING\r\n250 STARTTLS\r\n")
+            elif verb == b"STARTTLS":
+                c.sendall(b"220 2.0.0 Ready to start TLS\r\n")
+                c.recv(4096)
+                c.sendall(b"this is not a TLS handshake\r\n")
+                break
+            elif verb == b"QUIT":
+                c.sendall(b"221 2.0.0 Bye\r\n")
+                break
+            else:
+                c.sendall(b"502 5.5.2 Error: command not recognized\r\n")
+    except OSError:
+        pass
+    finally:
+        c.close()
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(64)
+while True:
+    c, _ = s.accept()
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
+PY
+echo $! > "$RUN/broken-tls.pid"
 
 # --- servers.env ----------------------------------------------------------------------------------
 { write_dns_env; cat <<ENV
@@ -577,6 +646,7 @@ SMTPTOOLS_SMTP_UNTRUSTED_PORT=$PORT_UNTRUSTED
 SMTPTOOLS_SMTP_OPEN_RELAY_PORT=$PORT_RELAY
 SMTPTOOLS_SMTP_SINK_PORT=$PORT_SINK
 SMTPTOOLS_SMTP_SILENT_PORT=$PORT_SILENT
+SMTPTOOLS_SMTP_BROKEN_TLS_PORT=$PORT_BROKEN_TLS
 SMTPTOOLS_SMTP_CLOSED_PORT=$PORT_CLOSED
 SMTPTOOLS_SMTP_DOMAIN=smtptools.test
 SMTPTOOLS_USER_ALICE=alice@smtptools.test
@@ -606,6 +676,7 @@ tlsbanner() { python3 -c "import socket,ssl,sys; c=ssl._create_unverified_contex
 for port in $PORT_PLAIN $PORT_SUBMISSION $PORT_UNTRUSTED $PORT_RELAY $PORT_SINK; do wait_for "SMTP port $port" banner $port; done
 wait_for "implicit TLS port $PORT_IMPLICIT" tlsbanner $PORT_IMPLICIT
 wait_for "silent listener $PORT_SILENT" python3 -c "import socket; socket.create_connection(('127.0.0.1',$PORT_SILENT),2)"
+wait_for "broken STARTTLS port $PORT_BROKEN_TLS" banner $PORT_BROKEN_TLS
 start_unbound
 prove_dns
 
@@ -629,6 +700,11 @@ for pem in vmc cmc vmc-other-logo; do
   expect "$pem certificate verifies against the test CA and carries a logotype extension" \
     sh -c "openssl verify -CAfile '$TLS/ca.crt' -purpose any '$TLS/$pem.crt' && openssl asn1parse -in '$TLS/$pem.crt' | grep -q '1.3.6.1.5.5.7.1.12'"
 done
+for pem in mc-expired mc-future mc-expiring mc-noeku mc-nopolicy mc-nomarktype mc-logomark mc-otherdomain mc-nologo mc-badhash mc-untrusted; do
+  expect "$pem.pem is served" sh -c "[ \"\${1%% *}\" = 200 ]" _ "$(https_get images.bimi.test /$pem.pem)"
+done
+expect "logo-as-text.txt is text/plain" sh -c "[ \"\$1\" = '200 text/plain' ]" _ "$(https_get images.bimi.test /logo-as-text.txt)"
+expect "expiring-cert variant is served (certificate valid 7 more days)" sh -c "[ \"\$1\" = '200 text/plain' ]" _ "$(https_get mta-sts.expiring-cert.sts.test $STS)"
 
 # DANE: one TLSA record from unbound matched by OpenSSL's own DANE code against what Postfix presents.
 tlsa_rrdata() { dig_at "$RESOLVER_PORT" +short TLSA "$1" | head -1 | awk '{h=""; for (i = 4; i <= NF; i++) h = h $i; print $1, $2, $3, h}'; }

@@ -6,7 +6,7 @@ RUN="$HERE/run"
 [ -f "$RUN/dovecot/dovecot.conf" ] && doveadm -c "$RUN/dovecot/dovecot.conf" stop >/dev/null 2>&1
 [ -S "$RUN/knot/knot.sock" ] && knotc -s "$RUN/knot/knot.sock" stop >/dev/null 2>&1
 [ -f "$RUN/https/nginx.pid" ] && nginx -c "$RUN/https/nginx.conf" -p "$RUN/https" -s quit >/dev/null 2>&1
-for f in "$RUN/smtp-sink.pid" "$RUN/silent.pid" "$RUN/knot/knot.pid" "$RUN/unbound/unbound.pid" "$RUN/https/nginx.pid"; do
+for f in "$RUN/smtp-sink.pid" "$RUN/silent.pid" "$RUN/broken-tls.pid" "$RUN/knot/knot.pid" "$RUN/unbound/unbound.pid" "$RUN/https/nginx.pid"; do
   [ -f "$f" ] && kill "$(cat "$f")" >/dev/null 2>&1
 done
 sleep 0.3

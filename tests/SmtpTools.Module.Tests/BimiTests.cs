@@ -4,6 +4,7 @@ using System.Management.Automation;
 using SmtpTools.Module.Tests.Infrastructure;
 using SmtpTools.Tests.Shared;
 using Xunit;
+using static SmtpTools.Module.Tests.Infrastructure.PsObjects;
 
 namespace SmtpTools.Module.Tests
 {
@@ -18,10 +19,6 @@ namespace SmtpTools.Module.Tests
             ["dns"] = IntegrationServers.Get("SMTPTOOLS_DNS"),
             ["resolver"] = IntegrationServers.Get("SMTPTOOLS_RESOLVER"),
         });
-
-        private static object P(PSObject o, string name) => o.Properties[name].Value;
-        private static string S(PSObject o, string name) => P(o, name)?.ToString();
-        private static string[] Ids(PSObject o) => ((object[])LanguagePrimitives.ConvertTo(P(o, "Findings"), typeof(object[]))).Select(f => S(PSObject.AsPSObject(f), "Id")).ToArray();
 
         [Fact]
         public void PipelineKeepsInputOrderAndGivesTypedResults()

@@ -5,6 +5,7 @@ using System.Management.Automation;
 using SmtpTools.Module.Tests.Infrastructure;
 using SmtpTools.Tests.Shared;
 using Xunit;
+using static SmtpTools.Module.Tests.Infrastructure.PsObjects;
 
 namespace SmtpTools.Module.Tests
 {
@@ -23,11 +24,6 @@ namespace SmtpTools.Module.Tests
             ["resolver"] = IntegrationServers.Get("SMTPTOOLS_RESOLVER"),
             ["submission"] = IntegrationServers.GetInt("SMTPTOOLS_SMTP_SUBMISSION_PORT"),
         });
-
-        private static object P(PSObject o, string name) => o.Properties[name].Value;
-        private static string S(PSObject o, string name) => P(o, name)?.ToString();
-        private static List<PSObject> Items(PSObject o, string name) => ((object[])LanguagePrimitives.ConvertTo(P(o, name), typeof(object[]))).Select(PSObject.AsPSObject).ToList();
-        private static string[] Ids(PSObject o) => Items(o, "Findings").Select(f => S(f, "Id")).ToArray();
 
         [Fact]
         public void PipelineKeepsInputOrderAndGivesTypedResults()
@@ -100,6 +96,8 @@ namespace SmtpTools.Module.Tests
             Assert.Equal("CertificateRejected", S(nocert, "TlsResult"));
             Assert.Contains("MtaStsMxCertificateInvalid", Ids(r.Output[0]));
             Assert.All(Items(r.Output[1], "MxHosts"), h => Assert.Equal("Passed", S(h, "TlsResult")));
+            Assert.Equal("mx-nocert.mail.test=CertificateRejected", S(r.Output[0], "MxTlsResults"));
+            Assert.Equal("mx1.mail.test=Passed;mx2.mail.test=Passed", S(r.Output[1], "MxTlsResults"));
             Assert.Contains(r.Verbose, v => v.StartsWith("GET https://mta-sts.enforce.sts.test/.well-known/mta-sts.txt: 200", StringComparison.Ordinal));
         }
 
@@ -130,6 +128,15 @@ namespace SmtpTools.Module.Tests
             Assert.Matches(@"enforce\.sts\.test\s+Valid\s+Enforce\s+604800\s+2/2\s+Valid", text);
             Assert.Matches(@"mx-mismatch\.sts\.test\s+Valid\s+Enforce\s+604800\s+1/2\s+Valid\s+MtaStsMxNotMatched", text);
             Assert.Matches(@"oversized\.sts\.test\s+PolicyUnavailable\s+NotFound\s+MtaStsPolicyTooLarge", text);
+        }
+
+        [Fact]
+        public void TableViewCountsAnMxHostThatFailsTheProbeAsNotOk()
+        {
+            var text = _s.Render($"Test-MtaStsPolicy nocert-mx.sts.test, enforce.sts.test -Server '{IntegrationServers.Get("SMTPTOOLS_DNS")}' -ProbeMx -Port {IntegrationServers.GetInt("SMTPTOOLS_SMTP_SUBMISSION_PORT")}");
+            Assert.Matches(@"nocert-mx\.sts\.test\s+Valid\s+Enforce\s+604800\s+0/1\s+Valid\s+MtaStsMxCertificateInvalid", text);
+            Assert.Matches(@"enforce\.sts\.test\s+Valid\s+Enforce\s+604800\s+2/2\s+Valid", text);
+            Assert.Equal("", S(_s.Run($"Test-MtaStsPolicy enforce.sts.test -Server '{IntegrationServers.Get("SMTPTOOLS_DNS")}'").Single(), "MxTlsResults"));
         }
     }
 }

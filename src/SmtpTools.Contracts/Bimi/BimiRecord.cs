@@ -57,11 +57,11 @@ namespace SmtpTools
         public BimiMarkCertificateType? CertificateType => Certificate?.CertificateType;
         /// <summary>The certificate's expiry (UTC).</summary>
         public DateTime? CertificateNotAfter => Certificate?.NotAfter;
-        public int FindingCount => (Findings ?? Array.Empty<Finding>()).Length;
-        public int ErrorCount => (Findings ?? Array.Empty<Finding>()).Count(f => f.Severity == FindingSeverity.Error);
-        public int WarningCount => (Findings ?? Array.Empty<Finding>()).Count(f => f.Severity == FindingSeverity.Warning);
+        public int FindingCount => Columns.Count(Findings);
+        public int ErrorCount => Columns.Count(Findings, FindingSeverity.Error);
+        public int WarningCount => Columns.Count(Findings, FindingSeverity.Warning);
         /// <summary>The finding ids, ';'-separated.</summary>
-        public string FindingIds => string.Join(";", (Findings ?? Array.Empty<Finding>()).Select(f => f.Id));
+        public string FindingIds => Columns.Ids(Findings);
 
         public override string ToString() => $"{Selector}._bimi.{Domain}: {Status}";
     }

@@ -46,18 +46,20 @@ namespace SmtpTools
 
         // Flat companions for Export-Csv.
         /// <summary>The mx patterns, ';'-separated.</summary>
-        public string MxPatternList => string.Join(";", MxPatterns ?? Array.Empty<string>());
+        public string MxPatternList => Columns.Join(MxPatterns);
         /// <summary>MX hosts that match no pattern, ';'-separated (mail to them fails in enforce mode).</summary>
-        public string UnmatchedMxHosts => string.Join(";", (MxHosts ?? Array.Empty<MtaStsMxHost>()).Where(h => !h.MatchesPolicy).Select(h => h.Host));
+        public string UnmatchedMxHosts => Columns.Join(MxHosts?.Where(h => !h.MatchesPolicy), h => h.Host);
+        /// <summary>The -ProbeMx verdicts as host=TlsResult, ';'-separated; "" when no host was probed.</summary>
+        public string MxTlsResults => Columns.Join(MxHosts?.Where(h => h.TlsResult != MtaStsMxTlsResult.NotChecked), h => h.Host + "=" + h.TlsResult);
         /// <summary>The TLS reporting status; null when it was not looked up.</summary>
         public TlsRptStatus? TlsRptStatus => TlsRpt?.Status;
         /// <summary>The TLS reporting destinations, ';'-separated.</summary>
-        public string TlsRptUris => TlsRpt == null ? null : string.Join(";", TlsRpt.ReportUris ?? Array.Empty<string>());
-        public int FindingCount => (Findings ?? Array.Empty<Finding>()).Length;
-        public int ErrorCount => (Findings ?? Array.Empty<Finding>()).Count(f => f.Severity == FindingSeverity.Error);
-        public int WarningCount => (Findings ?? Array.Empty<Finding>()).Count(f => f.Severity == FindingSeverity.Warning);
+        public string TlsRptUris => TlsRpt == null ? null : Columns.Join(TlsRpt.ReportUris);
+        public int FindingCount => Columns.Count(Findings);
+        public int ErrorCount => Columns.Count(Findings, FindingSeverity.Error);
+        public int WarningCount => Columns.Count(Findings, FindingSeverity.Warning);
         /// <summary>The finding ids, ';'-separated.</summary>
-        public string FindingIds => string.Join(";", (Findings ?? Array.Empty<Finding>()).Select(f => f.Id));
+        public string FindingIds => Columns.Ids(Findings);
 
         public override string ToString() => Mode == null ? $"{Domain}: {Status}" : $"{Domain}: {Status} ({Mode})";
     }

@@ -19,11 +19,11 @@ namespace SmtpTools
         public string[] HttpsUris { get; set; } = Array.Empty<string>();
         public Finding[] Findings { get; set; } = Array.Empty<Finding>();
 
-        public int FindingCount => (Findings ?? Array.Empty<Finding>()).Length;
-        public int ErrorCount => (Findings ?? Array.Empty<Finding>()).Count(f => f.Severity == FindingSeverity.Error);
-        public int WarningCount => (Findings ?? Array.Empty<Finding>()).Count(f => f.Severity == FindingSeverity.Warning);
+        public int FindingCount => Columns.Count(Findings);
+        public int ErrorCount => Columns.Count(Findings, FindingSeverity.Error);
+        public int WarningCount => Columns.Count(Findings, FindingSeverity.Warning);
         /// <summary>The finding ids, ';'-separated (one CSV column).</summary>
-        public string FindingIds => string.Join(";", (Findings ?? Array.Empty<Finding>()).Select(f => f.Id));
+        public string FindingIds => Columns.Ids(Findings);
 
         public override string ToString() => $"{Domain}: {Status}";
     }

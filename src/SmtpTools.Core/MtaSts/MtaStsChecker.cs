@@ -292,7 +292,8 @@ namespace SmtpTools.Core.MtaSts
 
         private async Task<MtaStsMxHost> ProbeUncachedAsync(string host, string domain, CancellationToken cancellationToken)
         {
-            var options = new SmtpProbeOptions { Security = SmtpSecurity.StartTls, Timeout = _options.SmtpTimeout, ResolveWithDnsLayer = true };
+            // Revocation is not asked for: an MTA-STS sender need not check it (RFC 8461 4.2), and the fetch would leave the machine.
+            var options = new SmtpProbeOptions { Security = SmtpSecurity.StartTls, Timeout = _options.SmtpTimeout, ResolveWithDnsLayer = true, CheckCertificateRevocation = false };
             var probe = await _prober.ProbeAsync(new SmtpProbeTarget(host, _options.SmtpPort, domain), options, cancellationToken).ConfigureAwait(false);
             return ProbeFacts(host, _options.SmtpPort, probe);
         }

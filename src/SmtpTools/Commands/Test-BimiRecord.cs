@@ -1,5 +1,7 @@
 using System;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using SmtpTools.Core.Bimi;
 using SmtpTools.Core.Http;
 using SmtpTools.Infrastructure;
@@ -13,15 +15,8 @@ namespace SmtpTools.Commands
     [Cmdlet(VerbsDiagnostic.Test, "BimiRecord")]
     [OutputType(typeof(BimiRecord))]
     [OutputType(typeof(bool))]
-    public sealed class TestBimiRecordCommand : DnsCmdlet
+    public sealed class TestBimiRecordCommand : DomainCheckCmdlet<BimiRecord>
     {
-        /// <summary>The domains to check (the RFC5322.From domains that would show the logo).</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("Name", "DomainName")]
-        [AllowNull]
-        [AllowEmptyString]
-        public string[] Domain { get; set; }
-
         /// <summary>The BIMI selector (what a BIMI-Selector header names); default: default.</summary>
         [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
         [AllowNull]
@@ -32,42 +27,32 @@ namespace SmtpTools.Commands
         [Parameter]
         public SwitchParameter NoFetch { get; set; }
 
-        /// <summary>Return only true/false per domain: Status Valid (RecordOnly with -NoFetch) and no finding is an error.</summary>
-        [Parameter]
-        public SwitchParameter Quiet { get; set; }
-
         private BimiChecker _checker;
 
-        protected override void BeginProcessing()
+        protected override Func<string, CancellationToken, Task<BimiRecord>> CreateCheck()
         {
-            base.BeginProcessing();
             ProgressActivity = "Test-BimiRecord";
-            ProgressActivityId = 3709;
-            ProgressUnit = "domain(s) checked";
+            ProgressActivityId = ProgressActivityIds.TestBimiRecord;
             var fetcher = new HttpsFetcher(Resolver, new HttpsFetcherOptions
             {
                 IdleTimeout = TestMtaStsPolicyCommand.Max(TimeSpan.FromSeconds(TimeoutSec), TestMtaStsPolicyCommand.MinimumHttpsIdleTimeout),
             }, new CmdletOperationSink(this, ProgressActivityId));
-            _checker = new BimiChecker(Resolver, fetcher, new BimiOptions { FetchFiles = !NoFetch });
+            var checker = _checker = new BimiChecker(Resolver, fetcher, new BimiOptions { FetchFiles = !NoFetch });
+            return (name, ct) => checker.CheckAsync(name, null, ct);
         }
 
-        protected override void ProcessRecord()
+        /// <summary>-Selector may come from each record (a CSV column); a blank cell means the default selector, as without the column.</summary>
+        protected override Func<string, CancellationToken, Task<BimiRecord>> CheckForRecord(Func<string, CancellationToken, Task<BimiRecord>> check)
         {
-            // A blank Selector cell in a CSV means the default selector, as without the column.
-            string selector = string.IsNullOrWhiteSpace(Selector) ? null : Selector;
+            if (string.IsNullOrWhiteSpace(Selector)) return check;
+            string selector = Selector;
             var checker = _checker;
-            EnqueueEachDomain(Domain, (name, ct) => checker.CheckAsync(name, selector, ct), result =>
-            {
-                if (VerboseWanted) WriteVerbose($"{result.Selector}._bimi.{result.Domain}: {result.Status}, {result.FindingCount} finding(s).");
-                if (Quiet) WriteObject((result.Status == BimiStatus.Valid || result.Status == BimiStatus.RecordOnly) && result.ErrorCount == 0);
-                else WriteObject(result);
-            });
+            return (name, ct) => checker.CheckAsync(name, selector, ct);
         }
 
-        protected override void EndProcessing()
-        {
-            base.EndProcessing();
-            WriteVerbose($"{CompletedCount} domain(s) checked; {Resolver.QueriesSent} DNS question(s) sent.");
-        }
+        /// <summary>-Quiet: Status Valid (RecordOnly with -NoFetch) and no finding is an error.</summary>
+        protected override bool Passed(BimiRecord result) => (result.Status == BimiStatus.Valid || result.Status == BimiStatus.RecordOnly) && result.ErrorCount == 0;
+
+        protected override string Describe(BimiRecord r) => $"{r.Selector}._bimi.{r.Domain}: {r.Status}, {r.FindingCount} finding(s).";
     }
 }

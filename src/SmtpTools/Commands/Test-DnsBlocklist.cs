@@ -53,7 +53,7 @@ namespace SmtpTools.Commands
         {
             base.BeginProcessing();
             ProgressActivity = "Test-DnsBlocklist";
-            ProgressActivityId = 5782;
+            ProgressActivityId = ProgressActivityIds.TestDnsBlocklist;
             ProgressUnit = "input(s) checked";
             try
             {

@@ -16,7 +16,7 @@ namespace SmtpTools.Commands
         protected override Func<string, CancellationToken, Task<DnssecStatusResult>> CreateCheck()
         {
             ProgressActivity = "Test-DnssecStatus";
-            ProgressActivityId = 4035;
+            ProgressActivityId = ProgressActivityIds.TestDnssecStatus;
             return new DnssecChecker(Resolver).CheckAsync;
         }
 

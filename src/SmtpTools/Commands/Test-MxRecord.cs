@@ -20,7 +20,7 @@ namespace SmtpTools.Commands
         protected override Func<string, CancellationToken, Task<MxRecordResult>> CreateCheck()
         {
             ProgressActivity = "Test-MxRecord";
-            ProgressActivityId = 5321;
+            ProgressActivityId = ProgressActivityIds.TestMxRecord;
             return new MxChecker(Resolver, new MxCheckOptions { ReverseDns = !SkipReverseDns }).CheckAsync;
         }
 

@@ -1,4 +1,7 @@
+using System;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using SmtpTools.Core.MtaSts;
 using SmtpTools.Infrastructure;
 
@@ -8,45 +11,18 @@ namespace SmtpTools.Commands
     [Cmdlet(VerbsDiagnostic.Test, "TlsRptRecord")]
     [OutputType(typeof(TlsRptRecord))]
     [OutputType(typeof(bool))]
-    public sealed class TestTlsRptRecordCommand : DnsCmdlet
+    public sealed class TestTlsRptRecordCommand : DomainCheckCmdlet<TlsRptRecord>
     {
-        /// <summary>The domains to check.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("Name", "DomainName")]
-        [AllowNull]
-        [AllowEmptyString]
-        public string[] Domain { get; set; }
-
-        /// <summary>Return only true/false per domain: a valid record without error findings.</summary>
-        [Parameter]
-        public SwitchParameter Quiet { get; set; }
-
-        private TlsRptChecker _checker;
-
-        protected override void BeginProcessing()
+        protected override Func<string, CancellationToken, Task<TlsRptRecord>> CreateCheck()
         {
-            base.BeginProcessing();
             ProgressActivity = "Test-TlsRptRecord";
-            ProgressActivityId = 8460;
-            ProgressUnit = "domain(s) checked";
-            _checker = new TlsRptChecker(Resolver);
+            ProgressActivityId = ProgressActivityIds.TestTlsRptRecord;
+            return new TlsRptChecker(Resolver).CheckAsync;
         }
 
-        protected override void ProcessRecord()
-        {
-            var checker = _checker;
-            EnqueueEachDomain(Domain, checker.CheckAsync, result =>
-            {
-                if (VerboseWanted) WriteVerbose($"{result.Domain}: {result.Status}, {result.ReportUris.Length} destination(s), {result.FindingCount} finding(s).");
-                if (Quiet) WriteObject(result.Status == TlsRptStatus.Valid && result.ErrorCount == 0);
-                else WriteObject(result);
-            });
-        }
+        /// <summary>-Quiet: a valid record without error findings.</summary>
+        protected override bool Passed(TlsRptRecord result) => result.Status == TlsRptStatus.Valid && result.ErrorCount == 0;
 
-        protected override void EndProcessing()
-        {
-            base.EndProcessing();
-            WriteVerbose($"{CompletedCount} domain(s) checked; {Resolver.QueriesSent} DNS question(s) sent.");
-        }
+        protected override string Describe(TlsRptRecord r) => $"{r.Domain}: {r.Status}, {r.ReportUris.Length} destination(s), {r.FindingCount} finding(s).";
     }
 }

@@ -6,7 +6,8 @@ using System.Threading.Tasks;
 namespace SmtpTools.Infrastructure
 {
     /// <summary>
-    /// Base for the DNS cmdlets that check one domain at a time into one result (Test-MxRecord, Test-DnssecStatus): the
+    /// Base for the DNS cmdlets that check one domain at a time into one result (Test-MxRecord, Test-DnssecStatus,
+    /// Test-MtaStsPolicy, Test-TlsRptRecord, Test-BimiRecord): the
     /// -Domain parameter as every DNS cmdlet takes it, -Quiet, and the loop that enqueues one check per domain and writes
     /// its result (or its True/False) in input order, or its error in its place.
     /// </summary>
@@ -29,6 +30,13 @@ namespace SmtpTools.Infrastructure
         /// <summary>The one Core call for one domain; made once, in BeginProcessing, after the resolver exists.</summary>
         protected abstract Func<string, CancellationToken, Task<TResult>> CreateCheck();
 
+        /// <summary>
+        /// The check for the pipeline record being processed: by default the one <see cref="CreateCheck"/> made. A cmdlet
+        /// with other per-record parameters (Test-BimiRecord's -Selector by property name) binds them here, when the record
+        /// arrives, not when its check runs.
+        /// </summary>
+        protected virtual Func<string, CancellationToken, Task<TResult>> CheckForRecord(Func<string, CancellationToken, Task<TResult>> check) => check;
+
         /// <summary>The -Quiet answer for a result.</summary>
         protected abstract bool Passed(TResult result);
 
@@ -44,10 +52,10 @@ namespace SmtpTools.Infrastructure
 
         protected override void ProcessRecord()
         {
+            var check = CheckForRecord(_check);
             foreach (var domain in Domain ?? new string[1])
             {
                 string name = domain;
-                var check = _check;
                 Enqueue(ct => check(name, ct),
                     result =>
                     {

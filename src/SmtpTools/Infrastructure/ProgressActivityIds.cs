@@ -21,5 +21,11 @@ namespace SmtpTools.Infrastructure
         public const int SendSmtpMessage = 6409;
         /// <summary>The upload of one large message, shown under the message count.</summary>
         public const int SendSmtpMessageUpload = 6410;
+        public const int TestMxRecord = 7505;
+        public const int TestDnssecStatus = 4035;
+        public const int TestDnsBlocklist = 5782;
+        public const int TestMtaStsPolicy = 8461;
+        public const int TestTlsRptRecord = 8460;
+        public const int TestBimiRecord = 3709;
     }
 }

@@ -155,6 +155,11 @@ namespace SmtpTools.Core.Tests.Bimi
         [InlineData("svg-noprofile.bimi.test", "BimiSvgProfile")]
         [InlineData("svg-toobig.bimi.test", "BimiSvgTooLarge")]
         [InlineData("svg-notfound.bimi.test", "BimiLogoFetchFailed")]
+        [InlineData("svg-broken.bimi.test", "BimiSvgInvalidXml")]
+        [InlineData("svg-doctype.bimi.test", "BimiSvgDoctype")]
+        [InlineData("svg-notsvg.bimi.test", "BimiSvgNotSvg")]
+        [InlineData("svg-elements.bimi.test", "BimiSvgElementNotAllowed")]
+        [InlineData("svg-version.bimi.test", "BimiSvgVersion")]
         public async Task LogoProblemsMakeTheLogoInvalid(string domain, string id)
         {
             var r = await Check(domain);
@@ -235,6 +240,128 @@ namespace SmtpTools.Core.Tests.Bimi
             var r = await Checker(null, Resolver("SMTPTOOLS_RESOLVER")).CheckAsync("grade-dnssec-bogus.test", null, CancellationToken.None);
             Assert.Equal(BimiStatus.TempError, r.Status);
             Assert.Equal(new[] { "BimiDnsTempError" }, Ids(r));
+        }
+
+        [Fact]
+        public async Task DisallowedElementAndRootPositionAreNamed()
+        {
+            var r = await Check("svg-elements.bimi.test");
+            Assert.Contains("<foreignObject>", r.Findings.Single(f => f.Id == "BimiSvgElementNotAllowed").Message);
+            Assert.Equal(FindingSeverity.Warning, r.Findings.Single(f => f.Id == "BimiSvgRootPosition").Severity);
+        }
+
+        [Fact]
+        public async Task DoctypeIsRefusedUnread()
+        {
+            var r = await Check("svg-doctype.bimi.test");
+            Assert.Equal(new[] { "BimiSelfAsserted", "BimiSvgDoctype" }, Ids(r));   // no finding from parsing it
+            Assert.Null(r.LogoTitle);
+        }
+
+        [Fact]
+        public async Task LogoServedAsTextIsAWarning()
+        {
+            var r = await Check("svg-texttype.bimi.test");
+            Assert.True(r.Status == BimiStatus.Valid, Explain(r));
+            Assert.True(r.LogoValid);
+            Assert.Contains("text/plain", r.Findings.Single(f => f.Id == "BimiLogoContentType").Message);
+        }
+
+        // ---- the record's tags ----
+
+        [Fact]
+        public async Task EveryTagProblemIsAFinding()
+        {
+            var r = await Check("record-tags.bimi.test");
+            Assert.Equal(BimiStatus.InvalidRecord, r.Status);
+            Assert.Equal(new[] { "BimiLocationFormat", "BimiAuthorityNotHttps", "BimiAvatarPreferenceInvalid", "BimiLocalPartPrefixInvalid", "BimiUnknownTag" }, Ids(r));
+            Assert.Contains("no_thanks", r.Findings.Single(f => f.Id == "BimiLocalPartPrefixInvalid").Message);
+            Assert.Null(r.LogoValid);   // an invalid record is not acted on: nothing fetched
+        }
+
+        [Fact]
+        public async Task EmptyTagRepeatedTagAndMissingLocationAreEachAFinding()
+        {
+            var r = await Check("record-grammar.bimi.test");
+            Assert.Equal(BimiStatus.InvalidRecord, r.Status);
+            foreach (var id in new[] { "BimiRecordSyntax", "BimiDuplicateTag", "BimiNoLocation" })
+                Assert.True(Ids(r).Contains(id), id + " missing: " + Explain(r));
+        }
+
+        [Fact]
+        public async Task UrisMustBeSingleAndFullyQualified()
+        {
+            var r = await Check("record-uris.bimi.test");
+            Assert.Equal(BimiStatus.InvalidRecord, r.Status);
+            Assert.Contains("comma", r.Findings.Single(f => f.Id == "BimiLocationInvalid").Message);
+            Assert.Contains("localhost", r.Findings.Single(f => f.Id == "BimiAuthorityInvalid").Message);
+        }
+
+        [Fact]
+        public async Task SubdomainInheritsTheRecordOfItsOrganizationalDomain()
+        {
+            var r = await Check("news.bimi-nodmarc.test", options: new BimiOptions { FetchFiles = false });
+            Assert.Equal("bimi-nodmarc.test", r.RecordDomain);
+            Assert.Equal("https://images.bimi.test/logo.svg", r.Location);
+            Assert.Contains("default._bimi.bimi-nodmarc.test", r.Findings.Single(f => f.Id == "BimiRecordInherited").Message);
+            Assert.Equal(BimiStatus.DmarcNotEnforced, r.Status);   // the organizational domain has no DMARC record
+        }
+
+        [Fact]
+        public async Task DmarcServfailIsTempErrorNotMissing()
+        {
+            var r = await Checker(null, Resolver("SMTPTOOLS_RESOLVER")).CheckAsync("dmarc-servfail.bimi.test", null, CancellationToken.None);
+            Assert.Equal(BimiStatus.TempError, r.Status);
+            Assert.Null(r.DmarcEnforced);
+            Assert.Contains("BimiDmarcTempError", Ids(r));
+            Assert.DoesNotContain("BimiDmarcMissing", Ids(r));
+        }
+
+        // ---- mark certificates with one problem each (start-servers.sh) ----
+
+        [Theory]
+        [InlineData("cert-notfound.bimi.test", "BimiCertificateFetchFailed", "404")]
+        [InlineData("cert-unreadable.bimi.test", "BimiCertificateUnreadable", "PEM")]
+        [InlineData("cert-expired.bimi.test", "BimiCertificateExpired", "2024-02-01")]
+        [InlineData("cert-future.bimi.test", "BimiCertificateNotYetValid", "2040-01-01")]
+        [InlineData("cert-noeku.bimi.test", "BimiCertificateEkuMissing", "1.3.6.1.5.5.7.3.31")]
+        [InlineData("cert-nopolicy.bimi.test", "BimiCertificatePolicyMissing", "1.3.6.1.4.1.53087.1.1")]
+        [InlineData("cert-otherdomain.bimi.test", "BimiCertificateDomainMismatch", "other-brand.example.test, not cert-otherdomain.bimi.test")]
+        [InlineData("cert-nologo.bimi.test", "BimiCertificateNoLogo", "no logotype extension")]
+        [InlineData("cert-badhash.bimi.test", "BimiCertificateLogoHashMismatch", "does not match the hash")]
+        public async Task CertificateProblemsMakeTheCertificateInvalid(string domain, string id, string reason)
+        {
+            var r = await Check(domain);
+            Assert.True(r.Status == BimiStatus.InvalidCertificate, Explain(r));
+            Assert.False(r.CertificateValid);
+            Assert.True(r.LogoValid);   // the l= logo itself is fine
+            var f = r.Findings.Single(x => x.Id == id);
+            Assert.Equal(FindingSeverity.Error, f.Severity);
+            Assert.Contains(reason, f.Message);
+        }
+
+        [Theory]
+        [InlineData("cert-expiring.bimi.test", "BimiCertificateExpiring", BimiMarkCertificateType.Vmc)]
+        [InlineData("cert-nomarktype.bimi.test", "BimiCertificateMarkTypeMissing", BimiMarkCertificateType.Vmc)]
+        [InlineData("cert-logomark.bimi.test", "BimiCertificateMarkTypeUnknown", BimiMarkCertificateType.Unknown)]
+        [InlineData("cert-untrusted.bimi.test", "BimiCertificateUntrusted", BimiMarkCertificateType.Vmc)]
+        public async Task CertificateWarningsLeaveItValid(string domain, string id, BimiMarkCertificateType type)
+        {
+            var r = await Check(domain);
+            Assert.True(r.Status == BimiStatus.Valid, Explain(r));
+            Assert.True(r.CertificateValid);
+            Assert.True(r.LogoMatchesCertificate);
+            Assert.Equal(type, r.CertificateType);
+            Assert.Equal(FindingSeverity.Warning, r.Findings.Single(x => x.Id == id).Severity);
+        }
+
+        [Fact]
+        public async Task SelfSignedMarkCertificateIsNotTrusted()
+        {
+            var r = await Check("cert-untrusted.bimi.test");
+            Assert.False(r.Certificate.ChainTrusted);
+            Assert.NotEmpty(r.Certificate.ChainErrors);
+            Assert.Equal(r.Certificate.Subject, r.Certificate.Issuer);
         }
     }
 }

@@ -132,6 +132,28 @@ namespace SmtpTools.Core.Tests.Http
         }
 
         [Fact]
+        public async Task TlsServerThatDoesNotSpeakHttpIsAProtocolError()
+        {
+            // Postfix's implicit-TLS port: the certificate is valid for 127.0.0.1, and the answer to GET is an SMTP banner.
+            var url = new Uri($"https://127.0.0.1:{IntegrationServers.GetInt("SMTPTOOLS_SMTP_IMPLICIT_TLS_PORT")}/.well-known/mta-sts.txt");
+            SmtpProberIntegrationTests.RequireTestCaTrust();
+            var r = await new HttpsFetcher(Knot()).GetAsync(url, 1024, "text/plain", CancellationToken.None);
+            Assert.Equal(HttpsFetchFailure.Protocol, r.Failure);
+            Assert.StartsWith("the answer is not valid HTTP", r.Error);
+            Assert.NotNull(r.TlsProtocol);
+            Assert.Null(r.Body);
+        }
+
+        [Fact]
+        public async Task ServerThatDoesNotSpeakTlsIsTlsFailed()
+        {
+            var url = new Uri($"https://127.0.0.1:{IntegrationServers.GetInt("SMTPTOOLS_SMTP_PLAIN_PORT")}/");
+            var r = await new HttpsFetcher(Knot()).GetAsync(url, 1024, null, CancellationToken.None);
+            Assert.Equal(HttpsFetchFailure.TlsFailed, r.Failure);
+            Assert.Null(r.Certificate);
+        }
+
+        [Fact]
         public async Task ClosedPortIsConnectFailed()
         {
             var url = new Uri($"https://{IntegrationServers.Get("SMTPTOOLS_SMTP_HOST")}:{IntegrationServers.GetInt("SMTPTOOLS_SMTP_CLOSED_PORT")}/");

@@ -142,6 +142,15 @@ namespace SmtpTools.Core.Tests.MtaSts
             Assert.Contains("MtaStsPolicyMaxAgeShort", Ids(r));
         }
 
+        [Fact]
+        public async Task WildcardDoesNotMatchADeeperNameNorTheParent()
+        {
+            var r = await Check("wildcard-depth.sts.test");
+            Assert.Equal(new[] { "*.mail.test", null, null }, r.MxHosts.Select(h => h.MatchedPattern));
+            Assert.Equal("deep.mx1.mail.test;mail.test", r.UnmatchedMxHosts);
+            Assert.Equal(2, r.Findings.Single(f => f.Id == "MtaStsMxNotMatched").Count);
+        }
+
         [Theory]
         [InlineData("testing.sts.test", MtaStsMode.Testing, "MtaStsModeTesting")]
         [InlineData("none.sts.test", MtaStsMode.None, "MtaStsModeNone")]
@@ -295,6 +304,192 @@ namespace SmtpTools.Core.Tests.MtaSts
             Assert.Equal(MtaStsStatus.TempError, r.Status);
             Assert.Contains("MtaStsDnsTempError", Ids(r));
             Assert.Equal(TlsRptStatus.TempError, r.TlsRptStatus);
+        }
+
+        // ---- the record (RFC 8461 3.1) ----
+
+        [Fact]
+        public async Task RecordWithoutIdIsInvalidWithEveryProblemNamed()
+        {
+            var r = await Check("record-noid.sts.test", new MtaStsOptions { FetchPolicy = false });
+            Assert.Equal(MtaStsStatus.InvalidRecord, r.Status);
+            Assert.Null(r.PolicyId);
+            Assert.Contains("empty field", r.Findings.Single(f => f.Id == "MtaStsRecordSyntax").Message);
+            Assert.Contains("x-note=", r.Findings.Single(f => f.Id == "MtaStsRecordUnknownField").Message);
+            Assert.Equal(FindingSeverity.Error, r.Findings.Single(f => f.Id == "MtaStsRecordNoId").Severity);
+        }
+
+        [Fact]
+        public async Task RepeatedIdCountsOnceAndAnotherVersionBesideIsIgnored()
+        {
+            var r = await Check("record-dupid.sts.test", new MtaStsOptions { FetchPolicy = false });
+            Assert.True(r.Status == MtaStsStatus.RecordOnly, Explain(r));
+            Assert.Equal(1, r.RecordCount);
+            Assert.Equal("a1", r.PolicyId);
+            Assert.Contains("id=", r.Findings.Single(f => f.Id == "MtaStsRecordDuplicateField").Message);
+            Assert.Contains("v=STSv2; id=b1;", r.Findings.Single(f => f.Id == "MtaStsRecordIgnored").Message);
+        }
+
+        // ---- the policy (RFC 8461 3.2), served by nginx ----
+
+        [Fact]
+        public async Task EveryGrammarViolationOfAServedPolicyIsAFinding()
+        {
+            var r = await Check("policy-grammar.sts.test");
+            Assert.True(r.Status == MtaStsStatus.InvalidPolicy, Explain(r));
+            Assert.Equal(MtaStsMode.Enforce, r.Mode);          // the first mode line counts
+            Assert.Equal(86400, r.MaxAge);
+            Assert.Equal(new[] { "mail.*.mail.test", "mx1.mail.test", "mx9.mail.test" }, r.MxPatterns);
+            foreach (var id in new[] { "MtaStsPolicyVersionInvalid", "MtaStsPolicyDuplicateField", "MtaStsPolicyEmptyLine", "MtaStsPolicyMxInvalid",
+                                       "MtaStsPolicyUnknownField", "MtaStsPolicyMaxAgeShort", "MtaStsMxPatternUnused" })
+                Assert.True(Ids(r).Contains(id), id + " missing:\n" + Explain(r));
+            Assert.Contains("mode: testing", r.PolicyText);
+            Assert.Contains("Line 3", r.Findings.Single(f => f.Id == "MtaStsPolicyDuplicateField").Message);
+            Assert.Contains("mx9.mail.test", r.Findings.Single(f => f.Id == "MtaStsMxPatternUnused").Message);
+            // the invalid pattern is skipped, the valid one still matches the MX host
+            Assert.Equal("mx1.mail.test", Assert.Single(r.MxHosts).MatchedPattern);
+        }
+
+        [Fact]
+        public async Task TestingModeWithoutMxOrMaxAgeIsInvalid()
+        {
+            var r = await Check("policy-nomx.sts.test");
+            Assert.Equal(MtaStsStatus.InvalidPolicy, r.Status);
+            Assert.Equal(MtaStsMode.Testing, r.Mode);
+            Assert.Null(r.MaxAge);
+            Assert.Contains("MtaStsPolicyNoMx", Ids(r));
+            Assert.Contains("MtaStsPolicyNoMaxAge", Ids(r));
+        }
+
+        [Fact]
+        public async Task PolicyWithoutModeIsInvalid()
+        {
+            var r = await Check("policy-nomode.sts.test");
+            Assert.Equal(MtaStsStatus.InvalidPolicy, r.Status);
+            Assert.Null(r.Mode);
+            Assert.Contains("MtaStsPolicyNoMode", Ids(r));
+        }
+
+        [Fact]
+        public async Task NullMxLeavesThePolicyNothingToProtect()
+        {
+            var r = await Check("nullmx.sts.test");
+            Assert.Equal(MtaStsMode.Enforce, r.Mode);
+            Assert.Empty(r.MxHosts);
+            Assert.Contains("null MX", r.Findings.Single(f => f.Id == "MtaStsNoMx").Message);
+        }
+
+        // ---- fetching (RFC 8461 3.3) ----
+
+        [Fact]
+        public async Task PolicyHostWithoutServerIsAConnectFailure()
+        {
+            var r = await Check("noserver.sts.test");
+            Assert.Equal(MtaStsStatus.PolicyUnavailable, r.Status);
+            var f = r.Findings.Single(x => x.Id == "MtaStsPolicyConnectFailed");
+            Assert.Contains("127.254.0.1", f.Message);
+            Assert.Null(r.PolicyHttpStatus);
+        }
+
+        [Fact]
+        public async Task PolicyCertificateExpiringSoonIsAWarningOnly()
+        {
+            var r = await Check("expiring-cert.sts.test");
+            Assert.True(r.Status == MtaStsStatus.Valid, Explain(r));
+            Assert.True(r.PolicyCertificateNotAfter < DateTime.UtcNow.AddDays(8));
+            var f = r.Findings.Single(x => x.Id == "MtaStsPolicyCertificateExpiring");
+            Assert.Equal(FindingSeverity.Warning, f.Severity);
+            Assert.Contains("day(s)", f.Message);
+        }
+
+        [Fact]
+        public async Task PolicyHostServfailIsTempError()
+        {
+            // servfail.sts.test: _mta-sts answers; mta-sts.servfail and _smtp._tls.servfail lead into a bogus zone.
+            var r = await Checker(null, Resolver("SMTPTOOLS_RESOLVER")).CheckAsync("servfail.sts.test", CancellationToken.None);
+            Assert.Equal(MtaStsStatus.TempError, r.Status);
+            Assert.Equal("sf1", r.PolicyId);
+            Assert.Contains("cannot be resolved now", r.Findings.Single(f => f.Id == "MtaStsDnsTempError").Message);
+            Assert.Equal(TlsRptStatus.TempError, r.TlsRptStatus);
+            Assert.Contains("TlsRptDnsTempError", Ids(r));
+            Assert.DoesNotContain("MtaStsWithoutTlsRpt", Ids(r));
+        }
+
+        [Theory]
+        [InlineData("SMTPTOOLS_SMTP_SILENT_PORT", "MtaStsPolicyTimeout", "no answer within 1 s")]
+        [InlineData("SMTPTOOLS_SMTP_PLAIN_PORT", "MtaStsPolicyTlsFailed", "the TLS handshake failed")]
+        public async Task PolicyHostThatIsNoHttpsServerIsAFindingWithTheReason(string portKey, string id, string reason)
+        {
+            // RFC 8461 fixes port 443, which the test nginx holds: the fetch of enforce.sts.test's policy (resolved through
+            // Knot as always) is diverted to a test server that accepts and stays silent, or that speaks SMTP instead of TLS.
+            int port = IntegrationServers.GetInt(portKey);
+            var resolver = Resolver();
+            var fetcher = new HttpsFetcher(resolver, new HttpsFetcherOptions { IdleTimeout = TimeSpan.FromSeconds(1) }, null, async (address, requested, token) =>
+            {
+                Assert.Equal(443, requested);
+                var client = new System.Net.Sockets.TcpClient();
+                await client.ConnectAsync(System.Net.IPAddress.Loopback, port, token);
+                return new System.Net.Sockets.NetworkStream(client.Client, ownsSocket: true);
+            }, () => DateTime.UtcNow);
+            var r = await new MtaStsChecker(resolver, fetcher, null).CheckAsync("enforce.sts.test", CancellationToken.None);
+            Assert.True(r.Status == MtaStsStatus.PolicyUnavailable, Explain(r));
+            Assert.Contains(reason, r.Findings.Single(f => f.Id == id).Message);
+            Assert.Contains(reason, r.PolicyFetchError);
+            Assert.Null(r.Mode);
+        }
+
+        // ---- -ProbeMx ----
+
+        [Fact]
+        public async Task ProbeOfAPortNobodyListensOnIsUnreachableNotAPass()
+        {
+            var options = Probe;
+            options.SmtpPort = ClosedPort();
+            var r = await Check("enforce.sts.test", options);
+            Assert.All(r.MxHosts, h =>
+            {
+                Assert.Equal(MtaStsMxTlsResult.Unreachable, h.TlsResult);
+                Assert.Null(h.CertificateValid);
+            });
+            Assert.Contains($"port {options.SmtpPort}", r.Findings.Single(f => f.Id == "MtaStsMxUnreachable").Message);
+        }
+
+        [Fact]
+        public async Task ProbeOfABrokenStartTlsIsTlsFailed()
+        {
+            // The broken-STARTTLS listener offers and accepts STARTTLS, then answers the ClientHello with plain text.
+            var options = Probe;
+            options.SmtpPort = IntegrationServers.GetInt("SMTPTOOLS_SMTP_BROKEN_TLS_PORT");
+            var r = await Check("nocert-mx.sts.test", options);
+            var host = Assert.Single(r.MxHosts);
+            Assert.Equal(MtaStsMxTlsResult.TlsFailed, host.TlsResult);
+            Assert.True(host.StartTls);
+            Assert.Null(host.CertificateValid);
+            Assert.NotNull(host.TlsError);
+            Assert.Contains("TLS handshake after STARTTLS failed", r.Findings.Single(f => f.Id == "MtaStsMxTlsFailed").Message);
+        }
+
+        private static int ClosedPort()
+        {
+            var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            listener.Start();
+            int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+            listener.Stop();
+            return port;
+        }
+
+        // ---- TLS-RPT (RFC 8460 3) ----
+
+        [Fact]
+        public async Task TlsRptGrammarProblemsAreEachAFinding()
+        {
+            var r = await new TlsRptChecker(Resolver()).CheckAsync("tlsrpt-syntax.sts.test", CancellationToken.None);
+            foreach (var id in new[] { "TlsRptRecordIgnored", "TlsRptDuplicateField", "TlsRptUnknownField", "TlsRptRecordSyntax", "TlsRptRuaInvalid" })
+                Assert.True(r.Findings.Any(f => f.Id == id), id + " missing:\n" + string.Join("\n", r.Findings.Select(f => f.ToString())));
+            Assert.Contains("v=TLSRPTv2", r.Findings.Single(f => f.Id == "TlsRptRecordIgnored").Message);
+            // the usable destination of the first rua= still counts
+            Assert.Contains("tlsrpt@tlsrpt-syntax.sts.test", r.MailtoAddresses);
+            Assert.DoesNotContain("again@tlsrpt-syntax.sts.test", r.MailtoAddresses);
         }
     }
 }
