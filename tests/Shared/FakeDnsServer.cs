@@ -55,7 +55,7 @@ namespace SmtpTools.Tests.Shared
         private readonly ConcurrentDictionary<string, int> _asked = new ConcurrentDictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         private readonly Random _random = new Random(7208);
 
-        public const ushort A = 1, Cname = 5, Mx = 15, Txt = 16, Aaaa = 28;
+        public const ushort A = 1, Cname = 5, Ptr = 12, Mx = 15, Txt = 16, Aaaa = 28;
 
         public FakeDnsServer()
         {
@@ -99,6 +99,13 @@ namespace SmtpTools.Tests.Shared
         public FakeDnsServer AddAaaa(string name, string address) => Add(name, Aaaa, IPAddress.Parse(address).GetAddressBytes());
         public FakeDnsServer AddCname(string name, string target) => Add(name, Cname, EncodeName(target));
 
+        /// <summary>A PTR record for an IPv4 address (its in-addr.arpa name, computed here, not by the code under test).</summary>
+        public FakeDnsServer AddPtr(string ipv4, string name)
+        {
+            var octets = IPAddress.Parse(ipv4).GetAddressBytes();
+            return Add($"{octets[3]}.{octets[2]}.{octets[1]}.{octets[0]}.in-addr.arpa", Ptr, EncodeName(name));
+        }
+
         public FakeDnsServer AddMx(string name, int preference, string exchange)
         {
             var name2 = EncodeName(exchange);
@@ -120,7 +127,7 @@ namespace SmtpTools.Tests.Shared
         }
 
         private static string TypeName(ushort type) =>
-            type switch { A => "A", Cname => "CNAME", Mx => "MX", Txt => "TXT", Aaaa => "AAAA", 12 => "PTR", _ => type.ToString() };
+            type switch { A => "A", Cname => "CNAME", Mx => "MX", Txt => "TXT", Aaaa => "AAAA", Ptr => "PTR", _ => type.ToString() };
 
         private async Task UdpLoop()
         {
