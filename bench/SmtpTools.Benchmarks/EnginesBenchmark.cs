@@ -138,7 +138,7 @@ namespace SmtpTools.Benchmarks
                 int i = int.Parse(domain.Substring(1, domain.IndexOf('.') - 1), CultureInfo.InvariantCulture);
                 bool ok = check
                     ? (await checker.CheckHostAsync(new SmtpTools.Core.Spf.SpfCheckRequest { IPAddress = IPAddress.Parse(Client(i)), Sender = "bench@" + domain, HeloDomain = "client." + Zone }, default).ConfigureAwait(false)).Result == SmtpTools.SpfResult.Pass
-                    : (await auditor.AuditAsync(domain, default).ConfigureAwait(false)).Status == SmtpTools.Core.Spf.SpfAuditStatus.Valid;
+                    : (await auditor.AuditAsync(domain, default).ConfigureAwait(false)).Status == SpfRecordStatus.Valid;
                 if (ok) System.Threading.Interlocked.Increment(ref good);
             });
             clock.Stop();

@@ -68,7 +68,7 @@ namespace SmtpTools.Benchmarks
 
         private static Measurement Audit(TemporaryKnot knot, List<string> domains, int concurrency, bool sharedCache = true) =>
             Measure(knot, domains, concurrency, sharedCache, "audit as Valid",
-                async (resolver, domain) => (await new SpfAuditor(resolver).AuditAsync(domain, CancellationToken.None).ConfigureAwait(false)).Status == SpfAuditStatus.Valid);
+                async (resolver, domain) => (await new SpfAuditor(resolver).AuditAsync(domain, CancellationToken.None).ConfigureAwait(false)).Status == SpfRecordStatus.Valid);
 
         private static Measurement Check(TemporaryKnot knot, List<string> domains, int concurrency, bool sharedCache = true) =>
             Measure(knot, domains, concurrency, sharedCache, "pass check_host",

@@ -62,32 +62,24 @@ namespace SmtpTools
         public DmarcReportOverrideReason[] OverrideReasons { get; set; } = Array.Empty<DmarcReportOverrideReason>();
 
         /// <summary>The DKIM signing domains checked, ';'-separated.</summary>
-        public string DkimDomains => Join(DkimAuth, a => a.Domain);
+        public string DkimDomains => Columns.Join(DkimAuth, a => a.Domain);
         /// <summary>The DKIM selectors, ';'-separated, in the order of <see cref="DkimDomains"/>.</summary>
-        public string DkimSelectors => Join(DkimAuth, a => a.Selector);
+        public string DkimSelectors => Columns.Join(DkimAuth, a => a.Selector);
         /// <summary>The DKIM results (lower case), ';'-separated, in the order of <see cref="DkimDomains"/>.</summary>
-        public string DkimAuthResults => Join(DkimAuth, a => a.Result?.ToString().ToLowerInvariant());
+        public string DkimAuthResults => Columns.Join(DkimAuth, a => a.Result?.ToString().ToLowerInvariant());
         /// <summary>The SPF-checked domains, ';'-separated.</summary>
-        public string SpfDomains => Join(SpfAuth, a => a.Domain);
+        public string SpfDomains => Columns.Join(SpfAuth, a => a.Domain);
         /// <summary>The SPF scopes (mfrom, helo), ';'-separated, in the order of <see cref="SpfDomains"/>.</summary>
-        public string SpfScopes => Join(SpfAuth, a => a.Scope);
+        public string SpfScopes => Columns.Join(SpfAuth, a => a.Scope);
         /// <summary>The SPF results (lower case), ';'-separated, in the order of <see cref="SpfDomains"/>.</summary>
-        public string SpfAuthResults => Join(SpfAuth, a => a.Result?.ToString().ToLowerInvariant());
+        public string SpfAuthResults => Columns.Join(SpfAuth, a => a.Result?.ToString().ToLowerInvariant());
         /// <summary>The override reason types, ';'-separated.</summary>
-        public string OverrideReason => Join(OverrideReasons, r => r.Type);
+        public string OverrideReason => Columns.Join(OverrideReasons, r => r.Type);
 
         /// <summary>The file the report came from (for an attachment or archive member: the outer file).</summary>
         public string SourceFile { get; set; }
         /// <summary>An earlier file in the same import had this report (same reporter, domain and report id).</summary>
         public bool IsDuplicate { get; set; }
-
-        private static string Join<T>(T[] items, Func<T, string> part)
-        {
-            if (items == null || items.Length == 0) return "";
-            var parts = new string[items.Length];
-            for (int i = 0; i < items.Length; i++) parts[i] = part(items[i]) ?? "";
-            return string.Join(";", parts);
-        }
 
         public override string ToString() => $"{SourceIP} x{Count} {Disposition}";
     }

@@ -9,13 +9,6 @@ using Org.BouncyCastle.Security;
 
 namespace SmtpTools.Core.Dkim
 {
-    /// <summary>The DKIM key types this project knows (RFC 6376 3.6.1, RFC 8463).</summary>
-    public enum DkimKeyAlgorithm
-    {
-        Rsa,
-        Ed25519,
-    }
-
     /// <summary>
     /// A parsed DKIM public key record (RFC 6376 3.6.1): the TXT text at <c>selector._domainkey.domain</c>.
     /// Parsing never throws for bad content: problems become <see cref="Findings"/> and clear <see cref="IsUsable"/>.

@@ -9,39 +9,6 @@ using SmtpTools.Core.Dns;
 
 namespace SmtpTools.Core.Dkim
 {
-    /// <summary>The outcome of one DKIM signature (RFC 8601 2.7.1 terms).</summary>
-    public enum DkimVerificationResult
-    {
-        Pass,
-        Fail,
-        PermError,
-        TempError,
-    }
-
-    /// <summary>One DKIM-Signature header and what its verification gave.</summary>
-    public sealed class DkimSignatureCheck
-    {
-        /// <summary>d=</summary>
-        public string Domain { get; set; }
-        /// <summary>s=</summary>
-        public string Selector { get; set; }
-        /// <summary>a= (e.g. rsa-sha256, ed25519-sha256)</summary>
-        public string Algorithm { get; set; }
-        /// <summary>i=, or "@" + d= when absent (its default, RFC 6376 3.5).</summary>
-        public string Identity { get; set; }
-        public DkimVerificationResult Result { get; set; }
-        /// <summary>Why it did not pass; null on pass.</summary>
-        public string Reason { get; set; }
-        /// <summary>The h= header names, in order.</summary>
-        public IReadOnlyList<string> SignedHeaders { get; set; } = Array.Empty<string>();
-        /// <summary>Key length in bits of the key used, 0 when no key was found.</summary>
-        public int KeyLength { get; set; }
-        /// <summary>The key record said t=y (testing).</summary>
-        public bool KeyTesting { get; set; }
-
-        public override string ToString() => $"{Domain}/{Selector} {Algorithm}: {Result}{(Reason == null ? "" : " (" + Reason + ")")}";
-    }
-
     /// <summary>Verifies every DKIM-Signature of a message with keys from DNS (MimeKit's DkimVerifier underneath).</summary>
     public sealed class DkimMessageVerifier
     {
@@ -56,12 +23,12 @@ namespace SmtpTools.Core.Dkim
         /// <summary>One result per DKIM-Signature header, in header order (top first). Empty when unsigned.</summary>
         /// <exception cref="ArgumentNullException">message is null.</exception>
         /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
-        public async Task<IReadOnlyList<DkimSignatureCheck>> VerifyAsync(MimeMessage message, CancellationToken cancellationToken)
+        public async Task<IReadOnlyList<DmarcDkimSignature>> VerifyAsync(MimeMessage message, CancellationToken cancellationToken)
         {
             if (message == null) throw new ArgumentNullException(nameof(message));
             var locator = new DnsDkimPublicKeyLocator(_resolver);
             var verifier = new DkimVerifier(locator);
-            var results = new List<DkimSignatureCheck>();
+            var results = new List<DmarcDkimSignature>();
             foreach (var header in message.Headers.Where(h => h.Id == HeaderId.DkimSignature).ToList())
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -70,11 +37,11 @@ namespace SmtpTools.Core.Dkim
             return results;
         }
 
-        private async Task<DkimSignatureCheck> VerifyOneAsync(DkimVerifier verifier, DnsDkimPublicKeyLocator locator, MimeMessage message, Header header, CancellationToken ct)
+        private async Task<DmarcDkimSignature> VerifyOneAsync(DkimVerifier verifier, DnsDkimPublicKeyLocator locator, MimeMessage message, Header header, CancellationToken ct)
         {
             var tags = ParseTags(header.Value);
             string Tag(string n) => tags.TryGetValue(n, out var v) ? v : null;
-            var check = new DkimSignatureCheck
+            var check = new DmarcDkimSignature
             {
                 Domain = Tag("d"),
                 Selector = Tag("s"),
@@ -82,7 +49,7 @@ namespace SmtpTools.Core.Dkim
                 Identity = Tag("i") ?? (Tag("d") == null ? null : "@" + Tag("d")),
             };
 
-            if (Tag("h") != null) check.SignedHeaders = Tag("h").Split(':').Where(h => h.Length > 0).ToList();
+            if (Tag("h") != null) check.SignedHeaders = Tag("h").Split(':').Where(h => h.Length > 0).ToArray();
             var missing = new[] { "v", "a", "b", "bh", "d", "h", "s" }.Where(t => Tag(t) == null).ToList();
             if (missing.Count > 0) return Perm(check, "The signature lacks required tag(s) " + string.Join(", ", missing) + " (RFC 6376 6.1.1).");
             if (Tag("v") != "1") return Perm(check, $"v={Tag("v")} is not 1.");
@@ -112,7 +79,7 @@ namespace SmtpTools.Core.Dkim
                 check.KeyLength = lookup.Record.KeyLength;
                 check.KeyTesting = lookup.Record.IsTesting;
             }
-            if (lookup.Status != DkimVerificationResult.Pass)
+            if (lookup.Status != DkimAuthResult.Pass)
             {
                 check.Result = lookup.Status;
                 check.Reason = lookup.Reason;
@@ -126,7 +93,7 @@ namespace SmtpTools.Core.Dkim
             try
             {
                 var ok = await verifier.VerifyAsync(message, header, ct).ConfigureAwait(false);
-                check.Result = ok ? DkimVerificationResult.Pass : DkimVerificationResult.Fail;
+                check.Result = ok ? DkimAuthResult.Pass : DkimAuthResult.Fail;
                 if (!ok) check.Reason = "The body hash or the signature does not verify.";
             }
             catch (OperationCanceledException) { throw; }
@@ -142,9 +109,9 @@ namespace SmtpTools.Core.Dkim
             return check;
         }
 
-        private static DkimSignatureCheck Perm(DkimSignatureCheck check, string reason)
+        private static DmarcDkimSignature Perm(DmarcDkimSignature check, string reason)
         {
-            check.Result = DkimVerificationResult.PermError;
+            check.Result = DkimAuthResult.PermError;
             check.Reason = reason;
             return check;
         }

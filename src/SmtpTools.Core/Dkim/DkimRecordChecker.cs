@@ -8,29 +8,6 @@ using SmtpTools.Core.Errors;
 
 namespace SmtpTools.Core.Dkim
 {
-    /// <summary>What was found at one <c>selector._domainkey.domain</c>, or the summary of an unsuccessful probe.</summary>
-    public sealed class DkimRecordCheck
-    {
-        public string Domain { get; internal set; }
-        /// <summary>The selector; null for the "no selector found" summary of a probe.</summary>
-        public string Selector { get; internal set; }
-        public string DnsName { get; internal set; }
-        /// <summary>The DNS answer status (NoError, NonExistentDomain, Timeout …).</summary>
-        public DnsResponseStatus LookupStatus { get; internal set; }
-        /// <summary>A DKIM key record is published at the name.</summary>
-        public bool Found { get; internal set; }
-        /// <summary>The parsed record, or null.</summary>
-        public DkimKeyRecord Record { get; internal set; }
-        /// <summary>The character-strings of the TXT record as published.</summary>
-        public IReadOnlyList<string> RecordStrings { get; internal set; } = Array.Empty<string>();
-        /// <summary>CNAME targets followed (DKIM keys hosted by a mail provider).</summary>
-        public IReadOnlyList<string> Aliases { get; internal set; } = Array.Empty<string>();
-        /// <summary>With a private key to compare: whether the published key is its public half; null otherwise.</summary>
-        public bool? MatchesPrivateKey { get; internal set; }
-        public IReadOnlyList<Finding> Findings { get; internal set; } = Array.Empty<Finding>();
-        public bool IsUsable => Record != null && Record.IsUsable;
-    }
-
     /// <summary>Fetches and audits DKIM key records (Test-DkimRecord).</summary>
     public sealed class DkimRecordChecker
     {
@@ -69,42 +46,80 @@ namespace SmtpTools.Core.Dkim
             var given = (selectors ?? Array.Empty<string>()).Where(s => !string.IsNullOrWhiteSpace(s)).ToList();
             var probing = given.Count == 0;
             var list = probing ? CommonSelectors : given.Select(DomainNames.NormalizeSelector).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-            var checks = await Task.WhenAll(list.Select(s => CheckOneAsync(domain, s, privateKey, probing, cancellationToken))).ConfigureAwait(false);
-            foreach (var check in checks) check.Findings = Finding.Deduplicate(check.Findings, check.DnsName);
-            if (!probing) return checks;
+            var lookups = await Task.WhenAll(list.Select(s => CheckOneAsync(domain, s, privateKey, probing, cancellationToken))).ConfigureAwait(false);
+            foreach (var lookup in lookups) Conclude(lookup.Check, lookup.Record, lookup.Findings);
+            if (!probing) return lookups.Select(l => l.Check).ToList();
 
             // A wildcard TXT record answers every selector; only records that look like DKIM keys count as found.
             // A CNAME into a provider whose key is gone is worth reporting even while probing.
-            var found = checks.Where(c => c.Found || c.Aliases.Count > 0 || c.LookupStatus != DnsResponseStatus.NoError && c.LookupStatus != DnsResponseStatus.NonExistentDomain).ToList();
+            var found = lookups.Where(l => l.Check.Found || l.Check.CnameTarget != null || l.Status != DnsResponseStatus.NoError && l.Status != DnsResponseStatus.NonExistentDomain)
+                .Select(l => l.Check).ToList();
             if (found.Count > 0) return found;
-            return new[]
+            var none = new DkimRecordCheck { Domain = domain, DnsName = "_domainkey." + domain, LookupStatus = DnsResponseStatus.NonExistentDomain.ToString() };
+            Conclude(none, null, new List<Finding>
             {
-                new DkimRecordCheck
-                {
-                    Domain = domain,
-                    DnsName = "_domainkey." + domain,
-                    LookupStatus = DnsResponseStatus.NonExistentDomain,
-                    Findings = new[] { FindingCatalog.DkimNoSelectorFound.Create($"None of the {list.Count} common selectors has a DKIM key at {domain}; pass the selector your mail provider uses with -Selector.") },
-                },
-            };
+                FindingCatalog.DkimNoSelectorFound.Create($"None of the {list.Count} common selectors has a DKIM key at {domain}; pass the selector your mail provider uses with -Selector."),
+            });
+            return new[] { none };
         }
 
-        private async Task<DkimRecordCheck> CheckOneAsync(string domain, string selector, DkimPrivateKey privateKey, bool probing, CancellationToken ct)
+        /// <summary>Whether any of the results is a usable key without error findings: Test-DkimRecord -Quiet.</summary>
+        public static bool AnyUsable(IEnumerable<DkimRecordCheck> checks) =>
+            checks.Any(c => c.Status == DkimRecordStatus.Valid || c.Status == DkimRecordStatus.Warning);
+
+        /// <summary>One selector's lookup: the result, and what deciding its verdict needs.</summary>
+        private sealed class Lookup
+        {
+            public DkimRecordCheck Check { get; set; }
+            public DnsResponseStatus Status { get; set; }
+            public DkimKeyRecord Record { get; set; }
+            public List<Finding> Findings { get; } = new List<Finding>();
+        }
+
+        /// <summary>The record's facts, the merged findings and the verdict.</summary>
+        private static void Conclude(DkimRecordCheck check, DkimKeyRecord record, List<Finding> findings)
+        {
+            var merged = Finding.Deduplicate(findings, check.DnsName);
+            check.Findings = merged.ToArray();
+            check.IsUsable = record != null && record.IsUsable;
+            if (record != null)
+            {
+                check.Revoked = record.IsRevoked;
+                check.KeyAlgorithm = record.KeyType;
+                check.KeyLength = record.KeyLength;
+                check.Testing = record.IsTesting;
+                check.Flags = string.Join(":", record.Flags);
+                check.HashAlgorithms = record.HashAlgorithms.Count == 0 ? null : string.Join(":", record.HashAlgorithms);
+                check.ServiceTypes = string.Join(":", record.ServiceTypes);
+                check.Note = record.Note;
+                check.Record = record.Text;
+                check.PublicKeyFingerprint = record.PublicKeyFingerprint;
+            }
+            if (merged.Any(f => f.Is(FindingCatalog.DkimLookupFailed))) check.Status = DkimRecordStatus.LookupFailed;
+            else if (!check.Found) check.Status = DkimRecordStatus.NotFound;
+            else if (check.Revoked) check.Status = DkimRecordStatus.Revoked;
+            else if (!check.IsUsable || merged.Any(f => f.Severity == FindingSeverity.Error)) check.Status = DkimRecordStatus.Invalid;
+            else if (merged.Any(f => f.Severity == FindingSeverity.Warning)) check.Status = DkimRecordStatus.Warning;
+            else check.Status = DkimRecordStatus.Valid;
+        }
+
+        private async Task<Lookup> CheckOneAsync(string domain, string selector, DkimPrivateKey privateKey, bool probing, CancellationToken ct)
         {
             var name = DkimRecordBuilder.DnsName(selector, domain);
             var check = new DkimRecordCheck { Domain = domain, Selector = selector, DnsName = name };
-            var findings = new List<Finding>();
+            var lookup = new Lookup { Check = check };
+            var findings = lookup.Findings;
             var answer = await _resolver.GetTxtAsync(name, ct).ConfigureAwait(false);
-            check.LookupStatus = answer.Status;
-            check.Aliases = answer.Aliases;
+            lookup.Status = answer.Status;
+            check.LookupStatus = answer.Status.ToString();
+            if (answer.Aliases.Count > 0) check.CnameTarget = answer.Aliases[answer.Aliases.Count - 1];
             if (answer.Aliases.Count > 0)
                 findings.Add(FindingCatalog.DkimRecordIsCname.Create($"{name} is a CNAME to {string.Join(" → ", answer.Aliases)} (key hosted elsewhere)."));
 
             if (answer.IsTemporaryFailure)
             {
                 findings.Add(FindingCatalog.DkimLookupFailed.Create($"The DNS lookup of {name} failed ({answer.Status}{(answer.Error == null ? "" : ": " + answer.Error)}); try again later."));
-                check.Findings = findings;
-                return check;
+                return lookup;
             }
 
             // Probing: ignore TXT records that are plainly not DKIM keys (wildcards, SPF at the name).
@@ -115,8 +130,7 @@ namespace SmtpTools.Core.Dkim
                     findings.Add(FindingCatalog.DkimCnameTargetMissing.Create($"{name} points (CNAME) to {answer.Aliases[answer.Aliases.Count - 1]}, which has no DKIM key ({answer.Status}): the provider side is not set up or was removed."));
                 else
                     findings.Add(FindingCatalog.DkimRecordNotFound.Create($"No DKIM key record at {name} ({answer.Status})."));
-                check.Findings = findings;
-                return check;
+                return lookup;
             }
 
             if (candidates.Count > 1)
@@ -131,8 +145,8 @@ namespace SmtpTools.Core.Dkim
             var txt = candidates.FirstOrDefault(c => DkimKeyRecord.Parse(c.Text).IsUsable) ?? candidates[0];
             var record = DkimKeyRecord.Parse(txt.Text);
             check.Found = true;
-            check.Record = record;
-            check.RecordStrings = txt.Strings;
+            lookup.Record = record;
+            check.RecordStrings = txt.Strings.ToArray();
             findings.AddRange(record.Findings);
 
             if (txt.Text.IndexOf('"') >= 0 || txt.Text.IndexOf('\\') >= 0)
@@ -163,8 +177,7 @@ namespace SmtpTools.Core.Dkim
                 else
                     findings.Add(FindingCatalog.DkimKeyMismatch.Create("The published key is not the public half of the given private key: signatures made with it will fail."));
             }
-            check.Findings = findings;
-            return check;
+            return lookup;
         }
 
         private static bool LooksLikeDkim(string text)

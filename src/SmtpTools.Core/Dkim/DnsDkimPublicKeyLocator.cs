@@ -12,14 +12,14 @@ namespace SmtpTools.Core.Dkim
     /// <summary>What a key lookup found.</summary>
     public sealed class DkimKeyLookup
     {
-        internal DkimKeyLookup(string dnsName, DkimVerificationResult status, DkimKeyRecord record, string reason)
+        internal DkimKeyLookup(string dnsName, DkimAuthResult status, DkimKeyRecord record, string reason)
         {
             DnsName = dnsName; Status = status; Record = record; Reason = reason;
         }
 
         public string DnsName { get; }
         /// <summary>Pass when a usable key was found; TempError for DNS trouble; PermError otherwise.</summary>
-        public DkimVerificationResult Status { get; }
+        public DkimAuthResult Status { get; }
         /// <summary>The record that was found (even when unusable), or null.</summary>
         public DkimKeyRecord Record { get; }
         public string Reason { get; }
@@ -56,16 +56,16 @@ namespace SmtpTools.Core.Dkim
         {
             var answer = await _resolver.GetTxtAsync(name, cancellationToken).ConfigureAwait(false);
             if (answer.IsTemporaryFailure)
-                return new DkimKeyLookup(name, DkimVerificationResult.TempError, null, $"DNS lookup of {name} failed: {answer.Status} {answer.Error}".TrimEnd());
+                return new DkimKeyLookup(name, DkimAuthResult.TempError, null, $"DNS lookup of {name} failed: {answer.Status} {answer.Error}".TrimEnd());
             if (answer.Records.Count == 0)
-                return new DkimKeyLookup(name, DkimVerificationResult.PermError, null, $"No DKIM key is published at {name} ({answer.Status}).");
+                return new DkimKeyLookup(name, DkimAuthResult.PermError, null, $"No DKIM key is published at {name} ({answer.Status}).");
             // Several TXT records at one name are undefined behaviour (RFC 6376 3.6.2.2); use the first usable one.
             var records = answer.Records.Select(r => DkimKeyRecord.Parse(r.Text)).ToList();
             var usable = records.FirstOrDefault(r => r.IsUsable);
-            if (usable != null) return new DkimKeyLookup(name, DkimVerificationResult.Pass, usable, null);
+            if (usable != null) return new DkimKeyLookup(name, DkimAuthResult.Pass, usable, null);
             var first = records[0];
             var why = first.Findings.FirstOrDefault(f => f.Severity != FindingSeverity.Information)?.Message ?? "the key record is not usable";
-            return new DkimKeyLookup(name, DkimVerificationResult.PermError, first, $"The key at {name} cannot be used: {why}");
+            return new DkimKeyLookup(name, DkimAuthResult.PermError, first, $"The key at {name} cannot be used: {why}");
         }
 
         public override AsymmetricKeyParameter LocatePublicKey(string methods, string domain, string selector, CancellationToken cancellationToken = default) =>
@@ -74,7 +74,7 @@ namespace SmtpTools.Core.Dkim
         public override async Task<AsymmetricKeyParameter> LocatePublicKeyAsync(string methods, string domain, string selector, CancellationToken cancellationToken = default)
         {
             var lookup = await LookupAsync(domain, selector, cancellationToken).ConfigureAwait(false);
-            if (lookup.Status != DkimVerificationResult.Pass) throw new DkimKeyLookupException(lookup);
+            if (lookup.Status != DkimAuthResult.Pass) throw new DkimKeyLookupException(lookup);
             return lookup.Record.PublicKey;
         }
     }

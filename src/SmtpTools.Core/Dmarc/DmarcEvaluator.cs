@@ -79,6 +79,20 @@ namespace SmtpTools.Core.Dmarc
 
         private DmarcSpecification Spec => _checker.Options.Specification;
 
+        /// <summary>
+        /// Test-DmarcPolicy -SpfResult/-DkimPassDomain: the audit of the (single) From domain's policy and the evaluation
+        /// of the given results, sharing one discovery, as the public result.
+        /// </summary>
+        /// <exception cref="ArgumentException">request has not exactly one From domain.</exception>
+        /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+        public async Task<DmarcPolicy> EvaluatePolicyAsync(DmarcEvaluationRequest request, CancellationToken cancellationToken)
+        {
+            if (request?.FromDomains == null || request.FromDomains.Count != 1) throw new ArgumentException("The request needs exactly one From domain.", nameof(request));
+            var check = await _checker.CheckAsync(request.FromDomains[0], cancellationToken).ConfigureAwait(false);
+            var evaluation = await EvaluateAsync(request, cancellationToken, check).ConfigureAwait(false);
+            return DmarcPolicyResults.WithEvaluation(DmarcPolicyResults.FromCheck(check), evaluation, request, evaluation.Findings);
+        }
+
         /// <summary>Evaluates a message's authentication results. <paramref name="knownPolicy"/> reuses a discovery already done for the (single) From domain.</summary>
         /// <exception cref="ArgumentNullException">request is null.</exception>
         /// <exception cref="OperationCanceledException">The token was cancelled.</exception>

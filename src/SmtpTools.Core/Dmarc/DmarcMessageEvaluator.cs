@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using MimeKit;
 using SmtpTools.Core.Dkim;
+using SmtpTools.Core.Dns;
 using SmtpTools.Core.IO;
 using SmtpTools.Core.Spf;
 
@@ -29,9 +30,9 @@ namespace SmtpTools.Core.Dmarc
         public DmarcEvaluation Evaluation { get; internal set; }
         /// <summary>Discovery (with report-destination checks) for the deciding From domain; null without a From domain.</summary>
         public DmarcPolicyCheck Policy { get; internal set; }
-        public IReadOnlyList<DkimSignatureCheck> DkimSignatures { get; internal set; } = Array.Empty<DkimSignatureCheck>();
+        public IReadOnlyList<DmarcDkimSignature> DkimSignatures { get; internal set; } = Array.Empty<DmarcDkimSignature>();
         /// <summary>Null when SPF could not be run (no sender and no HELO name).</summary>
-        public SpfCheckOutcome Spf { get; internal set; }
+        public SpfCheckResult Spf { get; internal set; }
         /// <summary>"MailFrom" or "Helo".</summary>
         public string SpfIdentity { get; internal set; }
         /// <summary>The MAIL FROM address used (empty for a null sender).</summary>
@@ -68,6 +69,11 @@ namespace SmtpTools.Core.Dmarc
         public static readonly FileSizeLimit MessageFileLimit =
             new FileSizeLimit("The message file", 160L << 20, "mail servers accept at most 150 MB per message, so check -MessagePath", maxHeaderBytes: 1 << 20);
 
+        /// <summary>Test-DmarcPolicy -MessagePath: one .eml file evaluated, as the public result.</summary>
+        /// <inheritdoc cref="EvaluateFileAsync"/>
+        public async Task<DmarcPolicy> AuditFileAsync(string path, DmarcMessageContext context, CancellationToken cancellationToken) =>
+            DmarcPolicyResults.FromMessage(await EvaluateFileAsync(path, context, cancellationToken).ConfigureAwait(false), path, context, _checker.Options.Specification);
+
         /// <summary>Reads and evaluates one .eml file.</summary>
         /// <exception cref="ArgumentNullException">path or context (or its ClientIPAddress) is null.</exception>
         /// <exception cref="FileNotFoundException">The file does not exist.</exception>
@@ -103,7 +109,7 @@ namespace SmtpTools.Core.Dmarc
                 FromDomains = fromHeaders == 1 ? FromDomainExtractor.FromMessage(message) : Array.Empty<string>(),
                 SpfResult = result.Spf?.Result ?? SpfResult.None,
                 SpfDomain = result.Spf?.Domain,
-                Dkim = result.DkimSignatures.Select(s => new DkimAuthInput(s.Domain, Map(s.Result))).ToList(),
+                Dkim = result.DkimSignatures.Select(s => new DkimAuthInput(s.Domain, s.Result)).ToList(),
             };
             result.Request = request;
             if (fromHeaders != 1)
@@ -116,8 +122,12 @@ namespace SmtpTools.Core.Dmarc
             var evaluation = await new DmarcEvaluator(_checker).EvaluateAsync(request, cancellationToken, policy).ConfigureAwait(false);
             result.Evaluation = evaluation;
             result.Policy = policy ?? evaluation.Policy;
+            // Per signature: did it pass for the very domain DMARC aligned with the From domain?
+            foreach (var s in result.DkimSignatures)
+                s.Aligned = s.Result == DkimAuthResult.Pass && evaluation.DkimAligned &&
+                            string.Equals(DomainNames.NormalizeOrNull(s.Domain), evaluation.AlignedDkimDomain, StringComparison.OrdinalIgnoreCase);
             findings.AddRange(evaluation.Findings);
-            foreach (var s in result.DkimSignatures.Where(s => s.Result != DkimVerificationResult.Pass))
+            foreach (var s in result.DkimSignatures.Where(s => s.Result != DkimAuthResult.Pass))
                 findings.Add(FindingCatalog.DmarcDkimSignatureNotPassing.Create($"DKIM signature d={s.Domain} s={s.Selector}: {s.Result} ({s.Reason})."));
             if (result.DkimSignatures.Count == 0)
                 findings.Add(FindingCatalog.DmarcMessageUnsigned.Create(spec, "The message has no DKIM-Signature; only SPF can make DMARC pass."));
@@ -125,7 +135,7 @@ namespace SmtpTools.Core.Dmarc
             return result;
         }
 
-        private async Task<SpfCheckOutcome> CheckSpfAsync(MimeMessage message, DmarcMessageContext context, DmarcMessageEvaluation result, List<Finding> findings, CancellationToken ct)
+        private async Task<SpfCheckResult> CheckSpfAsync(MimeMessage message, DmarcMessageContext context, DmarcMessageEvaluation result, List<Finding> findings, CancellationToken ct)
         {
             string sender = context.Sender ?? ReturnPath(message);
             string helo = string.IsNullOrWhiteSpace(context.HeloDomain) ? null : context.HeloDomain.Trim();
@@ -165,17 +175,6 @@ namespace SmtpTools.Core.Dmarc
                 value = end < 0 ? value.Substring(1) : value.Substring(1, end - 1);
             }
             return value.Trim();
-        }
-
-        private static DkimAuthResult Map(DkimVerificationResult r)
-        {
-            switch (r)
-            {
-                case DkimVerificationResult.Pass: return DkimAuthResult.Pass;
-                case DkimVerificationResult.TempError: return DkimAuthResult.TempError;
-                case DkimVerificationResult.PermError: return DkimAuthResult.PermError;
-                default: return DkimAuthResult.Fail;
-            }
         }
     }
 }

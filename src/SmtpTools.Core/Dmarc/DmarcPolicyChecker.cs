@@ -7,19 +7,6 @@ using SmtpTools.Core.Dns;
 
 namespace SmtpTools.Core.Dmarc
 {
-    /// <summary>Where the policy that applies to a domain was found.</summary>
-    public enum DmarcPolicySource
-    {
-        /// <summary>No policy found (or -Record: no DNS involved).</summary>
-        None,
-        /// <summary>_dmarc.&lt;domain&gt; itself.</summary>
-        Domain,
-        /// <summary>RFC 7489: _dmarc.&lt;organizational domain from the Public Suffix List&gt;.</summary>
-        OrganizationalDomain,
-        /// <summary>RFC 9989: a parent name found by the DNS tree walk.</summary>
-        TreeWalk,
-    }
-
     /// <summary>Outcome of policy discovery for one domain.</summary>
     public enum DmarcLookupStatus
     {
@@ -108,6 +95,21 @@ namespace SmtpTools.Core.Dmarc
             check.Findings = record.Findings.ToList();
             return check;
         }
+
+        /// <summary>Test-DmarcPolicy's audit of a domain: discovery and report-destination checks, as the public result.</summary>
+        /// <exception cref="Errors.SmtpToolsException">InvalidDomainName (FailureKind.InvalidArgument): domain is empty or not a domain name.</exception>
+        /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+        public async Task<DmarcPolicy> AuditAsync(string domain, CancellationToken cancellationToken) =>
+            DmarcPolicyResults.FromCheck(await CheckAsync(DomainNames.Normalize(domain), cancellationToken).ConfigureAwait(false));
+
+        /// <summary>Test-DmarcPolicy -Record: a record text validated offline, as the public result.</summary>
+        public DmarcPolicy AuditRecord(string text) => DmarcPolicyResults.FromCheck(CheckRecord(text));
+
+        /// <summary>
+        /// Test-DmarcPolicy -Quiet's answer for a result: dmarc=pass when something was evaluated, else whether a usable
+        /// policy without errors applies.
+        /// </summary>
+        public static bool Passes(DmarcPolicy policy) => DmarcPolicyResults.Passes(policy);
 
         /// <summary>Discovery plus the report-destination authorization checks (an audit).</summary>
         /// <exception cref="OperationCanceledException">The token was cancelled.</exception>

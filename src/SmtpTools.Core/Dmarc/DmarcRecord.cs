@@ -4,15 +4,6 @@ using SmtpTools.Core.Dns;
 
 namespace SmtpTools.Core.Dmarc
 {
-    /// <summary>Which DMARC specification drives parsing, discovery and evaluation.</summary>
-    public enum DmarcSpecification
-    {
-        /// <summary>DMARCbis (RFC 9989): DNS tree walk, missing p means p=none, pct/rf/ri ignored, np/psd/t tags.</summary>
-        Rfc9989,
-        /// <summary>RFC 7489 (with the RFC 9091 np and psd tags): Public Suffix List organizational domain, pct sampling.</summary>
-        Rfc7489,
-    }
-
     /// <summary>What a TXT text amounts to as a DMARC policy record.</summary>
     public enum DmarcRecordStatus
     {
@@ -39,9 +30,9 @@ namespace SmtpTools.Core.Dmarc
     }
 
     /// <summary>One rua/ruf destination.</summary>
-    public sealed class DmarcReportUri
+    public sealed class DmarcUri
     {
-        public DmarcReportUri(string uri, ulong? maxSize, string sizeUnit)
+        public DmarcUri(string uri, ulong? maxSize, string sizeUnit)
         {
             Uri = uri;
             MaxSize = maxSize;
@@ -127,8 +118,8 @@ namespace SmtpTools.Core.Dmarc
         public string PublicSuffixDomain { get; internal set; } = "u";
         /// <summary>t=y (RFC 9989 test mode).</summary>
         public bool Testing { get; internal set; }
-        public IReadOnlyList<DmarcReportUri> AggregateReportUris { get; internal set; } = Array.Empty<DmarcReportUri>();
-        public IReadOnlyList<DmarcReportUri> ForensicReportUris { get; internal set; } = Array.Empty<DmarcReportUri>();
+        public IReadOnlyList<DmarcUri> AggregateReportUris { get; internal set; } = Array.Empty<DmarcUri>();
+        public IReadOnlyList<DmarcUri> ForensicReportUris { get; internal set; } = Array.Empty<DmarcUri>();
         /// <summary>Every tag as written, in order.</summary>
         public IReadOnlyList<DmarcTag> Tags { get; internal set; } = Array.Empty<DmarcTag>();
         /// <summary>Names of tags the specification does not define (ignored).</summary>

@@ -53,7 +53,7 @@ namespace SmtpTools.Core.Dmarc
             private readonly List<string> _unknown = new List<string>();
             private DmarcDisposition? _p, _sp, _np;
             private bool _pInvalid, _spInvalid;
-            private List<DmarcReportUri> _rua, _ruf;
+            private List<DmarcUri> _rua, _ruf;
             private bool Is7489 => _spec == DmarcSpecification.Rfc7489;
 
             public ParseState(DmarcRecord record)
@@ -229,9 +229,9 @@ namespace SmtpTools.Core.Dmarc
                 }
             }
 
-            private List<DmarcReportUri> Uris(DmarcTag tag)
+            private List<DmarcUri> Uris(DmarcTag tag)
             {
-                var result = new List<DmarcReportUri>();
+                var result = new List<DmarcUri>();
                 if (tag.Value.Length == 0)
                 {
                     BadValue(tag, "one or more URIs");
@@ -266,7 +266,7 @@ namespace SmtpTools.Core.Dmarc
                         Error(tag.Position, $"{tag.Name}: '{item}' is not a URI.");
                         return null;
                     }
-                    var entry = new DmarcReportUri(uri, size, unit);
+                    var entry = new DmarcUri(uri, size, unit);
                     if (size != null && !Is7489)
                         _findings.Add(FindingCatalog.DmarcReportSizeLimitIgnored.Create(
                             $"{tag.Name} destination {item}: RFC 9989 dropped the !size limit; reporters ignore it (RFC 7489 reporters still honour it)."));
@@ -284,8 +284,8 @@ namespace SmtpTools.Core.Dmarc
                 var record = Record;
                 record.Tags = _tags;
                 record.UnknownTags = _unknown;
-                record.AggregateReportUris = (IReadOnlyList<DmarcReportUri>)_rua ?? Array.Empty<DmarcReportUri>();
-                record.ForensicReportUris = (IReadOnlyList<DmarcReportUri>)_ruf ?? Array.Empty<DmarcReportUri>();
+                record.AggregateReportUris = (IReadOnlyList<DmarcUri>)_rua ?? Array.Empty<DmarcUri>();
+                record.ForensicReportUris = (IReadOnlyList<DmarcUri>)_ruf ?? Array.Empty<DmarcUri>();
                 record.HasExplicitPolicy = _p.HasValue;
                 record.HasExplicitSubdomainPolicy = _sp.HasValue;
                 record.HasExplicitNonexistentSubdomainPolicy = _np.HasValue;

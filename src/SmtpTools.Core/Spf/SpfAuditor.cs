@@ -19,88 +19,6 @@ namespace SmtpTools.Core.Spf
         public int MaxDepth { get; set; } = 20;
     }
 
-    /// <summary>The overall verdict of an audit.</summary>
-    public enum SpfAuditStatus
-    {
-        /// <summary>A valid record without warnings.</summary>
-        Valid,
-        /// <summary>Valid, but with warnings.</summary>
-        Warning,
-        /// <summary>check_host() would give permerror (or another error-severity finding, such as +all).</summary>
-        Invalid,
-        /// <summary>The domain publishes no SPF record.</summary>
-        NoRecord,
-        /// <summary>A DNS lookup failed (timeout, SERVFAIL): nothing can be concluded yet.</summary>
-        TempError,
-    }
-
-    /// <summary>One mechanism of an audited record.</summary>
-    public sealed class SpfAuditMechanism
-    {
-        public string Qualifier { get; internal set; }
-        public string Name { get; internal set; }
-        public string Value { get; internal set; }
-        /// <summary>DNS lookups this mechanism costs, including everything inside an include.</summary>
-        public int DnsLookups { get; internal set; }
-        public string Text { get; internal set; }
-        public override string ToString() => Text;
-    }
-
-    /// <summary>One modifier of an audited record.</summary>
-    public sealed class SpfAuditModifier
-    {
-        public string Name { get; internal set; }
-        public string Value { get; internal set; }
-        /// <summary>DNS lookups this modifier costs (redirect: 1 plus the target's).</summary>
-        public int DnsLookups { get; internal set; }
-        public override string ToString() => Name + "=" + Value;
-    }
-
-    /// <summary>The audit of one domain's SPF record and, through <see cref="Includes"/>, of everything it includes.</summary>
-    public sealed class SpfAudit
-    {
-        internal readonly List<Finding> OwnFindings = new List<Finding>();
-
-        public string Domain { get; internal set; }
-        /// <summary>"include" or "redirect" for nested records, null for the audited domain itself.</summary>
-        public string IncludedVia { get; internal set; }
-        /// <summary>The SPF record text (strings joined), or null when there is none (or more than one).</summary>
-        public string Record { get; internal set; }
-        /// <summary>The character-strings of the SPF TXT record as published.</summary>
-        public IReadOnlyList<string> RecordStrings { get; internal set; } = Array.Empty<string>();
-        /// <summary>Every v=spf1 record found (more than one is a permerror).</summary>
-        public IReadOnlyList<string> Records { get; internal set; } = Array.Empty<string>();
-        public ParsedSpfRecord Parsed { get; internal set; }
-        public IReadOnlyList<SpfAuditMechanism> Mechanisms { get; internal set; } = Array.Empty<SpfAuditMechanism>();
-        public IReadOnlyList<SpfAuditModifier> Modifiers { get; internal set; } = Array.Empty<SpfAuditModifier>();
-        /// <summary>The audited include and redirect targets, in record order.</summary>
-        public IReadOnlyList<SpfAudit> Includes => IncludeList;
-        internal List<SpfAudit> IncludeList { get; } = new List<SpfAudit>();
-        /// <summary>DNS-querying terms through the whole tree (RFC 7208 4.6.4).</summary>
-        public int DnsLookupCount { get; internal set; }
-        /// <summary>Lookups in the tree that returned no records or NXDOMAIN.</summary>
-        public int VoidLookupCount { get; internal set; }
-        /// <summary>The qualifier of the all mechanism ("+", "-", "~", "?"), or null when there is none.</summary>
-        public string AllQualifier { get; internal set; }
-        /// <summary>The TXT lookup outcome for this domain.</summary>
-        public DnsResponseStatus LookupStatus { get; internal set; }
-        public bool Found => Record != null || Records.Count > 0;
-        /// <summary>True when there is exactly one record and nothing in the tree makes check_host() a permerror or temperror.</summary>
-        public bool IsValid { get; internal set; }
-        public SpfAuditStatus Status { get; internal set; }
-        /// <summary>Findings of this record and of everything it includes.</summary>
-        public IReadOnlyList<Finding> Findings { get; internal set; } = Array.Empty<Finding>();
-        public override string ToString() => $"{Domain}: {Status} ({Record})";
-
-        /// <summary>The same audit reached through another kind of edge (include versus redirect); shares every list.</summary>
-        internal SpfAudit WithVia(string via)
-        {
-            var copy = (SpfAudit)MemberwiseClone();
-            copy.IncludedVia = via;
-            return copy;
-        }
-    }
-
     /// <summary>
     /// Fetches, parses and audits SPF records: the include/redirect tree, RFC 7208's processing limits and the
     /// usual mistakes. Thread-safe; share one instance (and its resolver's cache) across many domains.
@@ -125,10 +43,13 @@ namespace SmtpTools.Core.Spf
             _options = options ?? new SpfAuditOptions();
         }
 
-        /// <summary>Audits the SPF policy of <paramref name="domain"/>. DNS failures become findings, never exceptions.</summary>
+        /// <summary>
+        /// Audits the SPF policy of <paramref name="domain"/>: the record, its include/redirect tree (each target audited
+        /// once and shared), the findings and the verdict. DNS failures become findings, never exceptions.
+        /// </summary>
         /// <exception cref="Errors.SmtpToolsException">InvalidDomainName (FailureKind.InvalidArgument): domain is empty or not a domain name.</exception>
         /// <exception cref="OperationCanceledException">the token was cancelled.</exception>
-        public async Task<SpfAudit> AuditAsync(string domain, CancellationToken cancellationToken)
+        public async Task<SpfRecord> AuditAsync(string domain, CancellationToken cancellationToken)
         {
             domain = DomainNames.Normalize(domain);
             var run = new Run(cancellationToken);
@@ -136,8 +57,8 @@ namespace SmtpTools.Core.Spf
             if (!SpfChecker.IsCheckableDomain(domain))
                 root.OwnFindings.Insert(0, FindingCatalog.SpfInvalidDomain.Create($"'{domain}' is not a fully qualified domain name; check_host() returns none for it."));
             AddTreeFindings(root);
-            Summarize(root, new HashSet<SpfAudit>());
-            return root;
+            Summarize(root, new HashSet<Node>());
+            return root.Result;
         }
 
         private sealed class Run
@@ -145,12 +66,35 @@ namespace SmtpTools.Core.Spf
             public Run(CancellationToken token) { Token = token; }
             public CancellationToken Token { get; }
             /// <summary>Targets already audited in this run: a provider included twice is audited once.</summary>
-            public Dictionary<string, SpfAudit> Done { get; } = new Dictionary<string, SpfAudit>(StringComparer.OrdinalIgnoreCase);
+            public Dictionary<string, Node> Done { get; } = new Dictionary<string, Node>(StringComparer.OrdinalIgnoreCase);
         }
 
-        private async Task<SpfAudit> AuditNodeAsync(string domain, string via, List<string> path, Run run)
+        /// <summary>
+        /// One audited domain while the audit runs: its <see cref="Result"/> (what Get-SpfRecord writes), filled as the
+        /// audit goes, and what only the audit needs (findings before merging, the parsed record, the child nodes).
+        /// </summary>
+        private sealed class Node
         {
-            var node = new SpfAudit { Domain = domain, IncludedVia = via };
+            public Node(string domain, string via) { Result = new SpfRecord { Domain = domain, IncludedVia = via }; }
+
+            /// <summary>The same audit reached through another kind of edge (include versus redirect).</summary>
+            public Node(Node source, string via) : this(source.Domain, via) { AliasOf = source; }
+
+            public SpfRecord Result { get; }
+            public Node AliasOf { get; }
+            /// <summary>The node whose audit this is (itself, unless an alias); what the tree's counts are read from.</summary>
+            public Node Audited => AliasOf ?? this;
+            public List<Finding> OwnFindings { get; } = new List<Finding>();
+            public List<Node> Children { get; } = new List<Node>();
+            public ParsedSpfRecord Parsed { get; set; }
+            public DnsResponseStatus LookupStatus { get; set; }
+            public string Domain => Result.Domain;
+            public bool Found => Audited.Result.Record != null || Audited.Result.Records.Length > 0;
+        }
+
+        private async Task<Node> AuditNodeAsync(string domain, string via, List<string> path, Run run)
+        {
+            var node = new Node(domain, via);
             var answer = await _resolver.GetTxtAsync(domain, run.Token).ConfigureAwait(false);
             node.LookupStatus = answer.Status;
             if (answer.IsTemporaryFailure)
@@ -160,7 +104,7 @@ namespace SmtpTools.Core.Spf
                 return node;
             }
             var spf = answer.Records.Where(r => SpfRecordParser.IsSpfRecord(r.Text)).ToList();
-            node.Records = spf.Select(r => r.Text).ToList();
+            node.Result.Records = spf.Select(r => r.Text).ToArray();
             if (spf.Count == 0)
             {
                 if (via == null)
@@ -170,13 +114,13 @@ namespace SmtpTools.Core.Spf
             if (spf.Count > 1)
             {
                 node.OwnFindings.Add(FindingCatalog.SpfMultipleRecords.Create(
-                    $"{domain} publishes {spf.Count} SPF records; check_host() gives permerror. Merge them into one: {string.Join(" | ", node.Records)}"));
+                    $"{domain} publishes {spf.Count} SPF records; check_host() gives permerror. Merge them into one: {string.Join(" | ", node.Result.Records)}"));
                 return node;
             }
 
             var txt = spf[0];
-            node.Record = txt.Text;
-            node.RecordStrings = txt.Strings.ToList();
+            node.Result.Record = txt.Text;
+            node.Result.RecordStrings = txt.Strings.ToArray();
             CheckSizes(node, txt);
             var parsed = SpfRecordParser.Parse(txt);
             node.Parsed = parsed;
@@ -188,12 +132,12 @@ namespace SmtpTools.Core.Spf
             }
 
             var childPath = new List<string>(path) { domain };
-            var mechanisms = new List<SpfAuditMechanism>();
+            var mechanisms = new List<SpfMechanism>();
             int voids = 0;
             foreach (var term in parsed.Mechanisms)
             {
                 run.Token.ThrowIfCancellationRequested();
-                var m = new SpfAuditMechanism
+                var m = new SpfMechanism
                 {
                     Qualifier = term.Qualifier.ToString(),
                     Name = term.Name,
@@ -206,18 +150,18 @@ namespace SmtpTools.Core.Spf
                 switch (term.Name)
                 {
                     case "all":
-                        if (node.AllQualifier == null) node.AllQualifier = m.Qualifier;
+                        if (node.Result.AllQualifier == null) node.Result.AllQualifier = m.Qualifier;
                         break;
                     case "include":
                     {
                         var child = await FollowAsync(node, term, domain, "include", childPath, run).ConfigureAwait(false);
                         if (child == null) break;
-                        m.DnsLookups += child.DnsLookupCount;
-                        if (!child.Found && !child.LookupStatus.IsTemporary())
+                        m.DnsLookups += child.Audited.Result.DnsLookupCount;
+                        if (!child.Found && !child.Audited.LookupStatus.IsTemporary())
                         {
                             voids++;
                             node.OwnFindings.Add(FindingCatalog.SpfIncludeWithoutRecord.Create(
-                                $"{domain}: '{term.Text}' names {child.Domain}, which publishes no SPF record{(child.LookupStatus == DnsResponseStatus.NonExistentDomain ? " (the name does not exist)" : "")}; check_host() gives permerror."));
+                                $"{domain}: '{term.Text}' names {child.Domain}, which publishes no SPF record{(child.Audited.LookupStatus == DnsResponseStatus.NonExistentDomain ? " (the name does not exist)" : "")}; check_host() gives permerror."));
                         }
                         break;
                     }
@@ -239,12 +183,12 @@ namespace SmtpTools.Core.Spf
                         break;
                 }
             }
-            node.Mechanisms = mechanisms;
+            node.Result.Mechanisms = mechanisms.ToArray();
 
-            var modifiers = new List<SpfAuditModifier>();
+            var modifiers = new List<SpfModifier>();
             foreach (var term in parsed.Modifiers)
             {
-                var mod = new SpfAuditModifier { Name = term.Name, Value = term.Value };
+                var mod = new SpfModifier { Name = term.Name, Value = term.Value };
                 modifiers.Add(mod);
                 if (term.Name == "redirect")
                 {
@@ -257,8 +201,8 @@ namespace SmtpTools.Core.Spf
                     mod.DnsLookups = 1;
                     var child = await FollowAsync(node, term, domain, "redirect", childPath, run).ConfigureAwait(false);
                     if (child == null) continue;
-                    mod.DnsLookups += child.DnsLookupCount;
-                    if (!child.Found && !child.LookupStatus.IsTemporary())
+                    mod.DnsLookups += child.Audited.Result.DnsLookupCount;
+                    if (!child.Found && !child.Audited.LookupStatus.IsTemporary())
                     {
                         voids++;
                         node.OwnFindings.Add(FindingCatalog.SpfRedirectWithoutRecord.Create(
@@ -271,17 +215,17 @@ namespace SmtpTools.Core.Spf
                         $"{domain}: modifier '{term.Text}' is not defined by RFC 7208 and is ignored by receivers."));
                 }
             }
-            node.Modifiers = modifiers;
-            node.DnsLookupCount = mechanisms.Sum(x => x.DnsLookups) + modifiers.Sum(x => x.DnsLookups);
-            node.VoidLookupCount = voids + node.IncludeList.Where(c => c.Found).Sum(c => c.VoidLookupCount);
+            node.Result.Modifiers = modifiers.ToArray();
+            node.Result.DnsLookupCount = mechanisms.Sum(x => x.DnsLookups) + modifiers.Sum(x => x.DnsLookups);
+            node.Result.VoidLookupCount = voids + node.Children.Where(c => c.Found).Sum(c => c.Audited.Result.VoidLookupCount);
 
-            if (node.AllQualifier == "+")
+            if (node.Result.AllQualifier == "+")
                 node.OwnFindings.Add(FindingCatalog.SpfPassAll.Create(
                     via == null ? $"{domain}: '+all' lets every address on the Internet pass." : $"{domain}: '+all' makes every include of {domain} pass for any address."));
             return node;
         }
 
-        private async Task<SpfAudit> FollowAsync(SpfAudit node, SpfTerm term, string domain, string via, List<string> path, Run run)
+        private async Task<Node> FollowAsync(Node node, SpfTerm term, string domain, string via, List<string> path, Run run)
         {
             string target = ExpandStatic(term.DomainSpec, domain);
             if (target == null)
@@ -304,19 +248,19 @@ namespace SmtpTools.Core.Spf
             if (run.Done.TryGetValue(target, out var child))
             {
                 // Audited before in this run (a provider included from several places): same audit, this edge's kind.
-                if (child.IncludedVia != via) child = child.WithVia(via);
+                if (child.Result.IncludedVia != via) child = new Node(child, via);
             }
             else
             {
                 child = await AuditNodeAsync(target, via, path, run).ConfigureAwait(false);
                 run.Done[target] = child;
             }
-            node.IncludeList.Add(child);
+            node.Children.Add(child);
             return child;
         }
 
         /// <summary>Resolves an a/mx name: void lookups, more than 10 MX records or addresses. Returns the void lookups.</summary>
-        private async Task<int> CheckAddressesAsync(SpfAudit node, SpfTerm term, string domain, Run run)
+        private async Task<int> CheckAddressesAsync(Node node, SpfTerm term, string domain, Run run)
         {
             if (!_options.ResolveAddresses) return 0;
             string name = term.DomainSpec == null ? domain : ExpandStatic(term.DomainSpec, domain);
@@ -347,7 +291,7 @@ namespace SmtpTools.Core.Spf
         }
 
         /// <summary>A and AAAA records of a name (max of the two families, as check_host() asks only one); -1 on failure.</summary>
-        private async Task<int> CountAddressesAsync(SpfAudit node, string name, Run run)
+        private async Task<int> CountAddressesAsync(Node node, string name, Run run)
         {
             var v4 = _resolver.GetAddressesAsync(name, AddressFamily.InterNetwork, run.Token);
             var v6 = _resolver.GetAddressesAsync(name, AddressFamily.InterNetworkV6, run.Token);
@@ -358,7 +302,7 @@ namespace SmtpTools.Core.Spf
             return Math.Max(a.Records.Count, aaaa.Records.Count);
         }
 
-        private static void AddLookupFailed<T>(SpfAudit node, string name, string type, DnsAnswer<T> answer) =>
+        private static void AddLookupFailed<T>(Node node, string name, string type, DnsAnswer<T> answer) =>
             node.OwnFindings.Add(FindingCatalog.SpfLookupFailed.Create(
                 $"{node.Domain}: the {type} lookup of {name} failed ({answer.Error ?? answer.Status.ToString()}); check_host() may give temperror.", "RFC 7208 4.6.4"));
 
@@ -370,7 +314,7 @@ namespace SmtpTools.Core.Spf
             return null;
         }
 
-        private static void CheckSizes(SpfAudit node, DnsTxtRecord txt)
+        private static void CheckSizes(Node node, DnsTxtRecord txt)
         {
             int bytes = Encoding.UTF8.GetByteCount(txt.Text);
             if (bytes > 450)
@@ -386,54 +330,81 @@ namespace SmtpTools.Core.Spf
         }
 
         /// <summary>Findings about the tree as a whole, recorded on the audited domain.</summary>
-        private static void AddTreeFindings(SpfAudit root)
+        private static void AddTreeFindings(Node root)
         {
+            var r = root.Result;
             if (!root.Found || root.Parsed == null) return;
-            if (root.DnsLookupCount > 10)
+            if (r.DnsLookupCount > 10)
             {
-                var costs = root.Mechanisms.Where(m => m.DnsLookups > 0).Select(m => $"{m.Text} {m.DnsLookups}")
-                    .Concat(root.Modifiers.Where(m => m.DnsLookups > 0).Select(m => $"{m} {m.DnsLookups}"));
+                var costs = r.Mechanisms.Where(m => m.DnsLookups > 0).Select(m => $"{m.Text} {m.DnsLookups}")
+                    .Concat(r.Modifiers.Where(m => m.DnsLookups > 0).Select(m => $"{m} {m.DnsLookups}"));
                 root.OwnFindings.Add(FindingCatalog.SpfTooManyDnsLookups.Create(
-                    $"{root.Domain}: evaluating the record takes {root.DnsLookupCount} DNS lookups; more than 10 is a permerror. Cost per term: {string.Join(", ", costs)}."));
+                    $"{root.Domain}: evaluating the record takes {r.DnsLookupCount} DNS lookups; more than 10 is a permerror. Cost per term: {string.Join(", ", costs)}."));
             }
-            if (root.VoidLookupCount > 2)
+            if (r.VoidLookupCount > 2)
                 root.OwnFindings.Add(FindingCatalog.SpfTooManyVoidLookups.Create(
-                    $"{root.Domain}: {root.VoidLookupCount} lookups in the tree return no records; more than 2 is a permerror."));
+                    $"{root.Domain}: {r.VoidLookupCount} lookups in the tree return no records; more than 2 is a permerror."));
 
             // The policy's final word is the all of the last record in the redirect chain.
             var last = root;
-            var seen = new HashSet<SpfAudit>();
+            var seen = new HashSet<Node>();
             while (last.Parsed != null && last.Parsed.All == null && last.Parsed.Redirect != null && seen.Add(last))
             {
-                var next = last.IncludeList.LastOrDefault(c => c.IncludedVia == "redirect");
+                var next = last.Children.LastOrDefault(c => c.Result.IncludedVia == "redirect");
                 if (next == null) break;
-                last = next;
+                last = next.Audited;
             }
             if (last.Parsed == null) return;
             if (last.Parsed.All == null && last.Parsed.Redirect == null)
                 root.OwnFindings.Add(FindingCatalog.SpfMissingAll.Create(
                     $"{root.Domain}: the policy ends without an all mechanism, so unlisted senders get neutral; end it with -all or ~all."));
-            else if (last.AllQualifier == "?")
+            else if (last.Result.AllQualifier == "?")
                 root.OwnFindings.Add(FindingCatalog.SpfNeutralAll.Create(
                     $"{root.Domain}: '?all' gives unlisted senders neutral, which protects nothing; use -all or ~all."));
         }
 
-        private static void Summarize(SpfAudit node, HashSet<SpfAudit> visiting)
+        /// <summary>Merges each node's findings with its children's and decides its verdict, leaves first.</summary>
+        private static void Summarize(Node node, HashSet<Node> visiting)
         {
+            if (node.AliasOf != null)
+            {
+                Summarize(node.AliasOf, visiting);
+                ShareAudit(node.AliasOf.Result, node.Result);
+                return;
+            }
             if (!visiting.Add(node)) return;
-            foreach (var child in node.IncludeList) Summarize(child, visiting);
+            foreach (var child in node.Children) Summarize(child, visiting);
+            var r = node.Result;
+            r.Includes = node.Children.Select(c => c.Result).ToArray();
             var all = new List<Finding>(Finding.Deduplicate(node.OwnFindings, node.Domain));
-            foreach (var f in node.IncludeList.SelectMany(c => c.Findings))
+            foreach (var f in node.Children.SelectMany(c => c.Result.Findings))
                 if (!all.Contains(f)) all.Add(f);
-            node.Findings = all;
+            r.Findings = all.ToArray();
             bool temp = all.Any(f => f.Is(FindingCatalog.SpfLookupFailed));
             bool perm = all.Any(f => PermErrorFindings.Any(f.Is));
-            node.IsValid = node.Record != null && !temp && !perm;
-            if (temp) node.Status = SpfAuditStatus.TempError;
-            else if (!node.Found) node.Status = SpfAuditStatus.NoRecord;
-            else if (all.Any(f => f.Severity == FindingSeverity.Error)) node.Status = SpfAuditStatus.Invalid;
-            else if (all.Any(f => f.Severity == FindingSeverity.Warning)) node.Status = SpfAuditStatus.Warning;
-            else node.Status = SpfAuditStatus.Valid;
+            r.IsValid = r.Record != null && !temp && !perm;
+            if (temp) r.Status = SpfRecordStatus.TempError;
+            else if (!node.Found) r.Status = SpfRecordStatus.NoRecord;
+            else if (all.Any(f => f.Severity == FindingSeverity.Error)) r.Status = SpfRecordStatus.Invalid;
+            else if (all.Any(f => f.Severity == FindingSeverity.Warning)) r.Status = SpfRecordStatus.Warning;
+            else r.Status = SpfRecordStatus.Valid;
+        }
+
+        /// <summary>A target reached through include and through redirect: one audit, two results that differ in IncludedVia only.</summary>
+        private static void ShareAudit(SpfRecord audited, SpfRecord alias)
+        {
+            alias.Record = audited.Record;
+            alias.RecordStrings = audited.RecordStrings;
+            alias.Records = audited.Records;
+            alias.Mechanisms = audited.Mechanisms;
+            alias.Modifiers = audited.Modifiers;
+            alias.Includes = audited.Includes;
+            alias.DnsLookupCount = audited.DnsLookupCount;
+            alias.VoidLookupCount = audited.VoidLookupCount;
+            alias.AllQualifier = audited.AllQualifier;
+            alias.IsValid = audited.IsValid;
+            alias.Status = audited.Status;
+            alias.Findings = audited.Findings;
         }
     }
 

@@ -39,25 +39,6 @@ namespace SmtpTools.Core.Spf
         public string ReceiverName { get; set; }
     }
 
-    /// <summary>What check_host() concluded.</summary>
-    public sealed class SpfCheckOutcome
-    {
-        public SpfResult Result { get; set; }
-        /// <summary>The domain whose policy was checked.</summary>
-        public string Domain { get; set; }
-        /// <summary>The mechanism that matched, as written (null when none did).</summary>
-        public string MatchedMechanism { get; set; }
-        /// <summary>The expanded explanation, for Fail only.</summary>
-        public string Explanation { get; set; }
-        /// <summary>Why the result is what it is; for PermError/TempError the error.</summary>
-        public string Reason { get; set; }
-        /// <summary>DNS-querying terms evaluated (RFC 7208 4.6.4).</summary>
-        public int DnsLookupCount { get; set; }
-        /// <summary>Lookups that returned no records or NXDOMAIN.</summary>
-        public int VoidLookupCount { get; set; }
-        public override string ToString() => $"{Result} ({Reason})";
-    }
-
     /// <summary>
     /// RFC 7208 check_host(): evaluates the SPF policy of a domain for a client address and sender. Thread-safe;
     /// one instance may serve many concurrent checks (they share the resolver and its cache).
@@ -78,10 +59,13 @@ namespace SmtpTools.Core.Spf
                 throw new ArgumentException("DefaultExplanation: " + error, nameof(options));
         }
 
-        /// <summary>Runs check_host() for <paramref name="request"/>. DNS failures give TempError, never an exception.</summary>
+        /// <summary>
+        /// Runs check_host() for <paramref name="request"/>; the result repeats the inputs as given. DNS failures give
+        /// TempError, never an exception.
+        /// </summary>
         /// <exception cref="ArgumentNullException">request or its IPAddress is null.</exception>
         /// <exception cref="OperationCanceledException">the token was cancelled.</exception>
-        public async Task<SpfCheckOutcome> CheckHostAsync(SpfCheckRequest request, CancellationToken cancellationToken)
+        public async Task<SpfCheckResult> CheckHostAsync(SpfCheckRequest request, CancellationToken cancellationToken)
         {
             if (request == null) throw new ArgumentNullException(nameof(request));
             if (request.IPAddress == null) throw new ArgumentNullException(nameof(request), "The request needs an IPAddress.");
@@ -114,31 +98,37 @@ namespace SmtpTools.Core.Spf
                 MaxLookups = _options.MaxDnsLookups,
                 MaxVoids = _options.MaxVoidLookups,
             };
-            var outcome = new SpfCheckOutcome { Domain = given.Trim() };
+            var check = new SpfCheckResult
+            {
+                IPAddress = request.IPAddress.ToString(),
+                Sender = request.Sender,
+                HeloDomain = request.HeloDomain,
+                Domain = given.Trim(),
+            };
             // RFC 7208 4.3: a malformed or single-label name gives none before any DNS query is sent.
             if (!DomainNames.TryNormalize(given, out string domain, out string problem) || !IsCheckableDomain(domain))
             {
-                outcome.Result = SpfResult.None;
-                outcome.Reason = $"{DomainNames.Display(given)} is not a fully qualified domain name{(problem == null ? "" : ": " + problem)} (RFC 7208 4.3).";
-                return outcome;
+                check.Result = SpfResult.None;
+                check.Reason = $"{DomainNames.Display(given)} is not a fully qualified domain name{(problem == null ? "" : ": " + problem)} (RFC 7208 4.3).";
+                return check;
             }
-            outcome.Domain = domain;
+            check.Domain = domain;
             try
             {
                 var result = await CheckDomainAsync(domain, evaluation).ConfigureAwait(false);
-                outcome.Result = result.Result;
-                outcome.MatchedMechanism = result.Mechanism;
-                outcome.Explanation = result.Explanation;
-                outcome.Reason = result.Reason;
+                check.Result = result.Result;
+                check.MatchedMechanism = result.Mechanism;
+                check.Explanation = result.Explanation;
+                check.Reason = result.Reason;
             }
             catch (SpfEvaluationException ex)
             {
-                outcome.Result = ex.Result;
-                outcome.Reason = ex.Message;
+                check.Result = ex.Result;
+                check.Reason = ex.Message;
             }
-            outcome.DnsLookupCount = evaluation.Lookups;
-            outcome.VoidLookupCount = evaluation.Voids;
-            return outcome;
+            check.DnsLookupCount = evaluation.Lookups;
+            check.VoidLookupCount = evaluation.Voids;
+            return check;
         }
 
         /// <summary>The initial-processing test of RFC 7208 4.3: labels of 1..63 octets, at least two of them, no domain literal.</summary>

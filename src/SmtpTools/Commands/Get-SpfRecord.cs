@@ -1,6 +1,4 @@
 using System;
-using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
 using SmtpTools.Core.Spf;
 using SmtpTools.Infrastructure;
@@ -42,8 +40,8 @@ namespace SmtpTools.Commands
                 Enqueue(ct => auditor.AuditAsync(name, ct),
                     audit =>
                     {
-                        if (VerboseWanted) WriteVerbose($"{audit.Domain}: {audit.Status}, {audit.DnsLookupCount} DNS lookup(s), {audit.Findings.Count} finding(s).");
-                        WriteObject(Map(audit, new Dictionary<SpfAudit, SpfRecord>()));
+                        if (VerboseWanted) WriteVerbose($"{audit.Domain}: {audit.Status}, {audit.DnsLookupCount} DNS lookup(s), {audit.FindingCount} finding(s).");
+                        WriteObject(audit);
                     },
                     ex => WriteError(ErrorRecordFactory.FromException(ex, name)));
             }
@@ -53,35 +51,6 @@ namespace SmtpTools.Commands
         {
             base.EndProcessing();
             WriteVerbose($"{CompletedCount} domain(s) audited; {Resolver.QueriesSent} DNS question(s) sent.");
-        }
-
-        private static SpfRecord Map(SpfAudit audit, Dictionary<SpfAudit, SpfRecord> mapped)
-        {
-            if (mapped.TryGetValue(audit, out var done)) return done;
-            var findings = audit.Findings.ToArray();
-            var record = new SpfRecord
-            {
-                Domain = audit.Domain,
-                IncludedVia = audit.IncludedVia,
-                Record = audit.Record,
-                RecordStrings = audit.RecordStrings.ToArray(),
-                Mechanisms = audit.Mechanisms.Select(m => new SpfMechanism { Qualifier = m.Qualifier, Name = m.Name, Value = m.Value, DnsLookups = m.DnsLookups, Text = m.Text }).ToArray(),
-                Modifiers = audit.Modifiers.Select(m => new SpfModifier { Name = m.Name, Value = m.Value, DnsLookups = m.DnsLookups }).ToArray(),
-                DnsLookupCount = audit.DnsLookupCount,
-                VoidLookupCount = audit.VoidLookupCount,
-                AllQualifier = audit.AllQualifier,
-                IsValid = audit.IsValid,
-                Status = (SpfRecordStatus)(int)audit.Status,
-                Findings = findings,
-                FindingCount = findings.Length,
-                ErrorCount = findings.Count(f => f.Severity == FindingSeverity.Error),
-                WarningCount = findings.Count(f => f.Severity == FindingSeverity.Warning),
-                FindingIds = string.Join(";", findings.Select(f => f.Id).Distinct()),
-                IncludeDomains = string.Join(";", audit.Includes.Select(i => i.Domain)),
-            };
-            mapped[audit] = record;
-            record.Includes = audit.Includes.Select(i => Map(i, mapped)).ToArray();
-            return record;
         }
     }
 }

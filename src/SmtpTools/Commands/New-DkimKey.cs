@@ -108,7 +108,7 @@ namespace SmtpTools.Commands
 
             try
             {
-                var key = DkimPrivateKey.Generate(KeyAlgorithm == DkimKeyAlgorithm.Ed25519 ? Core.Dkim.DkimKeyAlgorithm.Ed25519 : Core.Dkim.DkimKeyAlgorithm.Rsa, KeyLength);
+                var key = DkimPrivateKey.Generate(KeyAlgorithm, KeyLength);
                 var record = DkimRecordBuilder.BuildRecord(key, new DkimRecordOptions
                 {
                     Testing = Testing,

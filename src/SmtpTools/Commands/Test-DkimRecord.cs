@@ -74,66 +74,17 @@ namespace SmtpTools.Commands
                 Enqueue(ct => checker.CheckAsync(name, selectors, key, ct),
                     results =>
                     {
-                        if (VerboseWanted) WriteVerbose($"{name}: {results.Count(r => r.Found)} DKIM key record(s) found, {results.Sum(r => r.Findings.Count)} finding(s).");
+                        if (VerboseWanted) WriteVerbose($"{name}: {results.Count(r => r.Found)} DKIM key record(s) found, {results.Sum(r => r.FindingCount)} finding(s).");
                         Write(results);
                     },
                     ex => WriteError(ErrorRecordFactory.FromException(ex, name)));
             }
         }
 
-        private void Write(IReadOnlyList<Core.Dkim.DkimRecordCheck> results)
+        private void Write(IReadOnlyList<DkimRecordCheck> results)
         {
-            if (Quiet)
-            {
-                WriteObject(results.Any(r => r.IsUsable && r.Findings.All(f => f.Severity != FindingSeverity.Error)));
-                return;
-            }
-            foreach (var r in results) WriteObject(Map(r));
-        }
-
-        private static DkimRecordCheck Map(Core.Dkim.DkimRecordCheck r)
-        {
-            var findings = r.Findings.ToArray();
-            var record = r.Record;
-            return new DkimRecordCheck
-            {
-                Domain = r.Domain,
-                Selector = r.Selector,
-                DnsName = r.DnsName,
-                Status = StatusOf(r),
-                Found = r.Found,
-                IsUsable = r.IsUsable,
-                Revoked = record?.IsRevoked ?? false,
-                KeyAlgorithm = record?.KeyType,
-                KeyLength = record?.KeyLength ?? 0,
-                Testing = record?.IsTesting ?? false,
-                Flags = record == null ? null : string.Join(":", record.Flags),
-                HashAlgorithms = record == null || record.HashAlgorithms.Count == 0 ? null : string.Join(":", record.HashAlgorithms),
-                ServiceTypes = record == null ? null : string.Join(":", record.ServiceTypes),
-                Note = record?.Note,
-                Record = record?.Text,
-                RecordStrings = r.RecordStrings.ToArray(),
-                RecordStringCount = r.RecordStrings.Count,
-                CnameTarget = r.Aliases.Count == 0 ? null : r.Aliases[r.Aliases.Count - 1],
-                MatchesPrivateKey = r.MatchesPrivateKey,
-                PublicKeyFingerprint = record?.PublicKeyFingerprint,
-                LookupStatus = r.LookupStatus.ToString(),
-                Findings = findings,
-                FindingCount = findings.Length,
-                ErrorCount = findings.Count(f => f.Severity == FindingSeverity.Error),
-                WarningCount = findings.Count(f => f.Severity == FindingSeverity.Warning),
-                FindingIds = string.Join(";", findings.Select(f => f.Id)),
-            };
-        }
-
-        private static string StatusOf(Core.Dkim.DkimRecordCheck r)
-        {
-            if (r.Findings.Any(f => f.Is(FindingCatalog.DkimLookupFailed))) return "LookupFailed";
-            if (!r.Found) return "NotFound";
-            if (r.Record.IsRevoked) return "Revoked";
-            if (!r.IsUsable || r.Findings.Any(f => f.Severity == FindingSeverity.Error)) return "Invalid";
-            if (r.Findings.Any(f => f.Severity == FindingSeverity.Warning)) return "Warning";
-            return "Valid";
+            if (Quiet) WriteObject(DkimRecordChecker.AnyUsable(results));
+            else foreach (var r in results) WriteObject(r);
         }
     }
 }

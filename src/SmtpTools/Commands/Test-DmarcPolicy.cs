@@ -96,7 +96,7 @@ namespace SmtpTools.Commands
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
-            _options = new CoreDmarc.DmarcOptions { Specification = (CoreDmarc.DmarcSpecification)(int)Specification };
+            _options = new CoreDmarc.DmarcOptions { Specification = Specification };
             if (PublicSuffixListPath != null)
             {
                 string path = null;
@@ -134,8 +134,7 @@ namespace SmtpTools.Commands
             switch (ParameterSetName)
             {
                 case RecordSet:
-                    var check = _checker.CheckRecord(Record);
-                    Write(Map(check), check.HasPolicy && check.Findings.All(f => f.Severity != FindingSeverity.Error));
+                    Write(_checker.AuditRecord(Record));
                     return;
                 case EvaluateSet:
                     foreach (var name in Domain ?? new string[1]) EnqueueEvaluation(name);
@@ -154,29 +153,26 @@ namespace SmtpTools.Commands
         private void EnqueueAudit(string name)
         {
             var checker = _checker;
-            Track(ct => checker.CheckAsync(DomainNames.Normalize(name), ct),
-                check =>
+            Track(ct => checker.AuditAsync(name, ct),
+                policy =>
                 {
-                    if (VerboseWanted) WriteVerbose($"{check.Domain}: {check.Status} after {check.QueriedNames.Count} _dmarc quer{(check.QueriedNames.Count == 1 ? "y" : "ies")}; {check.Findings.Count} finding(s).");
-                    Write(Map(check), check.HasPolicy && check.Findings.All(f => f.Severity != FindingSeverity.Error));
+                    if (VerboseWanted) WriteVerbose($"{policy.Domain}: {policy.Status} after {policy.QueriedNames.Length} _dmarc quer{(policy.QueriedNames.Length == 1 ? "y" : "ies")}; {policy.FindingCount} finding(s).");
+                    Write(policy);
                 },
                 name);
         }
 
         private void EnqueueEvaluation(string name)
         {
-            var checker = _checker;
+            var evaluator = new CoreDmarc.DmarcEvaluator(_checker);
             var spfResult = SpfResult;
             string spfDomain = SpfDomain;
             string[] dkimPassDomains = DkimPassDomain;
-            Track(ct => EvaluateAsync(checker, Request(name, spfResult, spfDomain, dkimPassDomains), ct),
-                result =>
+            Track(ct => evaluator.EvaluatePolicyAsync(Request(name, spfResult, spfDomain, dkimPassDomains), ct),
+                policy =>
                 {
-                    var (request, check, evaluation) = result;
-                    if (VerboseWanted) WriteVerbose($"{check.Domain}: dmarc={evaluation.Result.ToString().ToLowerInvariant()} (SPF aligned: {evaluation.SpfAligned}, DKIM aligned: {evaluation.DkimAligned}).");
-                    var output = Map(check);
-                    ApplyEvaluation(output, evaluation, request, evaluation.Findings);
-                    Write(output, evaluation.Result == DmarcResult.Pass);
+                    if (VerboseWanted) WriteVerbose($"{policy.Domain}: dmarc={policy.DmarcResult.ToString().ToLowerInvariant()} (SPF aligned: {policy.SpfAligned}, DKIM aligned: {policy.DkimAligned}).");
+                    Write(policy);
                 },
                 name);
         }
@@ -192,45 +188,11 @@ namespace SmtpTools.Commands
             }
             var evaluator = new CoreDmarc.DmarcMessageEvaluator(_checker);
             var context = new CoreDmarc.DmarcMessageContext { ClientIPAddress = ClientIPAddress, HeloDomain = HeloDomain, Sender = Sender };
-            var specification = (DmarcSpecification)(int)Specification;
-            var client = ClientIPAddress.ToString();
-            Track(ct => evaluator.EvaluateFileAsync(path, context, ct),
-                result =>
+            Track(ct => evaluator.AuditFileAsync(path, context, ct),
+                policy =>
                 {
-                    var e = result.Evaluation;
-                    WriteVerbose($"{path}: dmarc={e.Result.ToString().ToLowerInvariant()}; {result.DkimSignatures.Count} DKIM signature(s), SPF {(result.Spf == null ? "not checked" : result.Spf.Result + " for " + result.Spf.Domain)}.");
-                    var output = result.Policy != null
-                        ? Map(result.Policy)
-                        : new DmarcPolicy { Specification = specification, Status = "NoFromDomain", QueriedNames = Array.Empty<string>() };
-                    ApplyEvaluation(output, e, result.Request, result.Findings);
-                    output.MessagePath = path;
-                    output.ClientIPAddress = client;
-                    output.DkimSignatures = result.DkimSignatures.Select(s => new DmarcDkimSignature
-                    {
-                        Domain = s.Domain,
-                        Selector = s.Selector,
-                        Algorithm = s.Algorithm,
-                        Result = s.Result.ToString(),
-                        Reason = s.Reason,
-                        Aligned = s.Result == Core.Dkim.DkimVerificationResult.Pass && e.DkimAligned &&
-                                  string.Equals(DomainNames.NormalizeOrNull(s.Domain), e.AlignedDkimDomain, StringComparison.OrdinalIgnoreCase),
-                    }).ToArray();
-                    if (result.Spf != null)
-                    {
-                        output.Spf = new DmarcSpfCheck
-                        {
-                            Identity = result.SpfIdentity,
-                            Sender = result.SpfSender,
-                            Domain = result.Spf.Domain,
-                            Result = result.Spf.Result,
-                            MatchedMechanism = result.Spf.MatchedMechanism,
-                            Explanation = result.Spf.Explanation,
-                            Reason = result.Spf.Reason,
-                            DnsLookupCount = result.Spf.DnsLookupCount,
-                            VoidLookupCount = result.Spf.VoidLookupCount,
-                        };
-                    }
-                    Write(output, e.Result == DmarcResult.Pass);
+                    WriteVerbose($"{path}: dmarc={policy.DmarcResult.ToString().ToLowerInvariant()}; {policy.DkimSignatures.Length} DKIM signature(s), SPF {(policy.Spf == null ? "not checked" : policy.Spf.Result + " for " + policy.Spf.Domain)}.");
+                    Write(policy);
                 },
                 path);
         }
@@ -246,122 +208,10 @@ namespace SmtpTools.Commands
                     .Select(d => new CoreDmarc.DkimAuthInput(DomainNames.Normalize(d), DkimAuthResult.Pass)).ToList(),
             };
 
-        // The audit (with report-destination checks) and the evaluation share one discovery.
-        private static async Task<(CoreDmarc.DmarcEvaluationRequest, CoreDmarc.DmarcPolicyCheck, CoreDmarc.DmarcEvaluation)> EvaluateAsync(
-            CoreDmarc.DmarcPolicyChecker checker, CoreDmarc.DmarcEvaluationRequest request, CancellationToken ct)
+        private void Write(DmarcPolicy policy)
         {
-            var check = await checker.CheckAsync(request.FromDomains[0], ct).ConfigureAwait(false);
-            var evaluation = await new CoreDmarc.DmarcEvaluator(checker).EvaluateAsync(request, ct, check).ConfigureAwait(false);
-            return (request, check, evaluation);
-        }
-
-        private void Write(DmarcPolicy output, bool quietAnswer)
-        {
-            if (Quiet) WriteObject(quietAnswer);
-            else WriteObject(output);
-        }
-
-        internal static DmarcPolicy Map(CoreDmarc.DmarcPolicyCheck check)
-        {
-            var record = check.Record;
-            bool usable = check.HasPolicy;
-            var output = new DmarcPolicy
-            {
-                Domain = check.Domain,
-                PolicyDomain = check.PolicyDomain != null && check.Status != CoreDmarc.DmarcLookupStatus.TempError ? check.PolicyDomain : null,
-                FoundVia = usable ? (DmarcPolicySource)(int)check.FoundVia : DmarcPolicySource.None,
-                Specification = (DmarcSpecification)(int)check.Specification,
-                Record = check.DmarcRecordTexts.Count == 0 ? null : string.Join(" | ", check.DmarcRecordTexts),
-                RecordCount = check.Domain == null ? (record != null && record.Status != CoreDmarc.DmarcRecordStatus.NotDmarc ? 1 : 0) : check.DmarcRecordTexts.Count,
-                IsValid = usable,
-                QueriedNames = check.QueriedNames.ToArray(),
-            };
-            if (record != null && record.Status != CoreDmarc.DmarcRecordStatus.NotDmarc)
-            {
-                output.UnknownTags = record.UnknownTags.ToArray();
-                output.SyntaxErrors = record.SyntaxErrors.Select(e => e.ToString()).ToArray();
-                output.AggregateReportUris = record.AggregateReportUris.Select(MapUri).ToArray();
-                output.ForensicReportUris = record.ForensicReportUris.Select(MapUri).ToArray();
-                output.AggregateReportUri = Join(output.AggregateReportUris.Select(u => u.ToString()));
-                output.ForensicReportUri = Join(output.ForensicReportUris.Select(u => u.ToString()));
-                output.UnauthorizedReportDestination = Join(output.AggregateReportUris.Concat(output.ForensicReportUris)
-                    .Where(u => u.IsAuthorized == false).Select(u => u.DestinationDomain).Distinct(StringComparer.OrdinalIgnoreCase));
-                if (usable)
-                {
-                    output.Policy = record.Policy;
-                    output.SubdomainPolicy = record.SubdomainPolicy;
-                    output.NonexistentSubdomainPolicy = record.NonexistentSubdomainPolicy;
-                    output.Percentage = record.Percentage;
-                    output.DkimAlignment = record.DkimAlignment;
-                    output.SpfAlignment = record.SpfAlignment;
-                    output.FailureOptions = string.Join(":", record.FailureOptions);
-                    output.ReportFormat = string.Join(":", record.ReportFormats);
-                    output.ReportInterval = record.ReportInterval;
-                    output.PublicSuffixDomain = record.PublicSuffixDomain;
-                    output.Testing = record.Testing;
-                }
-            }
-            SetFindings(output, check.Findings);
-            output.Status = StatusOf(check, output);
-            return output;
-        }
-
-        internal static void ApplyEvaluation(DmarcPolicy output, CoreDmarc.DmarcEvaluation evaluation, CoreDmarc.DmarcEvaluationRequest request,
-            IEnumerable<Finding> evaluationFindings)
-        {
-            output.DmarcResult = evaluation.Result;
-            output.FromDomains = evaluation.FromDomains.ToArray();
-            output.SpfResult = request.SpfResult;
-            output.SpfDomain = request.SpfDomain;
-            output.DkimPassDomains = request.Dkim.Where(d => d.Result == DkimAuthResult.Pass).Select(d => d.Domain).ToArray();
-            output.SpfAligned = evaluation.SpfAligned;
-            output.DkimAligned = evaluation.DkimAligned;
-            output.Disposition = evaluation.Disposition;
-            output.DispositionSource = evaluation.PolicyTag;
-            output.ApplyPolicy = evaluation.ApplyPolicy;
-            output.Reject = evaluation.Reject;
-            output.FromDomainExists = evaluation.FromDomainExists;
-            output.OrganizationalDomain = evaluation.OrganizationalDomain;
-            var findings = (output.Findings ?? Array.Empty<Finding>()).Concat(evaluationFindings ?? Array.Empty<Finding>()).ToArray();
-            SetFindings(output, findings);
-        }
-
-        private static void SetFindings(DmarcPolicy output, IEnumerable<Finding> findings) => SetFindings(output, findings.ToArray());
-
-        private static void SetFindings(DmarcPolicy output, Finding[] findings)
-        {
-            output.Findings = findings;
-            output.FindingCount = findings.Length;
-            output.ErrorCount = findings.Count(f => f.Severity == FindingSeverity.Error);
-            output.WarningCount = findings.Count(f => f.Severity == FindingSeverity.Warning);
-            output.FindingIds = string.Join(";", findings.Select(f => f.Id));
-        }
-
-        private static DmarcReportUri MapUri(CoreDmarc.DmarcReportUri u) => new DmarcReportUri
-        {
-            Uri = u.Uri,
-            MaxSize = u.MaxSizeText,
-            DestinationDomain = u.MailtoDomain,
-            IsExternal = u.IsExternal,
-            IsAuthorized = u.IsAuthorized,
-        };
-
-        private static string Join(IEnumerable<string> values)
-        {
-            var list = values.Where(v => v != null).ToList();
-            return list.Count == 0 ? null : string.Join(";", list);
-        }
-
-        private static string StatusOf(CoreDmarc.DmarcPolicyCheck check, DmarcPolicy output)
-        {
-            switch (check.Status)
-            {
-                case CoreDmarc.DmarcLookupStatus.Found:
-                    return output.ErrorCount + output.WarningCount > 0 ? "Warning" : "Valid";
-                case CoreDmarc.DmarcLookupStatus.PermError: return "Invalid";
-                case CoreDmarc.DmarcLookupStatus.NotFound when check.Domain == null: return "Invalid"; // -Record text that is not a DMARC record
-                default: return check.Status.ToString();
-            }
+            if (Quiet) WriteObject(CoreDmarc.DmarcPolicyChecker.Passes(policy));
+            else WriteObject(policy);
         }
     }
 }

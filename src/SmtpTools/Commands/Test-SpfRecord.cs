@@ -88,7 +88,7 @@ namespace SmtpTools.Commands
                 return;
             }
             var checker = _checker;
-            string sender = Sender, helo = HeloDomain, domain = Domain;
+            string domain = Domain;
             Enqueue(ct =>
                 {
                     // -Domain is the user's choice, not protocol data: a malformed one is an InvalidDomainName error (in input
@@ -96,23 +96,11 @@ namespace SmtpTools.Commands
                     if (!string.IsNullOrWhiteSpace(domain)) request.Domain = DomainNames.Normalize(domain);
                     return checker.CheckHostAsync(request, ct);
                 },
-                outcome =>
+                check =>
                 {
-                    if (VerboseWanted) WriteVerbose($"{text} / {outcome.Domain}: {outcome.Result}. {outcome.Reason}");
-                    if (Quiet) WriteObject(outcome.Result == SpfResult.Pass);
-                    else WriteObject(new SpfCheckResult
-                    {
-                        IPAddress = request.IPAddress.ToString(),
-                        Sender = sender,
-                        HeloDomain = helo,
-                        Domain = outcome.Domain,
-                        Result = outcome.Result,
-                        MatchedMechanism = outcome.MatchedMechanism,
-                        Explanation = outcome.Explanation,
-                        Reason = outcome.Reason,
-                        DnsLookupCount = outcome.DnsLookupCount,
-                        VoidLookupCount = outcome.VoidLookupCount,
-                    });
+                    if (VerboseWanted) WriteVerbose($"{text} / {check.Domain}: {check.Result}. {check.Reason}");
+                    if (Quiet) WriteObject(check.Result == SpfResult.Pass);
+                    else WriteObject(check);
                 },
                 ex => WriteError(ErrorRecordFactory.FromException(ex, text)));
         }

@@ -89,7 +89,7 @@ namespace SmtpTools.Core.Tests.Dkim
                 Assert.Equal(expected[i].GetProperty("d").GetString(), results[i].Domain);
                 Assert.Equal(expected[i].GetProperty("s").GetString(), results[i].Selector);
                 Assert.Equal(expected[i].GetProperty("a").GetString(), results[i].Algorithm);
-                Assert.True(results[i].Result == DkimVerificationResult.Pass, results[i].ToString());
+                Assert.True(results[i].Result == DkimAuthResult.Pass, results[i].ToString());
                 Assert.Equal(expected[i].GetProperty("result").GetString(), results[i].Result.ToString().ToLowerInvariant());
             }
             if (c.TryGetProperty("expected_identity", out var identity))
@@ -135,7 +135,7 @@ namespace SmtpTools.Core.Tests.Dkim
             Assert.Equal(expectedTags["a"], ours["a"]);
             var dns = new InMemoryDnsResolver().AddTxt(DkimRecordBuilder.DnsName(signer.Selector, signer.Domain), DkimRecordBuilder.BuildRecord(key));
             var results = await new DkimMessageVerifier(dns).VerifyAsync(Parse(Serialize(message)), CancellationToken.None);
-            Assert.Equal(DkimVerificationResult.Pass, Assert.Single(results).Result);
+            Assert.Equal(DkimAuthResult.Pass, Assert.Single(results).Result);
         }
 
         [Theory]
@@ -161,18 +161,18 @@ namespace SmtpTools.Core.Tests.Dkim
                 signer.Sign(message);
                 var signed = Serialize(message);
                 Assert.Contains($"c={combo}", signed.Replace("\r\n", "").Replace(" ", ""));
-                Assert.Equal(DkimVerificationResult.Pass, await Single(dns, signed));
+                Assert.Equal(DkimAuthResult.Pass, await Single(dns, signed));
 
                 // Negative checks: every case must notice a changed body; oversigned From catches an added From.
-                Assert.Equal(DkimVerificationResult.Fail, await Single(dns, signed + "foo"));
+                Assert.Equal(DkimAuthResult.Fail, await Single(dns, signed + "foo"));
                 var fromAt = signed.IndexOf("\r\nFrom:", StringComparison.Ordinal) + 2;
-                Assert.Equal(DkimVerificationResult.Fail, await Single(dns, "From: Mallory <mallory@example.org>\r\n" + signed));
-                Assert.Equal(DkimVerificationResult.Fail, await Single(dns, signed.Insert(fromAt, "From: Mallory <mallory@example.org>\r\n")));
-                Assert.Equal(DkimVerificationResult.Pass, await Single(dns, "X-Foo: added in transit\r\n" + signed));
+                Assert.Equal(DkimAuthResult.Fail, await Single(dns, "From: Mallory <mallory@example.org>\r\n" + signed));
+                Assert.Equal(DkimAuthResult.Fail, await Single(dns, signed.Insert(fromAt, "From: Mallory <mallory@example.org>\r\n")));
+                Assert.Equal(DkimAuthResult.Pass, await Single(dns, "X-Foo: added in transit\r\n" + signed));
             }
         }
 
-        private static async Task<DkimVerificationResult> Single(InMemoryDnsResolver dns, string raw)
+        private static async Task<DkimAuthResult> Single(InMemoryDnsResolver dns, string raw)
         {
             var results = await new DkimMessageVerifier(dns).VerifyAsync(Parse(raw), CancellationToken.None);
             return Assert.Single(results).Result;

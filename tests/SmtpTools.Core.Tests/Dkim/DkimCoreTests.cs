@@ -63,7 +63,7 @@ namespace SmtpTools.Core.Tests.Dkim
             var raw = DkimConformanceTests.Serialize(message);
             var results = await new DkimMessageVerifier(dns).VerifyAsync(DkimConformanceTests.Parse(raw), CancellationToken.None);
             var check = Assert.Single(results);
-            Assert.Equal(DkimVerificationResult.Pass, check.Result);
+            Assert.Equal(DkimAuthResult.Pass, check.Result);
             Assert.Equal(algorithm == DkimKeyAlgorithm.Ed25519 ? "ed25519-sha256" : "rsa-sha256", check.Algorithm);
             Assert.Contains("c=relaxed/relaxed", raw.Replace("\r\n", "").Replace(" ", ""));
             Assert.Equal(2, check.SignedHeaders.Count(h => h.Equals("from", StringComparison.OrdinalIgnoreCase)));
@@ -120,17 +120,17 @@ namespace SmtpTools.Core.Tests.Dkim
             var raw = DkimConformanceTests.Serialize(message);
 
             var timeout = new InMemoryDnsResolver().AddTimeout("sel._domainkey.example.test");
-            Assert.Equal(DkimVerificationResult.TempError, (await new DkimMessageVerifier(timeout).VerifyAsync(DkimConformanceTests.Parse(raw), default)).Single().Result);
+            Assert.Equal(DkimAuthResult.TempError, (await new DkimMessageVerifier(timeout).VerifyAsync(DkimConformanceTests.Parse(raw), default)).Single().Result);
             var missing = new InMemoryDnsResolver();
             var perm = (await new DkimMessageVerifier(missing).VerifyAsync(DkimConformanceTests.Parse(raw), default)).Single();
-            Assert.Equal(DkimVerificationResult.PermError, perm.Result);
+            Assert.Equal(DkimAuthResult.PermError, perm.Result);
             Assert.Contains("No DKIM key", perm.Reason);
             var revoked = new InMemoryDnsResolver().AddTxt("sel._domainkey.example.test", "v=DKIM1; k=ed25519; p=");
-            Assert.Equal(DkimVerificationResult.PermError, (await new DkimMessageVerifier(revoked).VerifyAsync(DkimConformanceTests.Parse(raw), default)).Single().Result);
+            Assert.Equal(DkimAuthResult.PermError, (await new DkimMessageVerifier(revoked).VerifyAsync(DkimConformanceTests.Parse(raw), default)).Single().Result);
             var wrongType = new InMemoryDnsResolver().AddTxt("sel._domainkey.example.test", DkimRecordBuilder.BuildRecord(DkimPrivateKey.Generate(DkimKeyAlgorithm.Rsa, 1024)));
-            Assert.Equal(DkimVerificationResult.PermError, (await new DkimMessageVerifier(wrongType).VerifyAsync(DkimConformanceTests.Parse(raw), default)).Single().Result);
+            Assert.Equal(DkimAuthResult.PermError, (await new DkimMessageVerifier(wrongType).VerifyAsync(DkimConformanceTests.Parse(raw), default)).Single().Result);
             var otherKey = new InMemoryDnsResolver().AddTxt("sel._domainkey.example.test", DkimRecordBuilder.BuildRecord(DkimPrivateKey.Generate(DkimKeyAlgorithm.Ed25519)));
-            Assert.Equal(DkimVerificationResult.Fail, (await new DkimMessageVerifier(otherKey).VerifyAsync(DkimConformanceTests.Parse(raw), default)).Single().Result);
+            Assert.Equal(DkimAuthResult.Fail, (await new DkimMessageVerifier(otherKey).VerifyAsync(DkimConformanceTests.Parse(raw), default)).Single().Result);
         }
 
         [Theory]
@@ -148,12 +148,12 @@ namespace SmtpTools.Core.Tests.Dkim
             var dns = new InMemoryDnsResolver()
                 .AddTxt("sel._domainkey.example.test", DkimRecordBuilder.BuildRecord(key))
                 .AddTxt("sel._domainkey.other.test", DkimRecordBuilder.BuildRecord(key));
-            Assert.Equal(DkimVerificationResult.Pass, (await new DkimMessageVerifier(dns).VerifyAsync(DkimConformanceTests.Parse(raw), default)).Single().Result);
+            Assert.Equal(DkimAuthResult.Pass, (await new DkimMessageVerifier(dns).VerifyAsync(DkimConformanceTests.Parse(raw), default)).Single().Result);
             var headerEnd = raw.IndexOf("\r\nFrom:", StringComparison.Ordinal);
             Assert.Contains(from, raw.Substring(0, headerEnd));
             var broken = raw.Substring(0, headerEnd).Replace(from, to) + raw.Substring(headerEnd);
             var check = (await new DkimMessageVerifier(dns).VerifyAsync(DkimConformanceTests.Parse(broken), default)).Single();
-            Assert.Equal(DkimVerificationResult.PermError, check.Result);
+            Assert.Equal(DkimAuthResult.PermError, check.Result);
             Assert.Contains(reason, check.Reason);
         }
 
@@ -166,11 +166,11 @@ namespace SmtpTools.Core.Tests.Dkim
             var raw = DkimConformanceTests.Serialize(message);
             var strict = new InMemoryDnsResolver().AddTxt("sel._domainkey.example.test", DkimRecordBuilder.BuildRecord(key, new DkimRecordOptions { StrictSubdomains = true }));
             var check = (await new DkimMessageVerifier(strict).VerifyAsync(DkimConformanceTests.Parse(raw), default)).Single();
-            Assert.Equal(DkimVerificationResult.PermError, check.Result);
+            Assert.Equal(DkimAuthResult.PermError, check.Result);
             Assert.Equal("alice@mail.example.test", check.Identity);
             var testing = new InMemoryDnsResolver().AddTxt("sel._domainkey.example.test", DkimRecordBuilder.BuildRecord(key, new DkimRecordOptions { Testing = true }));
             check = (await new DkimMessageVerifier(testing).VerifyAsync(DkimConformanceTests.Parse(raw), default)).Single();
-            Assert.Equal(DkimVerificationResult.Pass, check.Result);
+            Assert.Equal(DkimAuthResult.Pass, check.Result);
             Assert.True(check.KeyTesting);
             Assert.Equal(256, check.KeyLength);
         }
@@ -193,12 +193,12 @@ namespace SmtpTools.Core.Tests.Dkim
             var results = await checker.CheckAsync("example.test", new[] { "good", "weak", "revoked", "absent", "slow" }, good, default);
             Assert.Equal(new[] { "good", "weak", "revoked", "absent", "slow" }, results.Select(r => r.Selector));
             Assert.True(results[0].Found && results[0].IsUsable && results[0].MatchesPrivateKey == true);
-            Assert.Equal(2, results[0].RecordStrings.Count);
+            Assert.Equal(2, results[0].RecordStrings.Length);
             Assert.Contains(results[1].Findings, f => f.Id == "DkimRsaKeyTooShort");
             Assert.Contains(results[1].Findings, f => f.Id == "DkimTestingMode");
             Assert.Contains(results[1].Findings, f => f.Id == "DkimKeyMismatch");
             Assert.False(results[1].MatchesPrivateKey);
-            Assert.True(results[2].Found && results[2].Record.IsRevoked && !results[2].IsUsable);
+            Assert.True(results[2].Found && results[2].Revoked && !results[2].IsUsable);
             Assert.False(results[3].Found);
             Assert.Contains(results[3].Findings, f => f.Id == "DkimRecordNotFound");
             Assert.Contains(results[4].Findings, f => f.Id == "DkimLookupFailed");

@@ -35,7 +35,7 @@ namespace SmtpTools.Core.Tests.Dkim
             return m;
         }
 
-        private static async Task<DkimVerificationResult> VerifyWithOurVerifier(string raw)
+        private static async Task<DkimAuthResult> VerifyWithOurVerifier(string raw)
         {
             var resolver = new DnsResolver(new DnsResolverOptions { Servers = DnsServerEndpoint.ParseAll(new[] { DkimTestZone.Dns }) });
             var results = await new DkimMessageVerifier(resolver).VerifyAsync(DkimConformanceTests.Parse(raw), CancellationToken.None);
@@ -79,7 +79,7 @@ namespace SmtpTools.Core.Tests.Dkim
                 var signed = DkimConformanceTests.Serialize(message);
                 var verify = DkimTestZone.DkimpyVerify(signed);
                 Assert.True(verify.ExitCode == 0, $"{headerCanon}/{bodyCanon}: {verify}");
-                Assert.Equal(DkimVerificationResult.Pass, await VerifyWithOurVerifier(signed));
+                Assert.Equal(DkimAuthResult.Pass, await VerifyWithOurVerifier(signed));
 
                 var tampered = DkimTestZone.DkimpyVerify(signed.Replace("second line", "2nd line"));
                 Assert.NotEqual(0, tampered.ExitCode);
@@ -144,7 +144,7 @@ namespace SmtpTools.Core.Tests.Dkim
             var signed = DkimConformanceTests.Serialize(message);
             var verify = DkimTestZone.DkimpyVerify(signed);
             Assert.True(verify.ExitCode == 0, verify.ToString());
-            Assert.Equal(DkimVerificationResult.Pass, await VerifyWithOurVerifier(signed));
+            Assert.Equal(DkimAuthResult.Pass, await VerifyWithOurVerifier(signed));
         }
 
         [Fact]
@@ -167,7 +167,7 @@ namespace SmtpTools.Core.Tests.Dkim
             var unsigned = DkimConformanceTests.Serialize(NewMessage(selector));
             var dkimpySigned = DkimTestZone.DkimpySign(unsigned, name + ".key", DkimTestZone.Zone, selector, ed25519: true);
             Assert.True(dkimpySigned.ExitCode == 0, dkimpySigned.ToString());
-            Assert.Equal(DkimVerificationResult.Pass, await VerifyWithOurVerifier(dkimpySigned.StandardOutput));
+            Assert.Equal(DkimAuthResult.Pass, await VerifyWithOurVerifier(dkimpySigned.StandardOutput));
         }
     }
 }

@@ -117,7 +117,7 @@ namespace SmtpTools.Core.Tests.Dmarc
             // 192.0.2.1 is not in signed.dmarc.test's SPF record: only DKIM (d=dmarc.test, relaxed) can pass.
             var context = new DmarcMessageContext { ClientIPAddress = IPAddress.Parse("192.0.2.1"), HeloDomain = "mx.example.test" };
             var good = await evaluator.EvaluateAsync(message, context, CancellationToken.None);
-            Assert.Equal(DkimVerificationResult.Pass, good.DkimSignatures.Single().Result);
+            Assert.Equal(DkimAuthResult.Pass, good.DkimSignatures.Single().Result);
             Assert.Equal(SpfResult.Fail, good.Spf.Result);
             Assert.Equal("signed.dmarc.test", good.Spf.Domain);
             Assert.Equal(DmarcResult.Pass, good.Evaluation.Result);
@@ -127,7 +127,7 @@ namespace SmtpTools.Core.Tests.Dmarc
 
             message.Body = new TextPart("plain") { Text = "Hello DMARC, altered.\r\n" };
             var altered = await evaluator.EvaluateAsync(message, context, CancellationToken.None);
-            Assert.Equal(DkimVerificationResult.Fail, altered.DkimSignatures.Single().Result);
+            Assert.Equal(DkimAuthResult.Fail, altered.DkimSignatures.Single().Result);
             Assert.Equal(DmarcResult.Fail, altered.Evaluation.Result);
             Assert.True(altered.Evaluation.Reject);
             Assert.Contains(altered.Findings, f => f.Id == "DmarcDkimSignatureNotPassing");

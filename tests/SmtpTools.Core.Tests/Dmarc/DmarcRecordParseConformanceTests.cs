@@ -89,7 +89,7 @@ namespace SmtpTools.Core.Tests.Dmarc
         private static string Mode(DmarcAlignmentMode m) => m == DmarcAlignmentMode.Strict ? "s" : "r";
         private static List<string> Strings(JsonElement array) => array.EnumerateArray().Select(x => x.GetString()).ToList();
 
-        private static void AssertUris(JsonElement expected, IReadOnlyList<DmarcReportUri> actual)
+        private static void AssertUris(JsonElement expected, IReadOnlyList<DmarcUri> actual)
         {
             var list = expected.EnumerateArray().ToList();
             Assert.Equal(list.Count, actual.Count);

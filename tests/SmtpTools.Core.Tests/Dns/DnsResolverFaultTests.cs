@@ -40,7 +40,7 @@ namespace SmtpTools.Core.Tests.Dns
             Retries = retries,
         });
 
-        private static Task<SpfCheckOutcome> Check(DnsResolver resolver, string sender) =>
+        private static Task<SpfCheckResult> Check(DnsResolver resolver, string sender) =>
             new SpfChecker(resolver).CheckHostAsync(new SpfCheckRequest { IPAddress = IPAddress.Parse("198.18.7.7"), Sender = sender, HeloDomain = "client.fake.test" }, CancellationToken.None);
 
         private static void AssertShortError<T>(DnsAnswer<T> answer)
@@ -101,7 +101,7 @@ namespace SmtpTools.Core.Tests.Dns
             Assert.Equal(SpfResult.TempError, outcome.Result);
 
             var audit = await new SpfAuditor(resolver).AuditAsync("loopa.fake.test", CancellationToken.None);
-            Assert.Equal(SpfAuditStatus.TempError, audit.Status);
+            Assert.Equal(SpfRecordStatus.TempError, audit.Status);
             Assert.Contains(audit.Findings, f => f.Id == "SpfLookupFailed");
             Assert.DoesNotContain(audit.Findings, f => f.Id == "SpfNoRecord");
         }

@@ -67,8 +67,8 @@ namespace SmtpTools.Core.Tests.Findings
             Assert.Equal(2500, syntax.Count);
             Assert.Contains("term 'bad1:x' is invalid", syntax.Message);
             Assert.Contains("(2,500 SpfSyntaxError findings for example.test; the first 3 are shown.)", syntax.Message);
-            Assert.Equal(SpfAuditStatus.Invalid, audit.Status);
-            Assert.True(audit.Findings.Count < 10, string.Join(" | ", audit.Findings.Select(f => f.Id)));
+            Assert.Equal(SpfRecordStatus.Invalid, audit.Status);
+            Assert.True(audit.Findings.Length < 10, string.Join(" | ", audit.Findings.Select(f => f.Id)));
         }
 
         [Fact]

@@ -254,7 +254,7 @@ namespace SmtpTools.Core.Tests.Smtp
             var resolver = new DnsResolver(new DnsResolverOptions { Servers = DnsServerEndpoint.ParseAll(new[] { DkimTestZone.Dns }) });
             var checks = await new DkimMessageVerifier(resolver).VerifyAsync(MimeMessage.Load(file), CancellationToken.None);
             var check = Assert.Single(checks);
-            Assert.True(check.Result == DkimVerificationResult.Pass, check.Reason);
+            Assert.True(check.Result == DkimAuthResult.Pass, check.Reason);
         }
 
         [Fact]

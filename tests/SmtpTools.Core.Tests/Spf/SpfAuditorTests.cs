@@ -12,9 +12,9 @@ namespace SmtpTools.Core.Tests.Spf
 {
     public class SpfAuditorTests
     {
-        private static Task<SpfAudit> Audit(InMemoryDnsResolver dns, string domain) => new SpfAuditor(dns).AuditAsync(domain, CancellationToken.None);
+        private static Task<SpfRecord> Audit(InMemoryDnsResolver dns, string domain) => new SpfAuditor(dns).AuditAsync(domain, CancellationToken.None);
 
-        private static void AssertFinding(SpfAudit audit, string id, FindingSeverity severity, string reference, params string[] messageParts)
+        private static void AssertFinding(SpfRecord audit, string id, FindingSeverity severity, string reference, params string[] messageParts)
         {
             var f = audit.Findings.FirstOrDefault(x => x.Id == id);
             Assert.True(f != null, $"no {id} among: {string.Join(" | ", audit.Findings)}");
@@ -33,7 +33,7 @@ namespace SmtpTools.Core.Tests.Spf
                 .AddMx("example.test", 10, "mail.example.test").AddA("mail.example.test", "192.0.2.25");
             var a = await Audit(dns, "Example.TEST.");
             Assert.Equal("example.test", a.Domain);
-            Assert.Equal(SpfAuditStatus.Valid, a.Status);
+            Assert.Equal(SpfRecordStatus.Valid, a.Status);
             Assert.True(a.IsValid);
             Assert.Empty(a.Findings);
             Assert.Equal("-", a.AllQualifier);
@@ -50,7 +50,7 @@ namespace SmtpTools.Core.Tests.Spf
         public async Task NoRecordIsAFindingNotAnError()
         {
             var a = await Audit(new InMemoryDnsResolver().AddA("nospf.test", "192.0.2.1").AddTxt("nospf.test", "hello"), "nospf.test");
-            Assert.Equal(SpfAuditStatus.NoRecord, a.Status);
+            Assert.Equal(SpfRecordStatus.NoRecord, a.Status);
             Assert.Null(a.Record);
             Assert.False(a.IsValid);
             AssertFinding(a, "SpfNoRecord", FindingSeverity.Warning, "RFC 7208 4.5");
@@ -60,12 +60,12 @@ namespace SmtpTools.Core.Tests.Spf
         public async Task TimeoutIsTempErrorNeverNoRecord()
         {
             var a = await Audit(new InMemoryDnsResolver().AddTimeout("slow.test"), "slow.test");
-            Assert.Equal(SpfAuditStatus.TempError, a.Status);
+            Assert.Equal(SpfRecordStatus.TempError, a.Status);
             Assert.DoesNotContain(a.Findings, f => f.Id == "SpfNoRecord");
             AssertFinding(a, "SpfLookupFailed", FindingSeverity.Error, "RFC 7208 4.4", "slow.test");
 
             var nested = await Audit(new InMemoryDnsResolver().AddTxt("a.test", "v=spf1 include:b.test -all").AddFailure("b.test", DnsResponseStatus.ServerFailure), "a.test");
-            Assert.Equal(SpfAuditStatus.TempError, nested.Status);
+            Assert.Equal(SpfRecordStatus.TempError, nested.Status);
             Assert.DoesNotContain(nested.Findings, f => f.Id == "SpfIncludeWithoutRecord");
         }
 
@@ -73,9 +73,9 @@ namespace SmtpTools.Core.Tests.Spf
         public async Task MultipleRecordsArePermError()
         {
             var a = await Audit(new InMemoryDnsResolver().AddTxt("m.test", "v=spf1 -all").AddTxt("m.test", "v=spf1 +all").AddTxt("m.test", "other"), "m.test");
-            Assert.Equal(SpfAuditStatus.Invalid, a.Status);
+            Assert.Equal(SpfRecordStatus.Invalid, a.Status);
             Assert.False(a.IsValid);
-            Assert.Equal(2, a.Records.Count);
+            Assert.Equal(2, a.Records.Length);
             AssertFinding(a, "SpfMultipleRecords", FindingSeverity.Error, "RFC 7208 4.5", "2 SPF records");
         }
 
@@ -99,7 +99,7 @@ namespace SmtpTools.Core.Tests.Spf
             Assert.Equal(12, a.DnsLookupCount);
             AssertFinding(a, "SpfTooManyDnsLookups", FindingSeverity.Error, "RFC 7208 4.6.4", "12 DNS lookups", "include:p1.test 4", "include:p3.test 4");
             Assert.False(a.IsValid);
-            Assert.Equal(SpfAuditStatus.Invalid, a.Status);
+            Assert.Equal(SpfRecordStatus.Invalid, a.Status);
             // leaf.test is included three times: audited once, counted every time
             Assert.Same(a.Includes[0].Includes[0], a.Includes[1].Includes[0]);
         }
@@ -174,7 +174,7 @@ namespace SmtpTools.Core.Tests.Spf
             AssertFinding(a, "SpfRecordTooLong", FindingSeverity.Warning, "RFC 7208 3.4");
             AssertFinding(a, "SpfStringTooLong", FindingSeverity.Error, "RFC 7208 3.3", "string 1");
             AssertFinding(a, "SpfTooManyAddresses", FindingSeverity.Warning, "RFC 7208 4.6.4", "pool.test has 12 addresses");
-            Assert.Equal(2, a.RecordStrings.Count);
+            Assert.Equal(2, a.RecordStrings.Length);
             Assert.Equal(longRecord, a.Record);
         }
 

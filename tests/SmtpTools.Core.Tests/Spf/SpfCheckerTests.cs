@@ -17,7 +17,7 @@ namespace SmtpTools.Core.Tests.Spf
             .AddTxt("why.example.test", "%{c} rejected by %{r} for %{o}")
             .AddTxt("helo.example.test", "v=spf1 ip6:2001:db8::/32 -all");
 
-        private static Task<SpfCheckOutcome> Check(SpfCheckRequest request, SpfCheckOptions options = null, InMemoryDnsResolver dns = null) =>
+        private static Task<SpfCheckResult> Check(SpfCheckRequest request, SpfCheckOptions options = null, InMemoryDnsResolver dns = null) =>
             new SpfChecker(dns ?? Zone(), options).CheckHostAsync(request, CancellationToken.None);
 
         [Fact]

@@ -20,7 +20,7 @@ namespace SmtpTools.Core.Tests.Spf
             Retries = server == null ? 2 : 0,
         });
 
-        private static Task<SpfCheckOutcome> Check(string ip, string sender, string helo = "client.example", string server = null) =>
+        private static Task<SpfCheckResult> Check(string ip, string sender, string helo = "client.example", string server = null) =>
             new SpfChecker(Resolver(server)).CheckHostAsync(new SpfCheckRequest { IPAddress = IPAddress.Parse(ip), Sender = sender, HeloDomain = helo }, CancellationToken.None);
 
         [Theory]
@@ -84,7 +84,7 @@ namespace SmtpTools.Core.Tests.Spf
                 new SpfCheckRequest { IPAddress = IPAddress.Parse("192.0.2.7"), Sender = "a@good.spf.test" }, CancellationToken.None);
             Assert.Equal(SpfResult.TempError, outcome.Result);
             var audit = await new SpfAuditor(Resolver(silent.Endpoint, 1)).AuditAsync("good.spf.test", CancellationToken.None);
-            Assert.Equal(SpfAuditStatus.TempError, audit.Status);
+            Assert.Equal(SpfRecordStatus.TempError, audit.Status);
             Assert.Contains(audit.Findings, f => f.Id == "SpfLookupFailed");
         }
 
@@ -93,10 +93,10 @@ namespace SmtpTools.Core.Tests.Spf
         {
             var resolver = Resolver();
             var auditor = new SpfAuditor(resolver);
-            async Task<SpfAudit> A(string name) => await auditor.AuditAsync(name + ".spf.test", CancellationToken.None);
+            async Task<SpfRecord> A(string name) => await auditor.AuditAsync(name + ".spf.test", CancellationToken.None);
 
             var good = await A("good");
-            Assert.Equal(SpfAuditStatus.Valid, good.Status);
+            Assert.Equal(SpfRecordStatus.Valid, good.Status);
             Assert.Equal(1, good.DnsLookupCount);
             Assert.Equal("_spf.provider.spf.test", good.Includes.Single().Domain);
 
@@ -108,7 +108,7 @@ namespace SmtpTools.Core.Tests.Spf
             Assert.StartsWith("v=spf1 ip4:203.0.113.1 ", big.Record);
             Assert.Contains(big.Findings, f => f.Id == "SpfRecordTooLong");
 
-            Assert.Equal(SpfAuditStatus.NoRecord, (await A("norecord")).Status);
+            Assert.Equal(SpfRecordStatus.NoRecord, (await A("norecord")).Status);
             Assert.Contains((await A("multi")).Findings, f => f.Id == "SpfMultipleRecords");
             Assert.Contains((await A("loop1")).Findings, f => f.Id == "SpfIncludeLoop");
             var toomany = await A("toomany");

@@ -1,74 +1,8 @@
+using System;
+using System.Linq;
+
 namespace SmtpTools
 {
-    /// <summary>Which DMARC specification Test-DmarcPolicy follows.</summary>
-    public enum DmarcSpecification
-    {
-        /// <summary>DMARCbis (RFC 9989): DNS tree walk; pct, rf and ri removed; np, psd and t tags.</summary>
-        Rfc9989,
-        /// <summary>RFC 7489: organizational domain from the Public Suffix List; pct sampling.</summary>
-        Rfc7489,
-    }
-
-    /// <summary>Where the applicable DMARC record was found.</summary>
-    public enum DmarcPolicySource
-    {
-        None,
-        Domain,
-        OrganizationalDomain,
-        TreeWalk,
-    }
-
-    /// <summary>One rua= or ruf= destination.</summary>
-    public sealed class DmarcReportUri
-    {
-        /// <summary>The URI without its size limit, e.g. mailto:dmarc@example.com.</summary>
-        public string Uri { get; set; }
-        /// <summary>The size limit as written after '!', e.g. "10m"; null without one.</summary>
-        public string MaxSize { get; set; }
-        /// <summary>The mailbox domain of a mailto: URI.</summary>
-        public string DestinationDomain { get; set; }
-        /// <summary>The destination is outside the policy domain's organizational domain.</summary>
-        public bool IsExternal { get; set; }
-        /// <summary>External destinations: true/false = the RFC 7489 7.1 authorization record exists or not; null = not needed or not checked.</summary>
-        public bool? IsAuthorized { get; set; }
-
-        public override string ToString() => MaxSize == null ? Uri : Uri + "!" + MaxSize;
-    }
-
-    /// <summary>One DKIM-Signature of a message checked with -MessagePath.</summary>
-    public sealed class DmarcDkimSignature
-    {
-        public string Domain { get; set; }
-        public string Selector { get; set; }
-        public string Algorithm { get; set; }
-        /// <summary>Pass, Fail, PermError or TempError.</summary>
-        public string Result { get; set; }
-        /// <summary>Why it did not pass; null on pass.</summary>
-        public string Reason { get; set; }
-        /// <summary>d= is aligned with the From domain under the policy's adkim mode.</summary>
-        public bool Aligned { get; set; }
-
-        public override string ToString() => $"{Domain}/{Selector}: {Result}";
-    }
-
-    /// <summary>The SPF check made for a message checked with -MessagePath.</summary>
-    public sealed class DmarcSpfCheck
-    {
-        /// <summary>"MailFrom" (Return-Path / -Sender) or "Helo" (null sender).</summary>
-        public string Identity { get; set; }
-        /// <summary>The sender address (or postmaster@HELO for a null sender).</summary>
-        public string Sender { get; set; }
-        public string Domain { get; set; }
-        public SpfResult Result { get; set; }
-        public string MatchedMechanism { get; set; }
-        public string Explanation { get; set; }
-        public string Reason { get; set; }
-        public int DnsLookupCount { get; set; }
-        public int VoidLookupCount { get; set; }
-
-        public override string ToString() => $"{Domain}: {Result}";
-    }
-
     /// <summary>
     /// What Test-DmarcPolicy found for one domain (or one -Record text), plus, when SPF/DKIM results or a message were
     /// given, the DMARC evaluation. Flat summary properties (Status, FindingCount, AggregateReportUri …) make
@@ -82,8 +16,7 @@ namespace SmtpTools
         public string PolicyDomain { get; set; }
         public DmarcPolicySource FoundVia { get; set; }
         public DmarcSpecification Specification { get; set; }
-        /// <summary>Valid, Warning, Invalid, NoUsablePolicy, MultipleRecords, NotFound, TempError or InvalidDomain.</summary>
-        public string Status { get; set; }
+        public DmarcPolicyStatus Status { get; set; }
         /// <summary>The record text (strings joined); for MultipleRecords all of them, separated by " | ".</summary>
         public string Record { get; set; }
         /// <summary>v=DMARC1 records at the policy name (2 or more means no policy).</summary>
@@ -115,13 +48,15 @@ namespace SmtpTools
         /// <summary>The _dmarc names queried, in order.</summary>
         public string[] QueriedNames { get; set; }
 
-        // Flat summary columns for Export-Csv.
+        // Flat summary columns for Export-Csv (null when there is nothing to list).
         /// <summary>The rua URIs, ';'-separated.</summary>
-        public string AggregateReportUri { get; set; }
+        public string AggregateReportUri => Columns.JoinOrNull(AggregateReportUris?.Select(u => u.ToString()));
         /// <summary>The ruf URIs, ';'-separated.</summary>
-        public string ForensicReportUri { get; set; }
+        public string ForensicReportUri => Columns.JoinOrNull(ForensicReportUris?.Select(u => u.ToString()));
         /// <summary>External destinations without an authorization record, ';'-separated.</summary>
-        public string UnauthorizedReportDestination { get; set; }
+        public string UnauthorizedReportDestination => Columns.JoinOrNull((AggregateReportUris ?? Array.Empty<DmarcReportUri>())
+            .Concat(ForensicReportUris ?? Array.Empty<DmarcReportUri>())
+            .Where(u => u.IsAuthorized == false).Select(u => u.DestinationDomain).Distinct(StringComparer.OrdinalIgnoreCase));
 
         // Evaluation (only with -SpfResult/-DkimPassDomain or -MessagePath).
         /// <summary>The DMARC result; null when nothing was evaluated.</summary>
@@ -153,12 +88,13 @@ namespace SmtpTools
         public DmarcDkimSignature[] DkimSignatures { get; set; }
         public DmarcSpfCheck Spf { get; set; }
 
-        public Finding[] Findings { get; set; }
-        public int FindingCount { get; set; }
-        public int ErrorCount { get; set; }
-        public int WarningCount { get; set; }
+        /// <summary>Findings about the policy, then those of the evaluation.</summary>
+        public Finding[] Findings { get; set; } = Array.Empty<Finding>();
+        public int FindingCount => Columns.Count(Findings);
+        public int ErrorCount => Columns.Count(Findings, FindingSeverity.Error);
+        public int WarningCount => Columns.Count(Findings, FindingSeverity.Warning);
         /// <summary>The finding ids, ';'-separated.</summary>
-        public string FindingIds { get; set; }
+        public string FindingIds => Columns.Ids(Findings);
 
         public override string ToString() => Domain ?? Record;
     }
