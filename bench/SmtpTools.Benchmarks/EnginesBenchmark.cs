@@ -327,7 +327,7 @@ namespace SmtpTools.Benchmarks
         }
 
         /// <summary>The pinned pwsh as a .NET tool in the git-ignored .tools folder, installed on first use.</summary>
-        private static string Pwsh(string root)
+        internal static string Pwsh(string root)
         {
             string folder = Path.Combine(root, ".tools", "pwsh-7.6.10");
             string pwsh = Path.Combine(folder, "pwsh");

@@ -39,6 +39,22 @@ BeforeAll {
     $probes = @(Test-SmtpConnection $smtp -Port (Get-TestSetting SMTPTOOLS_SMTP_SUBMISSION_PORT), (Get-TestSetting SMTPTOOLS_SMTP_PLAIN_PORT),
         (Get-TestSetting SMTPTOOLS_SMTP_UNTRUSTED_PORT), (Get-TestSetting SMTPTOOLS_SMTP_CLOSED_PORT) -TimeoutSec 10)
 
+    # The importers' results from the vendored samples (tests/testdata): aggregate rows of every packaging, failure
+    # reports, TLS reports with and without failures, real bounces of several MTAs, one matched to a send log.
+    $reports = Join-Path $RepoRoot 'tests/testdata/reports'
+    $aggregate = Join-Path $reports 'aggregate'
+    # The samples' only override reason is empty; a receiver's typical one: a mailing list forwarded the message.
+    $forwarded = Join-Path $work 'forwarded.xml'
+    $xml = [IO.File]::ReadAllText((Join-Path $aggregate 'addisonfoods.com!example.com!1536105600!1536191999.xml'))
+    [IO.File]::WriteAllText($forwarded, $xml.Replace('</policy_evaluated>', '<reason><type>mailing_list</type><comment>forwarded by lists.example.org</comment></reason></policy_evaluated>'))
+    $dmarcRows = @(Import-DmarcReport $aggregate, $forwarded -ErrorAction SilentlyContinue)
+    $dmarcReports = @(Import-DmarcReport $aggregate -AsReport -ErrorAction SilentlyContinue)
+    $tlsPolicies = @(Import-SmtpTlsReport (Join-Path $reports 'smtp_tls'))
+    $bounceFiles = @('lhost-postfix-09.eml', 'lhost-exim-41.eml', 'lhost-sendmail-08.eml', 'lhost-exchange2007-03.eml', 'lhost-gmail-04.eml', 'lhost-qmail-05.eml', 'lhost-office365-01.eml') |
+        ForEach-Object { Join-Path $RepoRoot "tests/testdata/bounces/files/$_" }
+    $firstBounce = Import-SmtpBounce -LiteralPath $bounceFiles[0] | Select-Object -First 1
+    $bounces = @(Import-SmtpBounce -LiteralPath $bounceFiles -SendLog ([pscustomobject]@{ MessageId = $firstBounce.OriginalMessageId; Status = 'Sent' }))
+
     $Samples = @{
         'SmtpTools.DkimKey'               = @($key, $rsaKey)
         'SmtpTools.DkimRecordCheck'       = $dkimChecks
@@ -56,6 +72,16 @@ BeforeAll {
         'SmtpTools.SmtpConnectionTimings' = @($probes.Timings)
         'SmtpTools.SmtpSendResult'        = @($sent, $pickup)
         'SmtpTools.SmtpRejectedRecipient' = @($sent.RejectedRecipients)
+        'SmtpTools.DmarcReportRow'            = $dmarcRows
+        'SmtpTools.DmarcAggregateReport'      = @($dmarcReports | Where-Object { $_ -is [SmtpTools.DmarcAggregateReport] })
+        'SmtpTools.DmarcFailureReport'        = @(Import-DmarcReport (Join-Path $reports 'failure'))
+        'SmtpTools.DmarcReportDkimAuth'       = @($dmarcRows.DkimAuth)
+        'SmtpTools.DmarcReportSpfAuth'        = @($dmarcRows.SpfAuth)
+        'SmtpTools.DmarcReportOverrideReason' = @($dmarcRows.OverrideReasons | Where-Object Type)
+        'SmtpTools.SmtpTlsPolicyResult'       = $tlsPolicies
+        'SmtpTools.SmtpTlsReport'             = @(Import-SmtpTlsReport (Join-Path $reports 'smtp_tls') -AsReport)
+        'SmtpTools.SmtpTlsFailureDetail'      = @($tlsPolicies.FailureDetails)
+        'SmtpTools.SmtpBounce'                = $bounces
     }
 }
 
