@@ -17,25 +17,13 @@ namespace SmtpTools.Module.Tests
     /// samples with expected.json): every packaging, folders and Maildirs, path binding, bad files as one error each in
     /// their place, duplicates, the decompression cap, reverse DNS through a fake DNS server.
     /// </summary>
-    public sealed class ImportDmarcReportTests : IClassFixture<PsSession>, IDisposable
+    public sealed class ImportDmarcReportTests : ImportTestBase, IClassFixture<PsSession>
     {
         internal static readonly string Samples = Path.Combine(ModulePaths.RepoRoot, "tests", "testdata", "reports");
         private static readonly Lazy<JsonElement> Expected = new(() => JsonDocument.Parse(File.ReadAllText(Path.Combine(Samples, "expected.json"))).RootElement.GetProperty("files"));
 
-        private readonly PsSession _s;
-        private readonly string _dir = Directory.CreateTempSubdirectory("import-dmarc-").FullName;
-
-        public ImportDmarcReportTests(PsSession session) { _s = session; }
-
-        public void Dispose() => Directory.Delete(_dir, true);
-
-        private PsResult Run(string script, Dictionary<string, object> variables = null)
-        {
-            var vars = variables ?? new Dictionary<string, object>();
-            vars["samples"] = Samples;
-            vars["dir"] = _dir;
-            return _s.Run(script, vars);
-        }
+        public ImportDmarcReportTests(PsSession session)
+            : base(session, "import-dmarc-", new Dictionary<string, object> { ["samples"] = Samples }) { }
 
         public static TheoryData<string> AggregateSamples()
         {
@@ -283,15 +271,9 @@ namespace SmtpTools.Module.Tests
         }
 
         [Fact]
-        public void ProgressIsARunningCountOfFilesAndRowsThatCompletes()
-        {
-            var r = Run("$ProgressPreference = 'Continue'; Import-DmarcReport ([IO.Path]::Combine($samples, 'aggregate')) -ErrorAction SilentlyContinue");
-            var mine = r.Progress.Where(p => p.Activity == "Import-DmarcReport").ToList();
-            Assert.NotEmpty(mine);
-            Assert.All(mine.Where(p => p.RecordType == ProgressRecordType.Processing), p => Assert.Equal(-1, p.PercentComplete));
-            Assert.Equal(ProgressRecordType.Completed, mine.Last().RecordType);
-            Assert.Equal($"13 of 13 file(s) read, {r.Output.Count} row(s)", mine.Last().StatusDescription);
-        }
+        public void ProgressIsARunningCountOfFilesAndRowsThatCompletes() =>
+            AssertProgressCompletes("Import-DmarcReport", "Import-DmarcReport ([IO.Path]::Combine($samples, 'aggregate')) -ErrorAction SilentlyContinue",
+                r => $"13 of 13 file(s) read, {r.Output.Count} row(s)");
 
         /// <summary>An RFC 7489 report with one row per source; row i has count i + 1.</summary>
         internal static string ReportXml(IEnumerable<string> sources, string reportId = "r1")

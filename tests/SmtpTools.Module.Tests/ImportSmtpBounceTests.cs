@@ -15,28 +15,16 @@ namespace SmtpTools.Module.Tests
     /// Import-SmtpBounce against the built module: the real bounce corpus (tests/testdata/bounces, sisimai's
     /// set-of-emails with sisimai's answers), list hygiene, non-bounces, bad files, mbox files and the send log.
     /// </summary>
-    public sealed class ImportSmtpBounceTests : IClassFixture<PsSession>, IDisposable
+    public sealed class ImportSmtpBounceTests : ImportTestBase, IClassFixture<PsSession>
     {
         private static readonly string Corpus = Path.Combine(ModulePaths.RepoRoot, "tests", "testdata", "bounces");
 
-        private readonly PsSession _s;
         private readonly ITestOutputHelper _output;
-        private readonly string _dir = Directory.CreateTempSubdirectory("import-bounce-").FullName;
 
         public ImportSmtpBounceTests(PsSession session, ITestOutputHelper output)
+            : base(session, "import-bounce-", new Dictionary<string, object> { ["corpus"] = Path.Combine(Corpus, "files") })
         {
-            _s = session;
             _output = output;
-        }
-
-        public void Dispose() => Directory.Delete(_dir, true);
-
-        private PsResult Run(string script, Dictionary<string, object> variables = null)
-        {
-            var vars = variables ?? new Dictionary<string, object>();
-            vars["corpus"] = Path.Combine(Corpus, "files");
-            vars["dir"] = _dir;
-            return _s.Run(script, vars);
         }
 
         [Fact]
@@ -196,13 +184,8 @@ namespace SmtpTools.Module.Tests
         }
 
         [Fact]
-        public void ProgressIsARunningCountThatCompletes()
-        {
-            var r = Run("$ProgressPreference = 'Continue'; Import-SmtpBounce $corpus").ThrowOnError();
-            var last = r.Progress.Last(p => p.Activity == "Import-SmtpBounce");
-            Assert.Equal(ProgressRecordType.Completed, last.RecordType);
-            Assert.Equal("120 file(s) read", last.StatusDescription);
-        }
+        public void ProgressIsARunningCountThatCompletes() =>
+            AssertProgressCompletes("Import-SmtpBounce", "Import-SmtpBounce $corpus", _ => "120 file(s) read");
 
         /// <summary>A Postfix-style RFC 3464 DSN for one recipient, returning the original message's headers.</summary>
         internal static string Dsn(string recipient, string action, string status, string diagnostic, string originalMessageId) =>

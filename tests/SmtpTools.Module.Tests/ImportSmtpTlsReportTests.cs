@@ -13,25 +13,13 @@ using Xunit;
 namespace SmtpTools.Module.Tests
 {
     /// <summary>Import-SmtpTlsReport against the built module and the RFC 8460 samples in tests/testdata/reports.</summary>
-    public sealed class ImportSmtpTlsReportTests : IClassFixture<PsSession>, IDisposable
+    public sealed class ImportSmtpTlsReportTests : ImportTestBase, IClassFixture<PsSession>
     {
         private static readonly string Samples = ImportDmarcReportTests.Samples;
         private static readonly Lazy<JsonElement> Expected = new(() => JsonDocument.Parse(File.ReadAllText(Path.Combine(Samples, "expected.json"))).RootElement.GetProperty("files"));
 
-        private readonly PsSession _s;
-        private readonly string _dir = Directory.CreateTempSubdirectory("import-tls-").FullName;
-
-        public ImportSmtpTlsReportTests(PsSession session) { _s = session; }
-
-        public void Dispose() => Directory.Delete(_dir, true);
-
-        private PsResult Run(string script, Dictionary<string, object> variables = null)
-        {
-            var vars = variables ?? new Dictionary<string, object>();
-            vars["samples"] = Samples;
-            vars["dir"] = _dir;
-            return _s.Run(script, vars);
-        }
+        public ImportSmtpTlsReportTests(PsSession session)
+            : base(session, "import-tls-", new Dictionary<string, object> { ["samples"] = Samples }) { }
 
         [Theory]
         [InlineData("smtp_tls/rfc8460.json")]
@@ -103,13 +91,9 @@ namespace SmtpTools.Module.Tests
         }
 
         [Fact]
-        public void ProgressCountsPolicyResults()
-        {
-            var r = Run("$ProgressPreference = 'Continue'; Import-SmtpTlsReport ([IO.Path]::Combine($samples, 'smtp_tls'))").ThrowOnError();
-            var last = r.Progress.Last(p => p.Activity == "Import-SmtpTlsReport");
-            Assert.Equal(ProgressRecordType.Completed, last.RecordType);
-            Assert.Equal("3 of 3 file(s) read, 3 policy result(s)", last.StatusDescription);
-        }
+        public void ProgressCountsPolicyResults() =>
+            AssertProgressCompletes("Import-SmtpTlsReport", "Import-SmtpTlsReport ([IO.Path]::Combine($samples, 'smtp_tls'))",
+                _ => "3 of 3 file(s) read, 3 policy result(s)");
 
         private static string TwoPolicyReport(string id) => @"{
   ""organization-name"": ""Reporter Inc."", ""contact-info"": ""tlsrpt@reporter.example"", ""report-id"": """ + id + @""",

@@ -18,15 +18,11 @@ namespace SmtpTools.Module.Tests
     /// and Ctrl+C stops the import promptly and lets go of the file. The report comes through a named pipe (FIFO) fed by
     /// a writer thread, so it can be endless without a byte on disk.
     /// </summary>
-    public sealed class ImportStreamingTests : IClassFixture<PsSession>, IDisposable
+    public sealed class ImportStreamingTests : ImportTestBase, IClassFixture<PsSession>
     {
         private static readonly TimeSpan StopWithin = TimeSpan.FromSeconds(10);
-        private readonly PsSession _s;
-        private readonly string _dir = Directory.CreateTempSubdirectory("import-stream-").FullName;
 
-        public ImportStreamingTests(PsSession session) { _s = session; }
-
-        public void Dispose() => Directory.Delete(_dir, true);
+        public ImportStreamingTests(PsSession session) : base(session, "import-stream-") { }
 
         [Fact]
         public void CtrlCStopsAnEndlessReportPromptlyAndLetsGoOfTheFile()
