@@ -254,8 +254,10 @@ namespace SmtpTools.Module.Tests
                 string expected = (i % 3) switch { 0 => "mail1.sender.example", 1 => "mail2.sender.example", _ => null };
                 Assert.Equal(expected, named.Output[i].Properties["SourceName"].Value);
             }
-            Assert.Equal(3, dns.Log.Count(q => q.StartsWith("PTR ", StringComparison.Ordinal)));
-            Assert.Contains(named.Verbose, v => v.StartsWith("Reverse DNS: 3 distinct source address(es)", StringComparison.Ordinal));
+            // One question per address, whatever the number of rows (the module's count: on a busy machine a UDP
+            // retransmission may repeat a question on the wire, so the server's log is compared by name).
+            Assert.Contains("Reverse DNS: 3 distinct source address(es), 3 question(s) sent.", named.Verbose);
+            Assert.Equal(3, dns.Log.Where(q => q.StartsWith("PTR ", StringComparison.Ordinal)).Distinct().Count());
 
             var warned = Run("Import-DmarcReport $dir -Server $dns", new() { ["dns"] = dns.Endpoint });
             Assert.Contains("-ResolveSourceName", Assert.Single(warned.Warnings));

@@ -37,8 +37,9 @@ namespace SmtpTools.Commands
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
-            // Bounce files are small and independent: read a few at once; results are still written in input order.
-            ConcurrencyLimit = Math.Max(2, Math.Min(Environment.ProcessorCount, 8));
+            // Bounce files are small and independent: read several at once (more than the cores, so that a file waiting
+            // for its scheduler turn on a busy machine does not leave a core idle); results are still written in order.
+            ConcurrencyLimit = 8;
             ProgressActivity = MyInvocation.MyCommand.Name;
             ProgressActivityId = 3464;
             ProgressUnit = "file(s) read";

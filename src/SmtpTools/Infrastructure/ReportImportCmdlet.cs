@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Management.Automation;
@@ -11,11 +12,17 @@ namespace SmtpTools.Infrastructure
 {
     /// <summary>
     /// Base for Import-DmarcReport and Import-SmtpTlsReport: one report importer for the whole pipeline (it remembers
-    /// report ids to flag duplicates), fed one file at a time in input order, its results streamed to the pipeline
-    /// thread as they are read. A 1 GB report is written row by row while it is parsed, in flat memory: the parser
-    /// waits when the pipeline falls behind (<see cref="ReportStream"/>). A file that cannot be read (or only in part)
-    /// is one error in its place, after anything read from it, and the next file follows.
+    /// report ids to flag duplicates), fed one file at a time in input order by one reader loop, its results streamed to
+    /// the pipeline thread as they are read. A 1 GB report is written row by row while it is parsed, in flat memory: the
+    /// parser waits when the pipeline falls behind (<see cref="ReportStream"/>). A file that cannot be read (or only in
+    /// part) is one error in its place, after anything read from it, and the next file follows.
     /// </summary>
+    /// <remarks>
+    /// Why one loop rather than a task per file: a small report takes well under a millisecond to read, and each
+    /// hand-over between threads costs a scheduler turn, which on a busy machine is several milliseconds. The loop reads
+    /// queued files back to back and hands rows over in batches that span files; it hands over at the end of a file only
+    /// when no further file is waiting, so a slow pipeline still sees each file's rows as soon as they are read.
+    /// </remarks>
     public abstract class ReportImportCmdlet : FileImportCmdlet
     {
         /// <summary>The most decompressed bytes one file's gzip and zip layers may expand to (default 100 MB).</summary>
@@ -27,11 +34,20 @@ namespace SmtpTools.Infrastructure
         [Parameter]
         public SwitchParameter AsReport { get; set; }
 
+        /// <summary>Paths waiting for the reader at most: beyond it ProcessRecord waits (a huge Get-ChildItem stays bounded).</summary>
+        private const int MaxWaitingInputs = 1000;
+
         private ReportImporter _importer;
         private ReportStream _stream;
         private long _written;
         private int _filesRead;
         private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
+
+        // The reader loop's input: a file to read, or a path that failed before reading (its error goes in its place).
+        private readonly ConcurrentQueue<KeyValuePair<string, Exception>> _inputs = new ConcurrentQueue<KeyValuePair<string, Exception>>();
+        private readonly SemaphoreSlim _inputReady = new SemaphoreSlim(0);
+        private readonly SemaphoreSlim _room = new SemaphoreSlim(MaxWaitingInputs);
+        private Task _reader;
 
         /// <summary>True for Import-SmtpTlsReport (TLS reports), false for Import-DmarcReport (aggregate and failure reports).</summary>
         protected abstract bool ReadsTlsReports { get; }
@@ -48,10 +64,6 @@ namespace SmtpTools.Infrastructure
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
-            // One file at a time, in order: rows stream in file order and the first copy of a report is the original.
-            // Started on the pipeline thread so files take their turn in input order (the work itself hops to the pool).
-            ConcurrencyLimit = 1;
-            StartWorkInline = true;
             var sink = new CmdletOperationSink(this, ProgressActivityId);
             _importer = new ReportImporter(new ReportImportOptions
             {
@@ -61,49 +73,73 @@ namespace SmtpTools.Infrastructure
                 SkipDuplicates = SkipDuplicates,
             }, sink);
             _stream = new ReportStream(Consume, rows: !AsReport, names: CreateSourceNameResolver(sink) as SourceNameResolver);
+            var token = CancellationToken;
+            _reader = Task.Run(() => ReadAllAsync(token));
         }
 
         /// <summary>A SourceNameResolver when source names are wanted, else null (typed object: no Core type in a member signature).</summary>
         private protected virtual object CreateSourceNameResolver(CmdletOperationSink sink) => null;
 
-        protected override void ImportFile(string path)
+        protected override void ImportFile(string path) => Add(path, null);
+
+        protected override void PathFailed(string path, Exception error) => Add(path, error);
+
+        /// <summary>Queues one input for the reader (in input order) and writes what is ready meanwhile.</summary>
+        private void Add(string path, Exception error)
         {
-            var importer = _importer;
-            EnqueueInOrder(path, (stream, token) => importer.ImportFileAsync(path, stream, token), isFile: true);
+            if (!_room.Wait(0)) Run(token => _room.WaitAsync(token));
+            _inputs.Enqueue(new KeyValuePair<string, Exception>(path, error));
+            _inputReady.Release();
+            RunPostedPipelineCalls();
         }
 
-        protected override void PathFailed(string path, Exception error) =>
-            EnqueueInOrder(path, (stream, token) => Task.FromException(error), isFile: false);
-
         /// <summary>
-        /// Reads (or fails) one input in its turn: what it yields and its error, if any, go through the one stream, so
-        /// they come out in input order even while earlier rows still wait for their source names.
+        /// The reader loop: each input in its turn, what it yields and its error, if any, through the one stream, so they
+        /// come out in input order even while earlier rows still wait for their source names. Ends when released without
+        /// an input (EndProcessing), after everything has been handed over and written.
         /// </summary>
-        private void EnqueueInOrder(string path, Func<ReportStream, CancellationToken, Task> read, bool isFile)
+        private async Task ReadAllAsync(CancellationToken token)
         {
             var stream = _stream;
-            Enqueue(token => Task.Run(async () =>
+            while (true)
             {
-                try { await read(stream, token).ConfigureAwait(false); }
+                await _inputReady.WaitAsync(token).ConfigureAwait(false);
+                if (!_inputs.TryDequeue(out var input)) break;
+                _room.Release();
+                string path = input.Key;
+                try
+                {
+                    if (input.Value != null) throw input.Value;
+                    await _importer.ImportFileAsync(path, stream, token).ConfigureAwait(false);
+                }
                 catch (Exception ex) when (!token.IsCancellationRequested)
                 {
                     await stream.FailAsync(path, ex, token).ConfigureAwait(false);
                 }
-                await stream.FlushAsync(token).ConfigureAwait(false);
-                return true;
-            }, token),
-            _ => { if (isFile) _filesRead++; },
-            ex => WriteFileError(path, ex));
+                // A file that failed has been read too: progress counts files done with, against FileCount.
+                if (input.Value == null) Interlocked.Increment(ref _filesRead);
+                if (_inputs.IsEmpty) await stream.FlushAsync(token).ConfigureAwait(false);
+            }
+            // Rows still waiting for their source names, and the last partial batch.
+            await stream.CompleteAsync(token).ConfigureAwait(false);
         }
 
         protected override void EndProcessing()
         {
-            Drain();
-            // Rows still waiting for their source names, and the last file's partial batch.
-            var stream = _stream;
-            Run(token => stream.CompleteAsync(token));
+            _inputReady.Release(); // no input with it: the reader finishes
+            var reader = _reader;
+            Run(_ => reader);
+            base.EndProcessing();
             if (FileCount > 0)
                 WriteProgress(new ProgressRecord(ProgressActivityId, Activity, Status()) { RecordType = ProgressRecordType.Completed });
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            base.Dispose(disposing);
+            if (!disposing) return;
+            // After Ctrl+C the reader ends on its own (cancelled); the semaphores are not disposed under it.
+            _reader?.ContinueWith(_ => { _inputReady.Dispose(); _room.Dispose(); }, TaskScheduler.Default);
         }
 
         /// <summary>Takes a batch from the stream (any thread) and writes it on the pipeline thread; completes once written.</summary>
@@ -141,6 +177,6 @@ namespace SmtpTools.Infrastructure
         // Not the base's ProgressActivity: that one counts finished inputs, and here a file is not the unit.
         private string Activity => MyInvocation.MyCommand.Name;
 
-        private string Status() => $"{_filesRead} of {FileCount} file(s) read, {_written} {ResultUnit}";
+        private string Status() => $"{Volatile.Read(ref _filesRead)} of {FileCount} file(s) read, {_written} {ResultUnit}";
     }
 }
