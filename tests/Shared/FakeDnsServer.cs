@@ -98,13 +98,7 @@ namespace SmtpTools.Tests.Shared
         public FakeDnsServer AddA(string name, string address) => Add(name, A, IPAddress.Parse(address).GetAddressBytes());
         public FakeDnsServer AddAaaa(string name, string address) => Add(name, Aaaa, IPAddress.Parse(address).GetAddressBytes());
         public FakeDnsServer AddCname(string name, string target) => Add(name, Cname, EncodeName(target));
-
-        /// <summary>A PTR record for an IPv4 address (its in-addr.arpa name, computed here, not by the code under test).</summary>
-        public FakeDnsServer AddPtr(string ipv4, string name)
-        {
-            var octets = IPAddress.Parse(ipv4).GetAddressBytes();
-            return Add($"{octets[3]}.{octets[2]}.{octets[1]}.{octets[0]}.in-addr.arpa", Ptr, EncodeName(name));
-        }
+        public FakeDnsServer AddPtr(string name, string target) => Add(name, Ptr, EncodeName(target));
 
         public FakeDnsServer AddMx(string name, int preference, string exchange)
         {

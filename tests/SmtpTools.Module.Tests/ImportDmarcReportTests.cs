@@ -236,7 +236,8 @@ namespace SmtpTools.Module.Tests
         public void ResolveSourceNameAddsEachSourcesReverseNameAskingOncePerAddress()
         {
             using var dns = new FakeDnsServer();
-            dns.AddPtr("198.18.0.1", "mail1.sender.example").AddPtr("198.18.0.2", "mail2.sender.example");
+            // The reverse names written out here, not computed by the code under test.
+            dns.AddPtr("1.0.18.198.in-addr.arpa", "mail1.sender.example").AddPtr("2.0.18.198.in-addr.arpa", "mail2.sender.example");
             // 198.18.0.3 has no PTR record.
             string[] ips = { "198.18.0.1", "198.18.0.2", "198.18.0.3" };
             File.WriteAllText(Path.Combine(_dir, "r.xml"), ReportXml(Enumerable.Range(0, 600).Select(i => ips[i % 3])));
