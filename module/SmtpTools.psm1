@@ -55,8 +55,10 @@ if ($ExecutionContext.SessionState.LanguageMode -eq 'FullLanguage' -and (Get-Com
         if ($hasNested) { $data.SerializationDepth = 2 }
         if ($lastArray -ge 0) {
             foreach ($property in $properties | Where-Object { $_.PropertyType.IsArray }) {
-                # The comma keeps the array whole; a null array stays null.
-                $getter = [scriptblock]::Create("`$value = `$this.psbase.$($property.Name); if (`$null -eq `$value) { return `$null }; , `$value")
+                # The comma keeps the array whole; a null array stays null. The getter calls the .NET accessor, not
+                # $this.psbase.<Name>: psbase builds a member set of every property on each object's first read
+                # (about 0.2 ms), which made Export-Csv of a million report rows take minutes.
+                $getter = [scriptblock]::Create("`$value = `$this.get_$($property.Name)(); if (`$null -eq `$value) { return `$null }; , `$value")
                 $data.Members[$property.Name] = [System.Management.Automation.Runspaces.ScriptPropertyData]::new($property.Name, $getter)
             }
             $data.DefaultDisplayPropertySet = [System.Management.Automation.Runspaces.PropertySetData]::new([string[]] $properties.Name)

@@ -13,16 +13,17 @@ using SmtpTools.Tests.Shared;
 namespace SmtpTools.Benchmarks
 {
     /// <summary>
-    /// report-import: the Core engines of Import-DmarcReport and Import-SmtpBounce. (1) N generated aggregate report files
-    /// (default 10,000) in a mix of xml, xml.gz, zip and e-mail with a zip attachment, with realistic sizes (most reports
-    /// a few rows, some hundreds); (2) one large report (default 1 GB) streamed; (3) the bounce corpus read repeatedly.
-    /// Inputs are generated into a temporary folder and deleted afterwards. Memory: the managed heap is sampled while
-    /// rows arrive, and the process's peak working set is read after each part.
+    /// report-import: Import-DmarcReport and Import-SmtpBounce, their Core engines in this process and the cmdlets in a
+    /// real pwsh 7.6.10 (one process per run, report-import.ps1). (1) N generated aggregate report files (default 10,000)
+    /// in a mix of xml, xml.gz, zip and e-mail with a zip attachment, with realistic sizes (most reports a few rows, some
+    /// hundreds); (2) one large report (default 1 GB) streamed; (3) the bounce corpus read repeatedly. Inputs are
+    /// generated into a temporary folder and deleted afterwards. Memory: the managed heap is sampled while rows arrive,
+    /// and the process's peak working set is read after each run.
     /// </summary>
     internal sealed class ReportImportBenchmark : IBenchmark
     {
         public string Name => "report-import";
-        public string Description => "report and bounce import throughput (--files 10000 --large-mb 1024 --bounce-rounds 20 --parts files,large,bounces)";
+        public string Description => "report and bounce import throughput (--files 10000 --large-mb 1024 --bounce-rounds 20 --parts files,large,bounces --via engines,cmdlets)";
 
         public int Run(IReadOnlyDictionary<string, string> options)
         {
@@ -30,15 +31,18 @@ namespace SmtpTools.Benchmarks
             int largeMb = options.TryGetValue("large-mb", out var l) ? int.Parse(l, CultureInfo.InvariantCulture) : 1024;
             int rounds = options.TryGetValue("bounce-rounds", out var r) ? int.Parse(r, CultureInfo.InvariantCulture) : 20;
             var parts = (options.TryGetValue("parts", out var p) ? p : "files,large,bounces").Split(',');
+            var via = (options.TryGetValue("via", out var v) ? v : "engines,cmdlets").Split(',');
+            bool engines = via.Contains("engines");
+            var cmdlets = via.Contains("cmdlets") ? new CmdletRunner() : null;
             string folder = Path.Combine(Path.GetTempPath(), "smtptools-bench-reports-" + Guid.NewGuid().ToString("n"));
             Directory.CreateDirectory(folder);
             Console.WriteLine($"report-import: {Environment.ProcessorCount} logical CPU(s), .NET {Environment.Version}, inputs in {folder}");
             var rows = new List<string[]>();
             try
             {
-                if (parts.Contains("files")) rows.AddRange(ManyFiles(folder, files));
-                if (parts.Contains("large")) rows.Add(LargeReport(folder, largeMb));
-                if (parts.Contains("bounces")) rows.AddRange(Bounces(rounds));
+                if (parts.Contains("files")) rows.AddRange(ManyFiles(folder, files, engines, cmdlets));
+                if (parts.Contains("large")) rows.AddRange(LargeReport(folder, largeMb, engines, cmdlets));
+                if (parts.Contains("bounces")) rows.AddRange(Bounces(folder, rounds, engines, cmdlets));
             }
             finally
             {
@@ -50,8 +54,9 @@ namespace SmtpTools.Benchmarks
             return 0;
         }
 
-        private static IEnumerable<string[]> ManyFiles(string folder, int count)
+        private static IEnumerable<string[]> ManyFiles(string root, int count, bool engines, CmdletRunner cmdlets)
         {
+            string folder = Directory.CreateDirectory(Path.Combine(root, "files")).FullName;
             var random = new Random(2026);
             var paths = new List<string>();
             long bytes = 0;
@@ -67,9 +72,19 @@ namespace SmtpTools.Benchmarks
                 paths.Add(path);
             }
             Console.WriteLine($"generated {count:N0} files ({bytes / 1048576.0:F0} MB on disk) in {generate.Elapsed.TotalSeconds:F1} s");
-            Measure(paths.Take(200).ToList(), 1); // warm-up: JIT
-            yield return Measure(paths, 1);
-            yield return Measure(paths, Environment.ProcessorCount);
+            if (engines)
+            {
+                Measure(paths.Take(200).ToList(), 1); // warm-up: JIT
+                yield return Measure(paths, 1);
+                yield return Measure(paths, Environment.ProcessorCount);
+            }
+            if (cmdlets != null)
+            {
+                string warmUp = Directory.CreateDirectory(Path.Combine(root, "files-warm-up")).FullName;
+                for (int i = 0; i < 200; i++) GeneratedReports.WriteFile(warmUp, count + i, (GeneratedReports.Packaging)(i % 4), 1 + random.Next(50));
+                yield return cmdlets.Run($"Import-DmarcReport, {count:N0} files | ForEach-Object", "Import-DmarcReport", folder, warmUp);
+                yield return cmdlets.Run($"Import-DmarcReport, {count:N0} files | Export-Csv", "Import-DmarcReport", folder, warmUp, exportCsv: true);
+            }
         }
 
         private static string[] Measure(List<string> paths, int workers)
@@ -92,7 +107,7 @@ namespace SmtpTools.Benchmarks
             return Row($"{paths.Count:N0} files (xml/gz/zip/eml), {workers} worker(s)", paths.Count, receiver.Rows, sw.Elapsed, Cpu() - cpu, receiver.HeapPeak);
         }
 
-        private static string[] LargeReport(string folder, int megabytes)
+        private static IEnumerable<string[]> LargeReport(string folder, int megabytes, bool engines, CmdletRunner cmdlets)
         {
             string path = Path.Combine(folder, "large.xml");
             // About 823 bytes per generated record.
@@ -103,20 +118,34 @@ namespace SmtpTools.Benchmarks
             Console.WriteLine($"generated one report of {size / 1048576.0:F0} MB ({records:N0} records) in {generate.Elapsed.TotalSeconds:F1} s");
             string warmUp = Path.Combine(folder, "warm-up.xml");
             using (var file = File.Create(warmUp)) GeneratedReports.WriteXml(file, 20_000, 98);
-            new ReportImporter().ImportFileAsync(warmUp, new CountingReceiver(), CancellationToken.None).GetAwaiter().GetResult();
-            GC.Collect();
-            var receiver = new CountingReceiver();
-            var cpu = Cpu();
-            var sw = Stopwatch.StartNew();
-            new ReportImporter().ImportFileAsync(path, receiver, CancellationToken.None).GetAwaiter().GetResult();
-            sw.Stop();
-            return Row($"one report of {size / 1048576.0:F0} MB", 1, receiver.Rows, sw.Elapsed, Cpu() - cpu, receiver.HeapPeak);
+            if (engines)
+            {
+                new ReportImporter().ImportFileAsync(warmUp, new CountingReceiver(), CancellationToken.None).GetAwaiter().GetResult();
+                GC.Collect();
+                var receiver = new CountingReceiver();
+                var cpu = Cpu();
+                var sw = Stopwatch.StartNew();
+                new ReportImporter().ImportFileAsync(path, receiver, CancellationToken.None).GetAwaiter().GetResult();
+                sw.Stop();
+                yield return Row($"one report of {size / 1048576.0:F0} MB", 1, receiver.Rows, sw.Elapsed, Cpu() - cpu, receiver.HeapPeak);
+            }
+            if (cmdlets != null)
+                yield return cmdlets.Run($"Import-DmarcReport, one report of {size / 1048576.0:F0} MB | ForEach-Object", "Import-DmarcReport", path, warmUp);
         }
 
-        private static IEnumerable<string[]> Bounces(int rounds)
+        private static IEnumerable<string[]> Bounces(string root, int rounds, bool engines, CmdletRunner cmdlets)
         {
             string corpus = Path.Combine(RepositoryRoot(), "tests", "testdata", "bounces", "files");
             var mails = Directory.GetFiles(corpus, "*.eml");
+            if (cmdlets != null)
+            {
+                // The corpus copied round by round into one folder: what a bounce mailbox of that size is.
+                string folder = Directory.CreateDirectory(Path.Combine(root, "bounces")).FullName;
+                for (int round = 0; round < rounds; round++)
+                    foreach (var mail in mails) File.Copy(mail, Path.Combine(folder, $"{round:D3}-{Path.GetFileName(mail)}"));
+                yield return cmdlets.Run($"Import-SmtpBounce, corpus ({mails.Length} real mails) x {rounds} | ForEach-Object", "Import-SmtpBounce", folder, corpus);
+            }
+            if (!engines) yield break;
             var all = Enumerable.Range(0, rounds).SelectMany(_ => mails).ToList();
             var warmUp = new BounceImporter(new BounceImportOptions { IncludeNonBounce = true });
             foreach (var mail in mails) warmUp.ImportFileAsync(mail, CancellationToken.None).GetAwaiter().GetResult();
@@ -140,6 +169,40 @@ namespace SmtpTools.Benchmarks
             }
         }
 
+        /// <summary>Runs one cmdlet over a path in a new pwsh process (report-import.ps1) and makes a table row of its RESULT line.</summary>
+        private sealed class CmdletRunner
+        {
+            private readonly string _pwsh = EnginesBenchmark.Pwsh(RepositoryRoot());
+            private readonly string _module = Path.Combine(RepositoryRoot(), "out", "SmtpTools", "SmtpTools.psd1");
+
+            public string[] Run(string name, string command, string path, string warmUp, bool exportCsv = false)
+            {
+                if (!File.Exists(_module)) throw new InvalidOperationException($"build the module first: {_module} is missing");
+                string script = Path.Combine(AppContext.BaseDirectory, "report-import.ps1");
+                var psi = new ProcessStartInfo(_pwsh, new[]
+                {
+                    "-NoLogo", "-NoProfile", "-NonInteractive", "-File", script, "-Module", _module, "-Name", name, "-Command", command,
+                    "-Path", path, "-WarmUp", warmUp,
+                }) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+                if (exportCsv) psi.ArgumentList.Add("-ExportCsv");
+                psi.Environment["POWERSHELL_TELEMETRY_OPTOUT"] = "1";
+                psi.Environment["POWERSHELL_UPDATECHECK"] = "Off";
+                using var p = Process.Start(psi);
+                var error = p.StandardError.ReadToEndAsync();
+                string result = null, line;
+                while ((line = p.StandardOutput.ReadLine()) != null)
+                    if (line.StartsWith("RESULT\t", StringComparison.Ordinal)) result = line;
+                p.WaitForExit();
+                if (p.ExitCode != 0 || result == null) throw new InvalidOperationException($"pwsh run '{name}' failed: {error.Result}");
+                var f = result.Split('\t');
+                double D(int i) => double.Parse(f[i], CultureInfo.InvariantCulture);
+                long L(int i) => long.Parse(f[i], CultureInfo.InvariantCulture);
+                if (L(8) > 0) Console.WriteLine($"{name}: {L(8)} file(s) gave an error");
+                Console.WriteLine($"{name}: {L(3):N0} objects in {D(4):F1} s");
+                return Row(f[1], L(2), L(3), TimeSpan.FromSeconds(D(4)), TimeSpan.FromSeconds(D(5)), L(6), L(7));
+            }
+        }
+
         private static string RepositoryRoot()
         {
             for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
@@ -153,7 +216,7 @@ namespace SmtpTools.Benchmarks
             return process.TotalProcessorTime;
         }
 
-        private static string[] Row(string name, long inputs, long rows, TimeSpan elapsed, TimeSpan cpu, long heapPeak)
+        private static string[] Row(string name, long inputs, long rows, TimeSpan elapsed, TimeSpan cpu, long heapPeak, long workingSetPeak = -1)
         {
             double s = elapsed.TotalSeconds, c = cpu.TotalSeconds;
             return new[]
@@ -162,7 +225,7 @@ namespace SmtpTools.Benchmarks
                 (inputs / s).ToString("N0", CultureInfo.InvariantCulture), (rows / s).ToString("N0", CultureInfo.InvariantCulture),
                 c.ToString("F1", CultureInfo.InvariantCulture), (inputs / c).ToString("N0", CultureInfo.InvariantCulture), (rows / c).ToString("N0", CultureInfo.InvariantCulture),
                 (heapPeak / 1048576.0).ToString("F0", CultureInfo.InvariantCulture),
-                (Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0).ToString("F0", CultureInfo.InvariantCulture),
+                ((workingSetPeak >= 0 ? workingSetPeak : Process.GetCurrentProcess().PeakWorkingSet64) / 1048576.0).ToString("F0", CultureInfo.InvariantCulture),
             };
         }
 

@@ -52,6 +52,21 @@ BeforeAll {
     $blocklistResults = @(Test-DnsBlocklist -IPAddress 192.0.2.66, 192.0.2.68, 192.0.2.1, 198.18.0.3 -Zone $ipList, dbl.bl.test, rewrite.bl.test, refused.bl.test -Server $resolver -WarningAction SilentlyContinue) +
         @(Test-DnsBlocklist listedmx.mx.test, spam-domain.test -IncludeMx -Zone $ipList, dbl.bl.test -Server $resolver) +
         @(Test-DnsBlocklist -IPAddress 2001:db8::66 -Zone dbl.bl.test -Server $resolver)
+    # The importers' results from the vendored samples (tests/testdata): aggregate rows of every packaging, failure
+    # reports, TLS reports with and without failures, real bounces of several MTAs, one matched to a send log.
+    $reports = Join-Path $RepoRoot 'tests/testdata/reports'
+    $aggregate = Join-Path $reports 'aggregate'
+    # The samples' only override reason is empty; a receiver's typical one: a mailing list forwarded the message.
+    $forwarded = Join-Path $work 'forwarded.xml'
+    $xml = [IO.File]::ReadAllText((Join-Path $aggregate 'addisonfoods.com!example.com!1536105600!1536191999.xml'))
+    [IO.File]::WriteAllText($forwarded, $xml.Replace('</policy_evaluated>', '<reason><type>mailing_list</type><comment>forwarded by lists.example.org</comment></reason></policy_evaluated>'))
+    $dmarcRows = @(Import-DmarcReport $aggregate, $forwarded -ErrorAction SilentlyContinue)
+    $dmarcReports = @(Import-DmarcReport $aggregate -AsReport -ErrorAction SilentlyContinue)
+    $tlsPolicies = @(Import-SmtpTlsReport (Join-Path $reports 'smtp_tls'))
+    $bounceFiles = @('lhost-postfix-09.eml', 'lhost-exim-41.eml', 'lhost-sendmail-08.eml', 'lhost-exchange2007-03.eml', 'lhost-gmail-04.eml', 'lhost-qmail-05.eml', 'lhost-office365-01.eml') |
+        ForEach-Object { Join-Path $RepoRoot "tests/testdata/bounces/files/$_" }
+    $firstBounce = Import-SmtpBounce -LiteralPath $bounceFiles[0] | Select-Object -First 1
+    $bounces = @(Import-SmtpBounce -LiteralPath $bounceFiles -SendLog ([pscustomobject]@{ MessageId = $firstBounce.OriginalMessageId; Status = 'Sent' }))
 
     $Samples = @{
         'SmtpTools.MxRecordResult'        = $mxResults
@@ -81,6 +96,16 @@ BeforeAll {
         'SmtpTools.TlsRptRecord'          = @(Test-TlsRptRecord testing.sts.test, no-sts.sts.test, tlsrpt-two.sts.test -Server $dns)
         'SmtpTools.BimiRecord'            = $bimi
         'SmtpTools.BimiMarkCertificate'   = @($bimi.Certificate | Where-Object { $_ })
+        'SmtpTools.DmarcReportRow'            = $dmarcRows
+        'SmtpTools.DmarcAggregateReport'      = @($dmarcReports | Where-Object { $_ -is [SmtpTools.DmarcAggregateReport] })
+        'SmtpTools.DmarcFailureReport'        = @(Import-DmarcReport (Join-Path $reports 'failure'))
+        'SmtpTools.DmarcReportDkimAuth'       = @($dmarcRows.DkimAuth)
+        'SmtpTools.DmarcReportSpfAuth'        = @($dmarcRows.SpfAuth)
+        'SmtpTools.DmarcReportOverrideReason' = @($dmarcRows.OverrideReasons | Where-Object Type)
+        'SmtpTools.SmtpTlsPolicyResult'       = $tlsPolicies
+        'SmtpTools.SmtpTlsReport'             = @(Import-SmtpTlsReport (Join-Path $reports 'smtp_tls') -AsReport)
+        'SmtpTools.SmtpTlsFailureDetail'      = @($tlsPolicies.FailureDetails)
+        'SmtpTools.SmtpBounce'                = $bounces
     }
 }
 

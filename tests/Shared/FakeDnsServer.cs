@@ -50,7 +50,7 @@ namespace SmtpTools.Tests.Shared
     /// </summary>
     public sealed class FakeDnsServer : IDisposable
     {
-        private readonly Socket _udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        private readonly Socket _udp;
         private readonly TcpListener _tcp;
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         private readonly Dictionary<string, List<(ushort Type, byte[] Data)>> _zone = new Dictionary<string, List<(ushort, byte[])>>(StringComparer.OrdinalIgnoreCase);
@@ -61,9 +61,25 @@ namespace SmtpTools.Tests.Shared
 
         public FakeDnsServer()
         {
-            _udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            _tcp = new TcpListener(IPAddress.Loopback, Port);
-            _tcp.Start();
+            // The system picks the UDP port and TCP must take the same number, which another process on this shared
+            // machine may hold already: then try again with another UDP port.
+            for (int attempt = 1; ; attempt++)
+            {
+                var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+                udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+                var tcp = new TcpListener(IPAddress.Loopback, ((IPEndPoint)udp.LocalEndPoint).Port);
+                try
+                {
+                    tcp.Start();
+                    _udp = udp;
+                    _tcp = tcp;
+                    break;
+                }
+                catch (SocketException) when (attempt < 20)
+                {
+                    udp.Dispose();
+                }
+            }
             _ = UdpLoop();
             _ = TcpLoop();
         }

@@ -24,25 +24,28 @@ namespace SmtpTools.Tests.Shared
             w.Write($"    <report_id>{reportId ?? seed.ToString("x8")}</report_id>\n");
             w.Write("    <date_range>\n      <begin>1767225600</begin>\n      <end>1767311999</end>\n    </date_range>\n  </report_metadata>\n");
             w.Write("  <policy_published>\n    <domain>example.com</domain>\n    <adkim>r</adkim>\n    <aspf>r</aspf>\n    <p>quarantine</p>\n    <sp>none</sp>\n    <pct>100</pct>\n    <fo>1</fo>\n  </policy_published>\n");
-            for (int i = 0; i < records; i++)
-            {
-                bool dkimPass = random.Next(4) != 0, spfPass = random.Next(3) != 0;
-                string ip = $"198.18.{random.Next(256)}.{random.Next(1, 255)}";
-                w.Write("  <record>\n    <row>\n");
-                w.Write($"      <source_ip>{ip}</source_ip>\n      <count>{1 + random.Next(50)}</count>\n");
-                w.Write("      <policy_evaluated>\n");
-                w.Write($"        <disposition>{(dkimPass || spfPass ? "none" : "quarantine")}</disposition>\n");
-                w.Write($"        <dkim>{(dkimPass ? "pass" : "fail")}</dkim>\n        <spf>{(spfPass ? "pass" : "fail")}</spf>\n");
-                if (random.Next(20) == 0) w.Write("        <reason>\n          <type>forwarded</type>\n          <comment>list</comment>\n        </reason>\n");
-                w.Write("      </policy_evaluated>\n    </row>\n");
-                w.Write("    <identifiers>\n      <header_from>example.com</header_from>\n      <envelope_from>bounces.example.com</envelope_from>\n    </identifiers>\n");
-                w.Write("    <auth_results>\n");
-                w.Write($"      <dkim>\n        <domain>example.com</domain>\n        <selector>s{random.Next(3)}</selector>\n        <result>{(dkimPass ? "pass" : "fail")}</result>\n      </dkim>\n");
-                w.Write("      <dkim>\n        <domain>esp.example.net</domain>\n        <selector>esp</selector>\n        <result>pass</result>\n      </dkim>\n");
-                w.Write($"      <spf>\n        <domain>bounces.example.com</domain>\n        <scope>mfrom</scope>\n        <result>{(spfPass ? "pass" : "softfail")}</result>\n      </spf>\n");
-                w.Write("    </auth_results>\n  </record>\n");
-            }
+            for (int i = 0; i < records; i++) WriteRecord(w, random);
             w.Write("</feedback>\n");
+        }
+
+        /// <summary>One record element (about 820 bytes), its values drawn from <paramref name="random"/>.</summary>
+        public static void WriteRecord(TextWriter w, Random random)
+        {
+            bool dkimPass = random.Next(4) != 0, spfPass = random.Next(3) != 0;
+            string ip = $"198.18.{random.Next(256)}.{random.Next(1, 255)}";
+            w.Write("  <record>\n    <row>\n");
+            w.Write($"      <source_ip>{ip}</source_ip>\n      <count>{1 + random.Next(50)}</count>\n");
+            w.Write("      <policy_evaluated>\n");
+            w.Write($"        <disposition>{(dkimPass || spfPass ? "none" : "quarantine")}</disposition>\n");
+            w.Write($"        <dkim>{(dkimPass ? "pass" : "fail")}</dkim>\n        <spf>{(spfPass ? "pass" : "fail")}</spf>\n");
+            if (random.Next(20) == 0) w.Write("        <reason>\n          <type>forwarded</type>\n          <comment>list</comment>\n        </reason>\n");
+            w.Write("      </policy_evaluated>\n    </row>\n");
+            w.Write("    <identifiers>\n      <header_from>example.com</header_from>\n      <envelope_from>bounces.example.com</envelope_from>\n    </identifiers>\n");
+            w.Write("    <auth_results>\n");
+            w.Write($"      <dkim>\n        <domain>example.com</domain>\n        <selector>s{random.Next(3)}</selector>\n        <result>{(dkimPass ? "pass" : "fail")}</result>\n      </dkim>\n");
+            w.Write("      <dkim>\n        <domain>esp.example.net</domain>\n        <selector>esp</selector>\n        <result>pass</result>\n      </dkim>\n");
+            w.Write($"      <spf>\n        <domain>bounces.example.com</domain>\n        <scope>mfrom</scope>\n        <result>{(spfPass ? "pass" : "softfail")}</result>\n      </spf>\n");
+            w.Write("    </auth_results>\n  </record>\n");
         }
 
         /// <summary>Writes one report file in the given packaging; returns its path.</summary>

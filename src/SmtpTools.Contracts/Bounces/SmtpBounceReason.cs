@@ -28,13 +28,11 @@ namespace SmtpTools
         /// <summary>The message was judged to be spam.</summary>
         SpamDetected,
         /// <summary>
-        /// The sending IP address or host is refused: on a blocklist, bad reputation, missing or wrong PTR record
-        ///.
+        /// The sending IP address or host is refused: on a blocklist, bad reputation, missing or wrong PTR record.
         /// </summary>
         Blocked,
         /// <summary>
-        /// Authentication or transport security failed: SPF/DKIM/DMARC failure, STARTTLS failure, authentication required
-        ///.
+        /// Authentication or transport security failed: SPF/DKIM/DMARC failure, STARTTLS failure, authentication required.
         /// </summary>
         SecurityError,
         /// <summary>
@@ -50,15 +48,14 @@ namespace SmtpTools
         /// <summary>DNS lookup or network failure on the way to the receiver.</summary>
         NetworkError,
         /// <summary>
-        /// The receiving system failed: internal error, disk full, local delivery program error, SMTP syntax error
-        ///.
+        /// The receiving system failed: internal error, disk full, local delivery program error, SMTP syntax error.
         /// </summary>
         SystemError,
         /// <summary>A delay notice (Action: delayed) that names no more specific cause; delivery is still being tried.</summary>
         Delayed,
         /// <summary>
-        /// Not a bounce: an auto-reply, a feedback-loop (ARF) report, a success notification or a normal message
-        ///. Only written with -IncludeNonBounce.
+        /// Not a bounce: an auto-reply, a feedback-loop (ARF) report, a success notification or a normal message. Only written by
+        /// Import-SmtpBounce -IncludeNonBounce.
         /// </summary>
         NotABounce,
     }

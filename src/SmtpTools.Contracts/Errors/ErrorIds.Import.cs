@@ -24,5 +24,10 @@ namespace SmtpTools
         public const string InputTooDeeplyNested = nameof(InputTooDeeplyNested);
         /// <summary>The file is not a readable e-mail message.</summary>
         public const string MessageNotReadable = nameof(MessageNotReadable);
+        /// <summary>
+        /// Import-SmtpBounce -SendLog holds nothing to correlate with: a CSV file without a MessageId column, or objects
+        /// none of which has a MessageId.
+        /// </summary>
+        public const string SendLogInvalid = nameof(SendLogInvalid);
     }
 }

@@ -4,28 +4,36 @@ namespace SmtpTools
 {
     /// <summary>
     /// One row (record element) of a DMARC aggregate report, flat for Group-Object, Measure-Object and Export-Csv: the
-    /// report's columns, then what the receiver saw for one source IP and identifier set. The nested lists
+    /// report's columns (copied from its metadata and published policy, so a row stands alone in a CSV file or a JSON
+    /// document), then what the receiver saw for one source IP and identifier set. The nested lists
     /// (<see cref="DkimAuth"/>, <see cref="SpfAuth"/>, <see cref="OverrideReasons"/>) have ';'-joined companion columns.
     /// </summary>
     public sealed class DmarcReportRow
     {
-        /// <summary>The report this row belongs to.</summary>
-        public DmarcAggregateReport Report { get; set; }
-
-        public string ReportId => Report?.ReportId;
-        public string OrgName => Report?.OrgName;
-        public string ReportEmail => Report?.ReportEmail;
+        /// <summary>The reporter's report id (of the report this row belongs to).</summary>
+        public string ReportId { get; set; }
+        /// <summary>The reporting organisation.</summary>
+        public string OrgName { get; set; }
+        /// <summary>The reporter's contact address.</summary>
+        public string ReportEmail { get; set; }
         /// <summary>Start of the reported period (UTC).</summary>
-        public DateTime Begin => Report?.Begin ?? default;
+        public DateTime Begin { get; set; }
         /// <summary>End of the reported period (UTC).</summary>
-        public DateTime End => Report?.End ?? default;
-        public string PolicyDomain => Report?.PolicyDomain;
-        public DmarcDisposition? Policy => Report?.Policy;
-        public DmarcDisposition? SubdomainPolicy => Report?.SubdomainPolicy;
-        public DmarcDisposition? NonexistentSubdomainPolicy => Report?.NonexistentSubdomainPolicy;
-        public int? Percentage => Report?.Percentage;
-        public DmarcAlignmentMode? DkimAlignment => Report?.DkimAlignment;
-        public DmarcAlignmentMode? SpfAlignment => Report?.SpfAlignment;
+        public DateTime End { get; set; }
+        /// <summary>The domain whose policy was applied.</summary>
+        public string PolicyDomain { get; set; }
+        /// <summary>p as published; null when absent or unreadable.</summary>
+        public DmarcDisposition? Policy { get; set; }
+        /// <summary>sp as published (null: absent, p applies to subdomains).</summary>
+        public DmarcDisposition? SubdomainPolicy { get; set; }
+        /// <summary>np as published (RFC 9990).</summary>
+        public DmarcDisposition? NonexistentSubdomainPolicy { get; set; }
+        /// <summary>pct as published (RFC 7489); null when absent.</summary>
+        public int? Percentage { get; set; }
+        /// <summary>adkim as published; null when absent (relaxed).</summary>
+        public DmarcAlignmentMode? DkimAlignment { get; set; }
+        /// <summary>aspf as published; null when absent (relaxed).</summary>
+        public DmarcAlignmentMode? SpfAlignment { get; set; }
 
         /// <summary>The sending IP address as reported.</summary>
         public string SourceIP { get; set; }
@@ -68,9 +76,10 @@ namespace SmtpTools
         /// <summary>The override reason types, ';'-separated.</summary>
         public string OverrideReason => Columns.Join(OverrideReasons, r => r.Type);
 
-        public string SourceFile => Report?.SourceFile;
+        /// <summary>The file the report came from (for an attachment or archive member: the outer file).</summary>
+        public string SourceFile { get; set; }
         /// <summary>An earlier file in the same import had this report (same reporter, domain and report id).</summary>
-        public bool IsDuplicate => Report?.IsDuplicate ?? false;
+        public bool IsDuplicate { get; set; }
 
         public override string ToString() => $"{SourceIP} x{Count} {Disposition}";
     }

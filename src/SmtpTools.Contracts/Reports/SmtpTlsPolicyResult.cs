@@ -5,18 +5,18 @@ namespace SmtpTools
     /// <summary>
     /// The sessions of one SMTP TLS report for one policy (RFC 8460 4.3 policies[]): the policy, the successful and
     /// failed session counts, and the failures nested in <see cref="FailureDetails"/> with flat companion columns.
-    /// Import-SmtpTlsReport writes one per policy per report.
+    /// Import-SmtpTlsReport writes one per policy per report; the report's columns are copied into each, so a policy
+    /// result stands alone in a CSV file or a JSON document.
     /// </summary>
     public sealed class SmtpTlsPolicyResult
     {
-        /// <summary>The report this policy result belongs to.</summary>
-        public SmtpTlsReport Report { get; set; }
-        public string OrganizationName => Report?.OrganizationName;
-        public string ReportId => Report?.ReportId;
+        /// <summary>The reporting organisation (of the report this policy result belongs to).</summary>
+        public string OrganizationName { get; set; }
+        public string ReportId { get; set; }
         /// <summary>Start of the reported period (UTC).</summary>
-        public DateTime Begin => Report?.Begin ?? default;
+        public DateTime Begin { get; set; }
         /// <summary>End of the reported period (UTC).</summary>
-        public DateTime End => Report?.End ?? default;
+        public DateTime End { get; set; }
 
         /// <summary>The policy type; null when the reporter wrote a type this version does not know.</summary>
         public SmtpTlsPolicyType? PolicyType { get; set; }
@@ -30,17 +30,22 @@ namespace SmtpTools
         public SmtpTlsFailureDetail[] FailureDetails { get; set; } = Array.Empty<SmtpTlsFailureDetail>();
 
         /// <summary>The distinct failure result types, ';'-separated.</summary>
-        public string FailureResultTypes
+        public string FailureResultTypes => Distinct(d => d.ResultType);
+        /// <summary>The distinct receiving MX host names of the failures, ';'-separated.</summary>
+        public string FailedMxHostnames => Distinct(d => d.ReceivingMxHostname);
+        /// <summary>The file the report came from (for an attachment or gzip member: the outer file).</summary>
+        public string SourceFile { get; set; }
+
+        private string Distinct(Func<SmtpTlsFailureDetail, string> value)
         {
-            get
+            var seen = new System.Collections.Generic.List<string>();
+            foreach (var d in FailureDetails ?? Array.Empty<SmtpTlsFailureDetail>())
             {
-                var seen = new System.Collections.Generic.List<string>();
-                foreach (var d in FailureDetails ?? Array.Empty<SmtpTlsFailureDetail>())
-                    if (d.ResultType != null && !seen.Contains(d.ResultType)) seen.Add(d.ResultType);
-                return string.Join(";", seen);
+                string v = value(d);
+                if (v != null && !seen.Contains(v)) seen.Add(v);
             }
+            return string.Join(";", seen);
         }
-        public string SourceFile => Report?.SourceFile;
 
         public override string ToString() => $"{PolicyDomain} {PolicyType} ok={SuccessfulSessionCount} failed={FailedSessionCount}";
     }

@@ -1,5 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using SmtpTools.Core.Errors;
+using SmtpTools.Core.Import;
 
 namespace SmtpTools.Core.Bounces
 {
@@ -20,6 +24,41 @@ namespace SmtpTools.Core.Bounces
         {
             string key = Normalize(messageId);
             if (key != null) _entries[key] = entry;
+        }
+
+        /// <summary>The column of a send-log CSV file that holds the Message-ID (Send-SmtpMessage's property name).</summary>
+        public const string MessageIdColumn = "MessageId";
+
+        /// <summary>
+        /// Adds every row of a send-log CSV file (Send-SmtpMessage -PassThru | Export-Csv) under its MessageId column; the
+        /// entry is what <paramref name="makeEntry"/> makes of the column names and the row's cells (the cmdlet makes the
+        /// object Import-Csv would). Returns the rows read.
+        /// </summary>
+        /// <exception cref="SmtpToolsException">SendLogInvalid: the file has no MessageId column (or no header at all).</exception>
+        /// <exception cref="IOException">The file cannot be read.</exception>
+        public int AddCsv(string path, Func<string[], string[], object> makeEntry)
+        {
+            if (makeEntry == null) throw new ArgumentNullException(nameof(makeEntry));
+            using (var csv = new CsvReader(new StreamReader(path, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true)))
+            {
+                var columns = csv.ReadHeader();
+                int id = columns == null ? -1 : Array.FindIndex(columns, c => string.Equals(c.Trim(), MessageIdColumn, StringComparison.OrdinalIgnoreCase));
+                if (id < 0)
+                    throw new SmtpToolsException(ErrorIds.SendLogInvalid, FailureKind.InvalidData,
+                        $"The send log '{path}' has no {MessageIdColumn} column{(columns == null ? " (the file is empty)" : ": its columns are " + string.Join(", ", columns))}.")
+                    {
+                        Hint = "Give the CSV file Export-Csv wrote from Send-SmtpMessage -PassThru results, or the results themselves.",
+                    };
+                int rows = 0;
+                string[] cells;
+                while ((cells = csv.ReadRecord()) != null)
+                {
+                    if (cells.Length < columns.Length) Array.Resize(ref cells, columns.Length);
+                    Add(cells[id], makeEntry(columns, cells));
+                    rows++;
+                }
+                return rows;
+            }
         }
 
         /// <summary>The entry sent with <paramref name="messageId"/>; null when none was.</summary>

@@ -149,7 +149,7 @@ namespace SmtpTools.Core.Reports
         private static DmarcReportRow Row(Node record, DmarcAggregateReport report, XmlReader reader)
         {
             var rowNode = record.Child("row") ?? throw Missing("record/row", reader);
-            var row = new DmarcReportRow { Report = report };
+            var row = NewRow(report);
             row.SourceIP = Required(rowNode, "source_ip", "row", reader);
             string count = Required(rowNode, "count", "row", reader);
             if (!long.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out long n))
@@ -196,6 +196,25 @@ namespace SmtpTools.Core.Reports
             }
             return row;
         }
+
+        /// <summary>A row with the report's columns (read before the first record: the schema puts them first).</summary>
+        private static DmarcReportRow NewRow(DmarcAggregateReport report) => new DmarcReportRow
+        {
+            ReportId = report.ReportId,
+            OrgName = report.OrgName,
+            ReportEmail = report.ReportEmail,
+            Begin = report.Begin,
+            End = report.End,
+            PolicyDomain = report.PolicyDomain,
+            Policy = report.Policy,
+            SubdomainPolicy = report.SubdomainPolicy,
+            NonexistentSubdomainPolicy = report.NonexistentSubdomainPolicy,
+            Percentage = report.Percentage,
+            DkimAlignment = report.DkimAlignment,
+            SpfAlignment = report.SpfAlignment,
+            SourceFile = report.SourceFile,
+            IsDuplicate = report.IsDuplicate,
+        };
 
         private static string Required(Node parent, string name, string where, XmlReader reader)
         {

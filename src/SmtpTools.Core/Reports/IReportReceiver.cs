@@ -10,7 +10,7 @@ namespace SmtpTools.Core.Reports
     /// </summary>
     public interface IReportReceiver
     {
-        /// <summary>One row of an aggregate report; <see cref="DmarcReportRow.Report"/> has the report's columns.</summary>
+        /// <summary>One row of an aggregate report; it carries the report's columns.</summary>
         Task AggregateRowAsync(DmarcReportRow row, CancellationToken cancellationToken);
 
         /// <summary>An aggregate report after its last row, with its totals (and its rows when collected).</summary>

@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using System.Xml;
 using MimeKit;
+using SmtpTools.Core.Diagnostics;
 using SmtpTools.Core.Errors;
 using SmtpTools.Core.Import;
 
@@ -24,11 +25,15 @@ namespace SmtpTools.Core.Reports
         private const int MaxNesting = 4;
 
         private readonly ReportImportOptions _options;
-        private readonly HashSet<string> _seenReports = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        private readonly IOperationSink _sink;
+        // Report key → the file it was first seen in.
+        private readonly Dictionary<string, string> _seenReports = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
-        public ReportImporter(ReportImportOptions options = null)
+        /// <param name="sink">Told (Verbose) about each duplicate report left out with SkipDuplicates.</param>
+        public ReportImporter(ReportImportOptions options = null, IOperationSink sink = null)
         {
             _options = options ?? new ReportImportOptions();
+            _sink = sink ?? NullOperationSink.Instance;
         }
 
         public ReportImportOptions Options => _options;
@@ -59,10 +64,16 @@ namespace SmtpTools.Core.Reports
             }
         }
 
-        private bool FirstSighting(DmarcAggregateReport report)
+        /// <summary>True for the first report with this reporter, domain and id; else the file that had it first.</summary>
+        private bool FirstSighting(DmarcAggregateReport report, out string firstFile)
         {
             string key = (report.OrgName ?? "") + "|" + (report.ReportEmail ?? "") + "|" + report.PolicyDomain + "|" + report.ReportId;
-            lock (_seenReports) return _seenReports.Add(key);
+            lock (_seenReports)
+            {
+                if (_seenReports.TryGetValue(key, out firstFile)) return false;
+                _seenReports.Add(key, report.SourceFile);
+                return true;
+            }
         }
 
         /// <summary>The state of one file's import: its decompression budget and where it came from.</summary>
@@ -184,10 +195,15 @@ namespace SmtpTools.Core.Reports
                 }
             }
 
+            private static string Reporter(DmarcAggregateReport report) =>
+                string.IsNullOrEmpty(report.OrgName) ? report.ReportEmail ?? "(no name)" : report.OrgName;
+
             private bool OnHeader(DmarcAggregateReport report)
             {
-                report.IsDuplicate = !_owner.FirstSighting(report);
-                return !(report.IsDuplicate && Options.SkipDuplicates);
+                report.IsDuplicate = !_owner.FirstSighting(report, out string firstFile);
+                if (!(report.IsDuplicate && Options.SkipDuplicates)) return true;
+                _owner._sink.Verbose($"{_path}: report {report.ReportId} from {Reporter(report)} for {report.PolicyDomain} left out, a duplicate of the one in {firstFile}.");
+                return false;
             }
 
             private async Task<int> ReadJsonAsync(Stream content, string member)

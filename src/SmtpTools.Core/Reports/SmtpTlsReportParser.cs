@@ -32,7 +32,11 @@ namespace SmtpTools.Core.Reports
                 var summary = item.Child("summary") ?? throw Missing("policies[].summary");
                 var result = new SmtpTlsPolicyResult
                 {
-                    Report = report,
+                    OrganizationName = report.OrganizationName,
+                    ReportId = report.ReportId,
+                    Begin = report.Begin,
+                    End = report.End,
+                    SourceFile = report.SourceFile,
                     PolicyType = PolicyType(Required(policy, "policy-type", "policies[].policy.")),
                     PolicyDomain = Required(policy, "policy-domain", "policies[].policy."),
                     MxHost = MxHost(policy.Child("mx-host")),

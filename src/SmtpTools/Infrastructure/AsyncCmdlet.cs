@@ -108,6 +108,16 @@ namespace SmtpTools.Infrastructure
         protected internal void WarningFromAnyThread(string message) => Post(() => WriteWarning(message));
         protected internal void ProgressFromAnyThread(ProgressRecord record) => Post(() => WriteProgress(record));
 
+        /// <summary>
+        /// Runs what worker threads have posted so far (results, messages) without waiting for more: for a cmdlet whose
+        /// work runs on its own loop, to write what is ready between input records.
+        /// </summary>
+        protected void RunPostedPipelineCalls()
+        {
+            RunPostedCalls();
+            ThrowIfStopping();
+        }
+
         /// <summary>Runs one async operation to completion while pumping pipeline calls. Exceptions propagate.</summary>
         protected T Run<T>(Func<CancellationToken, Task<T>> operation)
         {

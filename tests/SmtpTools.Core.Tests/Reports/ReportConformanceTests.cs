@@ -144,7 +144,11 @@ namespace SmtpTools.Core.Tests.Reports
             }
             foreach (var row in receiver.Rows)
             {
-                Assert.Same(report, row.Report);
+                Assert.Equal(report.OrgName, row.OrgName);
+                Assert.Equal(report.ReportEmail, row.ReportEmail);
+                Assert.Equal(report.End, row.End);
+                Assert.Equal(report.Policy, row.Policy);
+                Assert.Equal(report.SourceFile, row.SourceFile);
                 Assert.Equal(report.ReportId, row.ReportId);
                 Assert.Equal(report.PolicyDomain, row.PolicyDomain);
                 Assert.Equal(report.Begin, row.Begin);
@@ -222,7 +226,11 @@ namespace SmtpTools.Core.Tests.Reports
             {
                 var e = policies[i];
                 var p = report.Policies[i];
-                Assert.Same(report, p.Report);
+                Assert.Equal(report.ReportId, p.ReportId);
+                Assert.Equal(report.OrganizationName, p.OrganizationName);
+                Assert.Equal(report.Begin, p.Begin);
+                Assert.Equal(report.End, p.End);
+                Assert.Equal(report.SourceFile, p.SourceFile);
                 Assert.Equal(Str(e, "policy_type"), p.PolicyType switch { SmtpTlsPolicyType.Sts => "sts", SmtpTlsPolicyType.Tlsa => "tlsa", SmtpTlsPolicyType.NoPolicyFound => "no-policy-found", _ => null });
                 Assert.Equal(Str(e, "policy_domain"), p.PolicyDomain);
                 Assert.Equal(e.GetProperty("policy_string").ValueKind == JsonValueKind.Array ? e.GetProperty("policy_string").EnumerateArray().Select(s => s.GetString()) : Array.Empty<string>(), p.PolicyString);
