@@ -50,7 +50,7 @@ namespace SmtpTools.Commands
 
         protected override void BeginProcessing()
         {
-            ProgressActivityId = 9990;
+            ProgressActivityId = ProgressActivityIds.ImportDmarcReport;
             if (!ResolveSourceName && (MyInvocation.BoundParameters.ContainsKey(nameof(Server)) || MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec))))
                 WriteWarning("-Server and -TimeoutSec are used only with -ResolveSourceName; no DNS lookups are made.");
             base.BeginProcessing();

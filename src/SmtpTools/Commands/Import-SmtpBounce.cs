@@ -41,7 +41,7 @@ namespace SmtpTools.Commands
             // for its scheduler turn on a busy machine does not leave a core idle); results are still written in order.
             ConcurrencyLimit = 8;
             ProgressActivity = MyInvocation.MyCommand.Name;
-            ProgressActivityId = 3464;
+            ProgressActivityId = ProgressActivityIds.ImportSmtpBounce;
             ProgressUnit = "file(s) read";
             _importer = new BounceImporter(new BounceImportOptions { IncludeNonBounce = IncludeNonBounce }, new CmdletOperationSink(this, ProgressActivityId));
             if (SendLog != null) _sendLog = ReadSendLog();

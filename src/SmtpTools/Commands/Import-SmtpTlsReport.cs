@@ -17,7 +17,7 @@ namespace SmtpTools.Commands
 
         protected override void BeginProcessing()
         {
-            ProgressActivityId = 8460;
+            ProgressActivityId = ProgressActivityIds.ImportSmtpTlsReport;
             base.BeginProcessing();
         }
 
