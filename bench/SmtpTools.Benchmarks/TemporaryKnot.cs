@@ -61,6 +61,8 @@ namespace SmtpTools.Benchmarks
         public string Folder { get; }
         public IPAddress Address { get; }
         public int Port { get; }
+        /// <summary>CPU time knotd has used so far (for CPU cost per answer in benchmarks).</summary>
+        public TimeSpan CpuTime { get { _process.Refresh(); return _process.TotalProcessorTime; } }
         public string Endpoint => Address + ":" + Port;
         public IPEndPoint EndPoint => new IPEndPoint(Address, Port);
 

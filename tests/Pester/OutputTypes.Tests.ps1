@@ -68,6 +68,10 @@ BeforeAll {
     $firstBounce = Import-SmtpBounce -LiteralPath $bounceFiles[0] | Select-Object -First 1
     $bounces = @(Import-SmtpBounce -LiteralPath $bounceFiles -SendLog ([pscustomobject]@{ MessageId = $firstBounce.OriginalMessageId; Status = 'Sent' }))
 
+    # Test-SmtpConnection -Dane against the STARTTLS port (the test zones publish TLSA records for each Postfix port).
+    $daneProbes = @(Test-SmtpConnection mx1.mail.test, nomatch-ee.dane.test, mx.dane-insecure.test, pkix-only.dane.test, `
+        mx.dnssec-badanchor.test -Port (Get-TestSetting SMTPTOOLS_SMTP_SUBMISSION_PORT) -DnsServer $resolver -Dane -TimeoutSec 10)
+
     $Samples = @{
         'SmtpTools.MxRecordResult'        = $mxResults
         'SmtpTools.MxHost'                = @($mxResults.Hosts)
@@ -86,7 +90,9 @@ BeforeAll {
         'SmtpTools.DmarcDkimSignature'    = @($messageEvaluation.DkimSignatures)
         'SmtpTools.DmarcSpfCheck'         = @($messageEvaluation.Spf)
         'SmtpTools.Finding'               = @($spfRecords.Findings)
-        'SmtpTools.SmtpConnectionResult'  = $probes
+        'SmtpTools.SmtpConnectionResult'  = $probes + $daneProbes
+        'SmtpTools.DaneResult'            = @($daneProbes.Dane)
+        'SmtpTools.DaneTlsaRecord'        = @($daneProbes.Dane.TlsaRecords)
         'SmtpTools.SmtpCertificateInfo'   = @($probes.Certificate | Where-Object { $_ })
         'SmtpTools.SmtpConnectionTimings' = @($probes.Timings)
         'SmtpTools.SmtpSendResult'        = @($sent, $pickup)

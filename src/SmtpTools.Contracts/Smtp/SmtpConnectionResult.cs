@@ -34,6 +34,8 @@ namespace SmtpTools
         public string TlsProtocol { get; set; }
         public string CipherSuite { get; set; }
         public SmtpCertificateInfo Certificate { get; set; }
+        /// <summary>With -Dane: the DANE verdict (RFC 7672) for this host and the address connected to; null otherwise.</summary>
+        public DaneResult Dane { get; set; }
         public string[] AuthMechanismsBeforeTls { get; set; }
         public string[] AuthMechanismsAfterTls { get; set; }
         /// <summary>The mechanism used by the credential test.</summary>
@@ -63,6 +65,10 @@ namespace SmtpTools
         public string CertificateThumbprint => Certificate?.Thumbprint;
         public bool? CertificateChainIsValid => Certificate?.ChainIsValid;
         public bool? CertificateHostnameMatches => Certificate?.HostnameMatches;
+        /// <summary>With -Dane: Match, NoMatch, NoTlsa, Unverifiable, TlsFailed or TempError; null otherwise.</summary>
+        public DaneStatus? DaneStatus => Dane?.Status;
+        /// <summary>With -Dane: the TLSA record that matched, or null.</summary>
+        public string DaneMatchedRecord => Dane?.MatchedRecord;
         public double TotalMs => Timings?.Total ?? 0;
         public int FindingCount => Columns.Count(Findings);
         public int ErrorCount => Columns.Count(Findings, FindingSeverity.Error);

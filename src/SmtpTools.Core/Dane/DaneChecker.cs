@@ -68,14 +68,16 @@ namespace SmtpTools.Core.Dane
         private readonly int _port;
         private readonly Func<DateTime> _utcNow;
 
+        /// <param name="handshaker">Connects for <see cref="CheckDomainAsync"/> and <see cref="CheckHostAsync(string, CancellationToken)"/>;
+        /// may be null when only <see cref="LookupAsync"/> and <see cref="Evaluate"/> are used (around a probe made elsewhere).</param>
         /// <param name="port">The SMTP port connected to and named in the TLSA owner (25 between MTAs).</param>
         /// <param name="utcNow">The clock for certificate dates (tests); DateTime.UtcNow by default.</param>
-        /// <exception cref="ArgumentNullException">resolver or handshaker is null.</exception>
+        /// <exception cref="ArgumentNullException">resolver is null.</exception>
         /// <exception cref="ArgumentOutOfRangeException">port is not 1-65535.</exception>
         public DaneChecker(IDnsResolver resolver, IStartTlsHandshaker handshaker, int port = 25, Func<DateTime> utcNow = null)
         {
             _resolver = resolver ?? throw new ArgumentNullException(nameof(resolver));
-            _handshaker = handshaker ?? throw new ArgumentNullException(nameof(handshaker));
+            _handshaker = handshaker;
             if (port < 1 || port > 65535) throw new ArgumentOutOfRangeException(nameof(port), port, "A TCP port is 1-65535.");
             _port = port;
             _utcNow = utcNow ?? (() => DateTime.UtcNow);
@@ -115,11 +117,18 @@ namespace SmtpTools.Core.Dane
         public Task<DaneResult[]> CheckHostAsync(string host, CancellationToken cancellationToken)
         {
             string name = DomainNames.NormalizeHost(host);
-            if (IPAddress.TryParse(name, out _))
-                return Task.FromResult(new[] { new DaneResult { MxHost = name, Address = name, Port = _port,
-                    Detail = $"{name} is an address: DANE needs the MX host's name, whose TLSA records (_{_port}._tcp.<name>) authenticate it." } });
+            if (IPAddress.TryParse(name, out _)) return Task.FromResult(new[] { ForAddress(name, _port) });
             return CheckHostAsync(name, null, null, cancellationToken);
         }
+
+        /// <summary>The result for a server given by address: NotChecked, because TLSA records belong to a host name.</summary>
+        public static DaneResult ForAddress(string address, int port) => new DaneResult
+        {
+            MxHost = address,
+            Address = address,
+            Port = port,
+            Detail = $"{address} is an address: DANE needs the MX host's name, whose TLSA records (_{port}._tcp.<name>) authenticate it.",
+        };
 
         private async Task<DaneResult[]> CheckHostAsync(string host, int? preference, string domain, CancellationToken cancellationToken)
         {
@@ -129,6 +138,8 @@ namespace SmtpTools.Core.Dane
                 rows = new[] { Evaluate(dns, null, null) };
             else if (!dns.NeedsHandshake)
                 rows = dns.Addresses.Select(a => Evaluate(dns, a, null)).ToArray();
+            else if (_handshaker == null)
+                throw new InvalidOperationException("This DaneChecker has no handshaker: it only looks up and evaluates.");
             else
                 rows = await Task.WhenAll(dns.Addresses.Select(async a =>
                     Evaluate(dns, a, await _handshaker.HandshakeAsync(host, a, _port, cancellationToken).ConfigureAwait(false)))).ConfigureAwait(false);
@@ -188,7 +199,7 @@ namespace SmtpTools.Core.Dane
                 TlsaRecords = TlsaMatcher.Describe(tlsa.Records),
             };
             if (DecidedByDns(dns, row)) return row;
-            if (address == null)
+            if (address == null && (handshake == null || handshake.Outcome == StartTlsOutcome.Completed))
             {
                 row.Detail = $"{dns.Host} has no address: there is no server to match its TLSA records against.";
                 return row;
@@ -197,7 +208,7 @@ namespace SmtpTools.Core.Dane
             switch (handshake.Outcome)
             {
                 case StartTlsOutcome.ConnectFailed:
-                    Set(row, DaneStatus.TempError, $"{dns.Host} [{address}]:{dns.Port} could not be reached over SMTP ({handshake.Error}), so its certificate could not be matched.",
+                    Set(row, DaneStatus.TempError, $"{dns.Host}{(address == null ? "" : $" [{address}]")}:{dns.Port} could not be reached over SMTP ({handshake.Error}), so its certificate could not be matched.",
                         FindingCatalog.DaneConnectionFailed);
                     break;
                 case StartTlsOutcome.StartTlsNotOffered:

@@ -48,6 +48,32 @@ namespace SmtpTools.Core.Dane
 
         public static StartTlsHandshake Failed(StartTlsOutcome outcome, string error) =>
             outcome == StartTlsOutcome.Completed ? throw new ArgumentException("Use Completed.", nameof(outcome)) : new StartTlsHandshake(outcome, null, error);
+
+        /// <summary>
+        /// What an SMTP probe showed of TLS. The certificates count even when the probe itself refused them (a self-signed
+        /// certificate fails the platform's check, yet is exactly what a DANE-EE record may pin): DANE judges them by its
+        /// own rules.
+        /// </summary>
+        /// <exception cref="ArgumentNullException">probe is null.</exception>
+        public static StartTlsHandshake FromProbe(SmtpConnectionResult probe)
+        {
+            if (probe == null) throw new ArgumentNullException(nameof(probe));
+            var presented = probe.Certificate?.PresentedChain;
+            if (presented != null && presented.Length > 0) return Completed(presented);
+            switch (probe.FailedPhase)
+            {
+                case SmtpPhase.StartTls:
+                    return Failed(probe.SupportsStartTls == false ? StartTlsOutcome.StartTlsNotOffered : StartTlsOutcome.TlsFailed, probe.Error);
+                case SmtpPhase.Resolve:
+                case SmtpPhase.Connect:
+                case SmtpPhase.Banner:
+                case SmtpPhase.Ehlo:
+                    return Failed(StartTlsOutcome.ConnectFailed, $"{probe.FailedPhase}: {probe.Error}");
+            }
+            // The session went on without TLS: not offered, or not asked for (-Security None).
+            return probe.SupportsStartTls == false ? Failed(StartTlsOutcome.StartTlsNotOffered, "EHLO did not list STARTTLS")
+                : Failed(StartTlsOutcome.TlsFailed, probe.Error ?? "no TLS was negotiated (TLS was not asked for)");
+        }
     }
 
     /// <summary>Connects to an SMTP server, issues STARTTLS and reports what the server presented (the seam to the SMTP prober).</summary>

@@ -81,6 +81,10 @@ namespace SmtpTools.Commands
         [Parameter]
         public SwitchParameter SkipCertificateCheck { get; set; }
 
+        /// <summary>DANE (RFC 7672): match the host's DNSSEC-validated TLSA records against the certificates it presents.</summary>
+        [Parameter]
+        public SwitchParameter Dane { get; set; }
+
         /// <summary>Seconds one step may wait for the server (connect, each reply, TLS handshake).</summary>
         [Parameter]
         [ValidateRange(1, 600)]
@@ -123,6 +127,7 @@ namespace SmtpTools.Commands
                 SkipCertificateCheck = SkipCertificateCheck,
                 Timeout = TimeSpan.FromSeconds(TimeoutSec),
                 ResolveWithDnsLayer = DnsServer != null,
+                Dane = Dane,
             };
             if (AccessToken != null)
             {

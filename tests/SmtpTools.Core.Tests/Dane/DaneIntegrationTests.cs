@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using SmtpTools.Core.Dane;
 using SmtpTools.Core.Dns;
+using SmtpTools.Core.Smtp;
 using SmtpTools.Tests.Shared;
 using Xunit;
 
@@ -152,6 +153,79 @@ namespace SmtpTools.Core.Tests.Dane
         {
             var row = Assert.Single(await Check("mx-badtlsa.mail.test"));
             Assert.Equal(DaneStatus.NoMatch, row.Status);
+        }
+
+        // Test-SmtpConnection -Dane: the same verdicts from the module's own prober, on the address it connected to.
+        private static async Task<SmtpConnectionResult> Probe(string host, int? port = null)
+        {
+            using var resolver = new DnsResolver(new DnsResolverOptions
+            {
+                Servers = DnsServerEndpoint.ParseAll(new[] { IntegrationServers.Get("SMTPTOOLS_RESOLVER") }), Timeout = TimeSpan.FromSeconds(3), Retries = 1,
+            });
+            var options = new SmtpProbeOptions { Dane = true, ResolveWithDnsLayer = true, Timeout = TimeSpan.FromSeconds(10) };
+            return await new SmtpConnectionProber(resolver).ProbeAsync(new SmtpProbeTarget(host, port ?? StartTlsPort, "dane.test", 10), options, CancellationToken.None);
+        }
+
+        // ee-*/nomatch-*/insecure hosts are not in the certificate's names, so the probe's own (PKIX) verdict is Fail for
+        // them whatever DANE says; mx1/mx-badtlsa.mail.test are, so there the status shows what DANE adds.
+        [Theory]
+        [InlineData("mx1.mail.test", DaneStatus.Match, SmtpConnectionStatus.Pass, "")]
+        [InlineData("ta-cert-sha512.dane.test", DaneStatus.Match, SmtpConnectionStatus.Pass, "")]
+        [InlineData("mx-badtlsa.mail.test", DaneStatus.NoMatch, SmtpConnectionStatus.Fail, "DaneNoMatch")]
+        [InlineData("ee-spki-sha256.dane.test", DaneStatus.Match, null, "")]
+        [InlineData("nomatch-ee.dane.test", DaneStatus.NoMatch, null, "DaneNoMatch")]
+        [InlineData("mx.dane-insecure.test", DaneStatus.Unverifiable, null, "DaneUnverifiable")]
+        [InlineData("notlsa.dane.test", DaneStatus.NoTlsa, null, "")]
+        public async Task The_prober_with_dane_reports_the_verdict_and_its_finding(string host, DaneStatus status, SmtpConnectionStatus? probeStatus, string finding)
+        {
+            var r = await Probe(host);
+            Assert.Equal(status, r.DaneStatus);
+            Assert.Equal(host, r.Dane.MxHost);
+            Assert.Equal("127.0.0.1", r.Dane.Address);
+            Assert.Equal(("dane.test", (int?)10), (r.Dane.Domain, r.Dane.Preference));
+            var daneFindings = r.Findings.Where(f => f.Id.StartsWith("Dane", StringComparison.Ordinal)).Select(f => f.Id);
+            Assert.Equal(finding, string.Join(",", daneFindings));
+            if (probeStatus != null) Assert.Equal(probeStatus, r.Status);
+        }
+
+        [Fact]
+        public async Task The_prober_with_dane_in_a_bogus_zone_is_TempError()
+        {
+            var r = await Probe("mx.dnssec-badanchor.test");
+            Assert.Equal(DaneStatus.TempError, r.DaneStatus);
+            Assert.Contains(r.Findings, f => f.Is(FindingCatalog.DaneLookupFailed));
+        }
+
+        [Fact]
+        public async Task A_self_signed_certificate_the_platform_refuses_is_still_matched_by_dane_ee()
+        {
+            // The probe fails the certificate (no -SkipCertificateCheck), as PKIX must; DANE-EE pins exactly it.
+            var r = await Probe("selfsigned.dane.test", IntegrationServers.GetInt("SMTPTOOLS_SMTP_UNTRUSTED_PORT"));
+            Assert.Equal(SmtpPhase.StartTls, r.FailedPhase);
+            Assert.Equal(DaneStatus.Match, r.DaneStatus);
+            Assert.StartsWith("3 1 1 ", r.DaneMatchedRecord);
+        }
+
+        [Fact]
+        public async Task The_prober_on_a_port_without_starttls_gives_dane_TlsFailed()
+        {
+            var r = await Probe("ee-spki-sha256.dane.test", IntegrationServers.GetInt("SMTPTOOLS_SMTP_PLAIN_PORT"));
+            Assert.Equal(DaneStatus.TlsFailed, r.DaneStatus);
+            Assert.Contains(r.Findings, f => f.Is(FindingCatalog.DaneStartTlsNotOffered));
+            Assert.Equal(SmtpConnectionStatus.Fail, r.Status);
+        }
+
+        [Fact]
+        public async Task An_address_probed_with_dane_is_not_checked_and_without_dane_there_is_no_dane_result()
+        {
+            var r = await Probe("127.0.0.1");
+            Assert.Equal(DaneStatus.NotChecked, r.DaneStatus);
+            Assert.Contains("DANE needs the MX host's name", r.Dane.Detail);
+            using var resolver = new DnsResolver(new DnsResolverOptions { Servers = DnsServerEndpoint.ParseAll(new[] { IntegrationServers.Get("SMTPTOOLS_RESOLVER") }) });
+            var plain = await new SmtpConnectionProber(resolver).ProbeAsync(new SmtpProbeTarget("ee-spki-sha256.dane.test", StartTlsPort),
+                new SmtpProbeOptions { ResolveWithDnsLayer = true, Timeout = TimeSpan.FromSeconds(10) }, CancellationToken.None);
+            Assert.Null(plain.Dane);
+            Assert.Null(plain.DaneStatus);
         }
     }
 }

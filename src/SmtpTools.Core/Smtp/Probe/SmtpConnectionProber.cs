@@ -9,6 +9,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using MailKit.Net.Smtp;
 using MimeKit;
+using SmtpTools.Core.Dane;
 using SmtpTools.Core.Diagnostics;
 using SmtpTools.Core.Dns;
 using SmtpTools.Core.Errors;
@@ -26,6 +27,7 @@ namespace SmtpTools.Core.Smtp
         private readonly IOperationSink _sink;
         private readonly SmtpConnector _connector;
         private readonly Func<DateTime> _utcNow;
+        private readonly DaneChecker _dane;
 
         /// <param name="resolver">The DNS layer for MX lookups (and host names when <see cref="SmtpProbeOptions.ResolveWithDnsLayer"/>).</param>
         /// <param name="sink">Verbose (phases) and Debug (the redacted transcript) messages; may be null.</param>
@@ -40,6 +42,8 @@ namespace SmtpTools.Core.Smtp
             _sink = sink ?? NullOperationSink.Instance;
             _connector = connector ?? SmtpConnector.Tcp;
             _utcNow = utcNow;
+            // Looks up and judges only: the handshake is the probe's own.
+            _dane = new DaneChecker(_resolver, null, utcNow: utcNow);
         }
 
         /// <summary>
@@ -80,6 +84,9 @@ namespace SmtpTools.Core.Smtp
             NormalizeAddress(options.Recipient, nameof(options.Recipient));
             var clock = Stopwatch.StartNew();
             var result = new SmtpConnectionResult { SmtpServer = target.Host, Port = target.Port, Domain = target.Domain, MxPreference = target.MxPreference };
+            // The TLSA records are asked while the session runs; an address has no TLSA records to ask for.
+            bool daneByName = options.Dane && !IPAddress.TryParse(target.Host, out _);
+            var daneDns = daneByName ? _dane.LookupAsync(target.Host, target.Port, cancellationToken) : null;
             using (var session = new SmtpSession(options, line => _sink.Debug($"{target}: {line}"), clock, _utcNow))
             {
                 var run = new ProbeRun(this, target, options, result, session, cancellationToken);
@@ -95,13 +102,29 @@ namespace SmtpTools.Core.Smtp
                     result.Timings = TimingsOf(transcript, clock);
                     result.Transcript = transcript.Lines.ToArray();
                 }
-                // A check of what the handshake presented (DANE, issue 14) goes here, before the findings are judged:
-                // result.Certificate.PresentedChain holds the server's certificates as sent, _resolver answers TLSA queries.
-                result.Findings = SmtpProbeRules.Evaluate(result, run.SpeaksTlsFirst).ToArray();
+                // DANE judges what the handshake presented, before the findings are judged (its own findings join them).
+                if (options.Dane) result.Dane = await DaneOfAsync(target, result, daneDns).ConfigureAwait(false);
+                result.Findings = SmtpProbeRules.Evaluate(result, run.SpeaksTlsFirst).Concat(result.Dane?.Findings ?? Array.Empty<Finding>()).ToArray();
             }
             result.Status = SmtpProbeRules.StatusOf(result);
             _sink.Verbose($"{target}: {result.Status}" + (result.FailedPhase == SmtpPhase.None ? "" : $" (failed at {result.FailedPhase}: {result.Error})") + $" in {result.Timings.Total:0} ms.");
             return result;
+        }
+
+        private async Task<DaneResult> DaneOfAsync(SmtpProbeTarget target, SmtpConnectionResult result, Task<DaneHostDns> lookup)
+        {
+            DaneResult dane;
+            if (lookup == null)
+                dane = DaneChecker.ForAddress(target.Host, target.Port);
+            else
+            {
+                var dns = await lookup.ConfigureAwait(false);
+                IPAddress.TryParse(result.IPAddress ?? "", out var address);
+                dane = _dane.Evaluate(dns, address, StartTlsHandshake.FromProbe(result));
+            }
+            dane.Domain = target.Domain;
+            dane.Preference = target.MxPreference;
+            return dane;
         }
 
         private static SmtpConnectionTimings TimingsOf(SmtpTranscript transcript, Stopwatch clock)

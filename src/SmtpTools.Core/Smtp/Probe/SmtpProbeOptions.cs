@@ -20,6 +20,11 @@ namespace SmtpTools.Core.Smtp
         public bool TestOpenRelay { get; set; }
         /// <summary>Resolve host names through the DNS layer instead of the operating system (set with -DnsServer).</summary>
         public bool ResolveWithDnsLayer { get; set; }
+        /// <summary>
+        /// DANE (RFC 7672): match the host's TLSA records at _port._tcp.host, asked of the DNS layer and trusted only when
+        /// validated, against the certificates the server presents (-Dane).
+        /// </summary>
+        public bool Dane { get; set; }
 
         /// <summary>An address outside every domain (RFC 2606 .invalid): accepting it without AUTH means relaying.</summary>
         public const string RelayTestRecipient = "relay-test@example.invalid";
