@@ -25,7 +25,7 @@ namespace SmtpTools.Module.Tests
         public ImportStreamingTests(PsSession session) : base(session, "import-stream-") { }
 
         [Fact]
-        public void CtrlCStopsAnEndlessReportPromptlyAndLetsGoOfTheFile()
+        public async Task CtrlCStopsAnEndlessReportPromptlyAndLetsGoOfTheFile()
         {
             using var report = new ReportPipe(_dir, records: long.MaxValue);
             var (inTime, state, _) = _s.RunAndStop("Import-DmarcReport -LiteralPath $p | Out-Null",
@@ -33,13 +33,13 @@ namespace SmtpTools.Module.Tests
             Assert.True(inTime, "the pipeline did not stop within " + StopWithin);
             Assert.Equal(PSInvocationState.Stopped, state);
             // The import itself stopped, not just the pipeline: it closed the file, so the writer's next write fails.
-            Assert.True(Task.WhenAny(report.Finished, Task.Delay(StopWithin)).Result == report.Finished, "the importer still reads the report after the stop");
+            Assert.True(await Task.WhenAny(report.Finished, Task.Delay(StopWithin)) == report.Finished, "the importer still reads the report after the stop");
             Assert.IsAssignableFrom<IOException>(report.Finished.Exception?.InnerException);
             Assert.Equal("Reject", _s.Run("Test-DmarcPolicy -Record 'v=DMARC1; p=reject'").Single().Properties["Policy"].Value.ToString());
         }
 
         [Fact]
-        public void ALargeReportStreamsInFlatMemory()
+        public async Task ALargeReportStreamsInFlatMemory()
         {
             // About 150 MB of report: held as objects it would take well over 150 MB of heap.
             const int Records = 180_000;
@@ -51,7 +51,7 @@ namespace SmtpTools.Module.Tests
                     if ($n % 30000 -eq 0) { $now = [GC]::GetTotalMemory($true); if ($now -gt $peak) { $peak = $now } }
                 }
                 [pscustomobject]@{ Rows = $n; Growth = $peak - $before }", new Dictionary<string, object> { ["p"] = report.Path }).ThrowOnError();
-            Assert.True(report.Finished.Wait(TimeSpan.FromSeconds(30)));
+            Assert.True(await Task.WhenAny(report.Finished, Task.Delay(TimeSpan.FromSeconds(30))) == report.Finished);
             Assert.True(report.BytesWritten > 140_000_000, report.BytesWritten.ToString());
             var result = r.Single();
             Assert.Equal(Records, (int)result.Properties["Rows"].Value);

@@ -84,8 +84,8 @@ namespace SmtpTools.Core.Tests.Smtp
             // start-servers.sh has Postfix present its certificate followed by the test CA (as DANE-TA needs).
             var r = await Probe(Port("SMTPTOOLS_SMTP_SUBMISSION_PORT"));
             Assert.True(r.FailedPhase == SmtpPhase.None, r.FailedPhase + ": " + r.Error);
-            using var leaf = new System.Security.Cryptography.X509Certificates.X509Certificate2(IntegrationServers.Get("SMTPTOOLS_SMTP_CERT"));
-            using var ca = new System.Security.Cryptography.X509Certificates.X509Certificate2(IntegrationServers.Get("SMTPTOOLS_CA_CERT"));
+            using var leaf = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(System.IO.File.ReadAllText(IntegrationServers.Get("SMTPTOOLS_SMTP_CERT")));
+            using var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(System.IO.File.ReadAllText(IntegrationServers.Get("SMTPTOOLS_CA_CERT")));
             Assert.Equal(new[] { leaf.RawData, ca.RawData }, r.Certificate.PresentedChain);
             Assert.Equal(r.Certificate.Thumbprint, leaf.Thumbprint);
 
