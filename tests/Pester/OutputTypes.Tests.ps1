@@ -39,6 +39,9 @@ BeforeAll {
     $probes = @(Test-SmtpConnection $smtp -Port (Get-TestSetting SMTPTOOLS_SMTP_SUBMISSION_PORT), (Get-TestSetting SMTPTOOLS_SMTP_PLAIN_PORT),
         (Get-TestSetting SMTPTOOLS_SMTP_UNTRUSTED_PORT), (Get-TestSetting SMTPTOOLS_SMTP_CLOSED_PORT) -TimeoutSec 10)
 
+    $emailDomains = @(Test-EmailDomain grade-good.test, grade-no-dmarc.test, grade-spf-plusall.test, grade-no-dkim.test -Server $dns)
+    $emailDomainChanges = @(Compare-EmailDomainReport -ReferenceObject $emailDomains -DifferenceObject (Test-EmailDomain grade-good.test, grade-no-dmarc.test -Server $dns -DkimSelector missing))
+
     $Samples = @{
         'SmtpTools.DkimKey'               = @($key, $rsaKey)
         'SmtpTools.DkimRecordCheck'       = $dkimChecks
@@ -56,6 +59,10 @@ BeforeAll {
         'SmtpTools.SmtpConnectionTimings' = @($probes.Timings)
         'SmtpTools.SmtpSendResult'        = @($sent, $pickup)
         'SmtpTools.SmtpRejectedRecipient' = @($sent.RejectedRecipients)
+        'SmtpTools.EmailDomainReport'      = $emailDomains
+        'SmtpTools.EmailDomainCheckResult' = @($emailDomains.Checks)
+        'SmtpTools.EmailDomainFinding'     = @($emailDomains.Findings)
+        'SmtpTools.EmailDomainChange'      = $emailDomainChanges
     }
 }
 

@@ -20,6 +20,7 @@ namespace SmtpTools.Module.Tests
         [InlineData("Test-DmarcPolicy", "Test-DmarcPolicy dmarc.test, sub.dmarc.test -Server $dns", "2 input(s) checked")]
         [InlineData("Test-DkimRecord", "Test-DkimRecord dkim.test -Selector nothere -Server $dns", "1 domain(s) checked")]
         [InlineData("Test-SmtpConnection", "Test-SmtpConnection 127.0.0.1 -Port $closed, $closed -Security None", "2 endpoint(s) probed")]
+        [InlineData("Test-EmailDomain", "Test-EmailDomain grade-good.test, grade-no-spf.test, grade-no-dkim.test -Server $dns", "3 domain(s) checked")]
         public void ProgressIsACountThatCompletes(string cmdlet, string script, string finalStatus)
         {
             var r = _s.Run("$ProgressPreference = 'Continue'; " + script, new Dictionary<string, object>

@@ -25,6 +25,7 @@ namespace SmtpTools.Module.Tests
         [InlineData("Test-SpfRecord -IPAddress 192.0.2.1 -Sender a@stop.example.test -Server $dns -TimeoutSec 60")]
         [InlineData("Test-DmarcPolicy -Domain stop.example.test -Server $dns -TimeoutSec 60")]
         [InlineData("Test-DkimRecord -Domain stop.example.test -Selector s1 -Server $dns -TimeoutSec 60")]
+        [InlineData("Test-EmailDomain -Domain stop.example.test -Server $dns -TimeoutSec 60")]
         public void DnsCmdletStopsWhileTheServerIsSilent(string script)
         {
             using var silent = new SilentDnsServer();
