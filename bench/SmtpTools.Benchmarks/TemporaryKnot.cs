@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Diagnostics;
 using System.IO;
 using System.Net;
@@ -16,13 +18,18 @@ namespace SmtpTools.Benchmarks
     {
         private readonly Process _process;
 
-        public TemporaryKnot(string zone, string zoneText, IPEndPoint listen = null)
+        public TemporaryKnot(string zone, string zoneText, IPEndPoint listen = null) : this(new[] { (zone, zoneText) }, listen)
+        {
+        }
+
+        /// <summary>Several zones (e.g. a forward zone and the reverse zone of its addresses) in one knotd.</summary>
+        public TemporaryKnot(IReadOnlyList<(string Zone, string Text)> zones, IPEndPoint listen = null)
         {
             Folder = Directory.CreateTempSubdirectory("smtptools-bench-knot-").FullName;
             Address = listen?.Address ?? IPAddress.Loopback;
             Port = listen?.Port ?? FreePort();
             Directory.CreateDirectory(Path.Combine(Folder, "db"));
-            File.WriteAllText(Path.Combine(Folder, zone + ".zone"), zoneText);
+            foreach (var (zone, text) in zones) File.WriteAllText(Path.Combine(Folder, zone + ".zone"), text);
             string conf = Path.Combine(Folder, "knot.conf");
             File.WriteAllText(conf, string.Join("\n",
                 "server:",
@@ -46,13 +53,13 @@ namespace SmtpTools.Benchmarks
                 "    journal-content: none",
                 "    semantic-checks: off",
                 "zone:",
-                $"  - domain: \"{zone}.\"",
+                string.Join("\n", zones.Select(z => $"  - domain: \"{z.Zone}.\"")),
                 ""));
             _process = Process.Start(new ProcessStartInfo("knotd", $"-c \"{conf}\"") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true })
                 ?? throw new InvalidOperationException("knotd did not start");
             // Ctrl+C or kill ends the benchmark without its using blocks: take this knotd down with it.
             AppDomain.CurrentDomain.ProcessExit += (_, _) => Dispose();
-            WaitForZone(zone);
+            foreach (var (zone, _) in zones) WaitForZone(zone);
         }
 
         /// <summary>$ORIGIN, $TTL, SOA and NS lines for a benchmark zone.</summary>

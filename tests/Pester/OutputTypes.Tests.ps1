@@ -36,13 +36,32 @@ BeforeAll {
     $pickup = Send-SmtpMessage -To "bob@$domain" -From "alice@$domain" -Subject 'signed' -Body 'x' -PickupDirectory $work `
         -DkimKeyPath $key.PrivateKeyPath -DkimSelector pester -PassThru -WarningAction SilentlyContinue
     $messageEvaluation = Test-DmarcPolicy -MessagePath $pickup.PickupPath -ClientIPAddress 192.0.2.25 -HeloDomain "mail.$domain" -Server $dns
+    $longSts = 'a-subdomain-name-long-enough-to-fill-a-column.enforce.sts.test'
+    $mtaSts = @(Test-MtaStsPolicy enforce.sts.test, mx-mismatch.sts.test, oversized.sts.test, malformed.sts.test, two-records.sts.test, no-sts.sts.test, $longSts -Server $dns)
+    $mtaStsProbed = Test-MtaStsPolicy nocert-mx.sts.test, enforce.sts.test -Server $dns -ProbeMx -Port (Get-TestSetting SMTPTOOLS_SMTP_SUBMISSION_PORT)
+    $bimi = @(Test-BimiRecord good.bimi.test, cmc.bimi.test, vmc-mismatch.bimi.test, dmarc-pct.bimi.test, svg-external.bimi.test, declined.bimi.test, bad-syntax.bimi.test -Server $dns)
     $probes = @(Test-SmtpConnection $smtp -Port (Get-TestSetting SMTPTOOLS_SMTP_SUBMISSION_PORT), (Get-TestSetting SMTPTOOLS_SMTP_PLAIN_PORT),
         (Get-TestSetting SMTPTOOLS_SMTP_UNTRUSTED_PORT), (Get-TestSetting SMTPTOOLS_SMTP_CLOSED_PORT) -TimeoutSec 10)
 
+    # The MX, DNSSEC and blocklist cmdlets through the validating resolver; blocklists only the loopback test lists.
+    $resolver = Get-TestSetting SMTPTOOLS_RESOLVER
+    $mxResults = @(Test-MxRecord multi.mx.test, implicit.mx.test, nullmx-spf.mx.test, fcrdns.mx.test, cname.mx.test, ipliteral.mx.test, `
+        dnssec.test, dnssec-expired.test, "mx-check.$longSpf" -Server $resolver)
+    $dnssecResults = @(Test-DnssecStatus dnssec.test, www.dnssec.test, multi.mx.test, dnssec-expired.test, $longSpf -Server $resolver) + @(Test-DnssecStatus dnssec.test -Server $dns)
+    $ipList = @{ Name = 'ip.bl.test'; ReturnCodes = @{ '127.0.0.2' = 'spam source'; '127.0.0.4' = 'exploited host'; '127.0.0.10' = 'dynamic or end-user range' } }
+    $blocklistResults = @(Test-DnsBlocklist -IPAddress 192.0.2.66, 192.0.2.68, 192.0.2.1, 198.18.0.3 -Zone $ipList, dbl.bl.test, rewrite.bl.test, refused.bl.test -Server $resolver -WarningAction SilentlyContinue) +
+        @(Test-DnsBlocklist listedmx.mx.test, spam-domain.test -IncludeMx -Zone $ipList, dbl.bl.test -Server $resolver) +
+        @(Test-DnsBlocklist -IPAddress 2001:db8::66 -Zone dbl.bl.test -Server $resolver)
     $emailDomains = @(Test-EmailDomain grade-good.test, grade-no-dmarc.test, grade-spf-plusall.test, grade-no-dkim.test -Server $dns)
     $emailDomainChanges = @(Compare-EmailDomainReport -ReferenceObject $emailDomains -DifferenceObject (Test-EmailDomain grade-good.test, grade-no-dmarc.test -Server $dns -DkimSelector missing))
 
     $Samples = @{
+        'SmtpTools.MxRecordResult'        = $mxResults
+        'SmtpTools.MxHost'                = @($mxResults.Hosts)
+        'SmtpTools.MxHostAddress'         = @($mxResults.Hosts.Addresses)
+        'SmtpTools.DnssecStatusResult'    = $dnssecResults
+        'SmtpTools.DnsBlocklistResult'    = $blocklistResults
+        'SmtpTools.DnsBlocklistListing'   = @($blocklistResults.Listings)
         'SmtpTools.DkimKey'               = @($key, $rsaKey)
         'SmtpTools.DkimRecordCheck'       = $dkimChecks
         'SmtpTools.SpfRecord'             = $spfRecords
@@ -59,6 +78,11 @@ BeforeAll {
         'SmtpTools.SmtpConnectionTimings' = @($probes.Timings)
         'SmtpTools.SmtpSendResult'        = @($sent, $pickup)
         'SmtpTools.SmtpRejectedRecipient' = @($sent.RejectedRecipients)
+        'SmtpTools.MtaStsPolicy'          = $mtaSts + $mtaStsProbed
+        'SmtpTools.MtaStsMxHost'          = @($mtaStsProbed.MxHosts) + @($mtaSts[1].MxHosts)
+        'SmtpTools.TlsRptRecord'          = @(Test-TlsRptRecord testing.sts.test, no-sts.sts.test, tlsrpt-two.sts.test -Server $dns)
+        'SmtpTools.BimiRecord'            = $bimi
+        'SmtpTools.BimiMarkCertificate'   = @($bimi.Certificate | Where-Object { $_ })
         'SmtpTools.EmailDomainReport'      = $emailDomains
         'SmtpTools.EmailDomainCheckResult' = @($emailDomains.Checks)
         'SmtpTools.EmailDomainFinding'     = @($emailDomains.Findings)

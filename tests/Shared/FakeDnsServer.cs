@@ -38,6 +38,8 @@ namespace SmtpTools.Tests.Shared
         ForeignRecord,
         /// <summary>TC=1 and no records: the client must ask again over TCP (which always answers honestly).</summary>
         Truncate,
+        /// <summary>Only the name's own CNAME record (NOERROR), as a resolver that leaves the chase to the client; AD as for the name's zone.</summary>
+        CnameOnly,
     }
 
     /// <summary>
@@ -55,7 +57,7 @@ namespace SmtpTools.Tests.Shared
         private readonly ConcurrentDictionary<string, int> _asked = new ConcurrentDictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         private readonly Random _random = new Random(7208);
 
-        public const ushort A = 1, Cname = 5, Mx = 15, Txt = 16, Aaaa = 28;
+        public const ushort A = 1, Cname = 5, Soa = 6, Ptr = 12, Mx = 15, Txt = 16, Aaaa = 28, Rrsig = 46, Tlsa = 52;
 
         public FakeDnsServer()
         {
@@ -81,6 +83,23 @@ namespace SmtpTools.Tests.Shared
         /// <summary>Questions received (UDP and TCP), as "TYPE name".</summary>
         public ConcurrentQueue<string> Log { get; } = new ConcurrentQueue<string>();
 
+        /// <summary>Questions received with the DNSSEC bits they carried: "TYPE name" and AD, CD (header), DO (EDNS).</summary>
+        public ConcurrentQueue<(string Question, bool Ad, bool Cd, bool Do)> FlagLog { get; } = new ConcurrentQueue<(string, bool, bool, bool)>();
+
+        private readonly Dictionary<string, (bool Secure, bool Bogus, DateTime Expires, bool Signatures)> _signed = new Dictionary<string, (bool, bool, DateTime, bool)>(StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>
+        /// Answers for names at or below <paramref name="zone"/> as a validating resolver would: with DO, an RRSIG (expiring
+        /// at <paramref name="expires"/>) after every record; AD when <paramref name="secure"/> and the query asked for it
+        /// (AD or DO, RFC 6840 5.7); SERVFAIL when <paramref name="bogus"/>, unless the query set CD. The signatures are
+        /// valid from 14 days before they expire; <paramref name="signatures"/> false leaves them out (a DS for an unsigned zone).
+        /// </summary>
+        public FakeDnsServer Sign(string zone, bool secure = true, bool bogus = false, DateTime? expires = null, bool signatures = true)
+        {
+            lock (_zone) _signed[zone.TrimEnd('.')] = (secure, bogus, expires ?? DateTime.UtcNow.AddDays(7), signatures);
+            return this;
+        }
+
         public int Count(string type, string name) => Log.Count(q => q.Equals(type + " " + name, StringComparison.OrdinalIgnoreCase));
 
         public FakeDnsServer AddTxt(string name, params string[] strings)
@@ -98,6 +117,23 @@ namespace SmtpTools.Tests.Shared
         public FakeDnsServer AddA(string name, string address) => Add(name, A, IPAddress.Parse(address).GetAddressBytes());
         public FakeDnsServer AddAaaa(string name, string address) => Add(name, Aaaa, IPAddress.Parse(address).GetAddressBytes());
         public FakeDnsServer AddCname(string name, string target) => Add(name, Cname, EncodeName(target));
+        public FakeDnsServer AddPtr(string name, string target) => Add(name, Ptr, EncodeName(target));
+
+        /// <summary>A zone apex: its SOA, which NODATA and NXDOMAIN answers for names below it carry in the authority section.</summary>
+        public FakeDnsServer AddSoa(string zone)
+        {
+            var data = new List<byte>(EncodeName("ns." + zone));
+            data.AddRange(EncodeName("hostmaster." + zone));
+            data.AddRange(new byte[] { 0, 0, 0, 1, 0, 0, 14, 16, 0, 0, 2, 88, 0, 1, 81, 128, 0, 0, 0, 60 });
+            return Add(zone, Soa, data.ToArray());
+        }
+
+        public FakeDnsServer AddTlsa(string name, int usage, int selector, int matchingType, string hex)
+        {
+            var data = new List<byte> { (byte)usage, (byte)selector, (byte)matchingType };
+            for (int i = 0; i < hex.Length; i += 2) data.Add(Convert.ToByte(hex.Substring(i, 2), 16));
+            return Add(name, Tlsa, data.ToArray());
+        }
 
         public FakeDnsServer AddMx(string name, int preference, string exchange)
         {
@@ -120,7 +156,7 @@ namespace SmtpTools.Tests.Shared
         }
 
         private static string TypeName(ushort type) =>
-            type switch { A => "A", Cname => "CNAME", Mx => "MX", Txt => "TXT", Aaaa => "AAAA", 12 => "PTR", _ => type.ToString() };
+            type switch { A => "A", Cname => "CNAME", Soa => "SOA", Mx => "MX", Txt => "TXT", Aaaa => "AAAA", Ptr => "PTR", Tlsa => "TLSA", _ => type.ToString() };
 
         private async Task UdpLoop()
         {
@@ -135,6 +171,7 @@ namespace SmtpTools.Tests.Shared
                 string type = TypeName(q.Type);
                 int before = _asked.AddOrUpdate(type + " " + q.Name, 0, (_, n) => n + 1);
                 Log.Enqueue(type + " " + q.Name);
+                FlagLog.Enqueue((type + " " + q.Name, q.Ad, q.Cd, q.Do));
                 DnsFault fault;
                 try { fault = Script(q.Name, type, before); }
                 catch (Exception) { fault = DnsFault.Silence; }
@@ -202,6 +239,16 @@ namespace SmtpTools.Tests.Shared
                     yield return tc;
                     break;
                 }
+                case DnsFault.CnameOnly:
+                {
+                    byte[] cname;
+                    lock (_zone) cname = _zone.TryGetValue(q.Name, out var entries) ? entries.FirstOrDefault(e => e.Type == Cname).Data : null;
+                    var reply = Response(q, 0, cname == null ? Array.Empty<byte[]>() : new[] { Record(q.Name, Cname, cname) });
+                    var signing = SigningOf(q.Name);
+                    if (signing != null && signing.Value.Secure && (q.Ad || q.Do)) reply[3] |= 0x20;
+                    yield return reply;
+                    break;
+                }
                 default: yield return Honest(q); break;
             }
         }
@@ -217,7 +264,64 @@ namespace SmtpTools.Tests.Shared
         private byte[] Honest(Question q)
         {
             var (rcode, records) = Resolve(q.Name, q.Type);
-            return Response(q, rcode, records);
+            var signing = SigningOf(q.Name);
+            if (signing == null) return Response(q, rcode, records, Authority(q.Name, rcode, records, false));
+            var (secure, bogus, expires, signatures) = signing.Value;
+            if (bogus && !q.Cd) return Response(q, 2, Array.Empty<byte[]>());
+            bool sign = q.Do && signatures;
+            var signedRecords = sign ? WithSignatures(records, expires) : records;
+            var reply = Response(q, rcode, signedRecords, Authority(q.Name, rcode, records, sign, expires));
+            if (secure && (q.Ad || q.Do)) reply[3] |= 0x20; // AD
+            if (q.Cd) reply[3] |= 0x10;
+            return reply;
+        }
+
+        private (bool Secure, bool Bogus, DateTime Expires, bool Signatures)? SigningOf(string name)
+        {
+            lock (_zone)
+                for (string n = name; n.Length > 0; n = n.IndexOf('.') < 0 ? "" : n.Substring(n.IndexOf('.') + 1))
+                    if (_signed.TryGetValue(n, out var signing)) return signing;
+            return null;
+        }
+
+        /// <summary>NODATA and NXDOMAIN carry the SOA of the zone (the nearest added with <see cref="AddSoa"/>), signed when asked.</summary>
+        private byte[][] Authority(string name, int rcode, byte[][] records, bool signatures, DateTime expires = default)
+        {
+            if (records.Length > 0) return Array.Empty<byte[]>();
+            lock (_zone)
+                for (string n = name; n.Length > 0; n = n.IndexOf('.') < 0 ? "" : n.Substring(n.IndexOf('.') + 1))
+                {
+                    if (!_zone.TryGetValue(n, out var entries)) continue;
+                    var soa = entries.FirstOrDefault(e => e.Type == Soa);
+                    if (soa.Data == null) continue;
+                    var soaRecord = new[] { Record(n, Soa, soa.Data) };
+                    return signatures ? WithSignatures(soaRecord, expires) : soaRecord;
+                }
+            return Array.Empty<byte[]>();
+        }
+
+        /// <summary>Each record followed by an RRSIG over it (algorithm 13, a fake signature: nothing here validates it).</summary>
+        private static byte[][] WithSignatures(byte[][] records, DateTime expires)
+        {
+            var result = new List<byte[]>();
+            foreach (var record in records)
+            {
+                result.Add(record);
+                int o = 0;
+                while (record[o] != 0) o += 1 + record[o];
+                string owner = DecodeName(record);
+                ushort covered = (ushort)(record[o + 1] << 8 | record[o + 2]);
+                uint expiration = (uint)(expires - new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc)).TotalSeconds;
+                uint inception = expiration - 14 * 86400;
+                var data = new List<byte> { (byte)(covered >> 8), (byte)covered, 13, (byte)owner.Split('.').Length, 0, 0, 0, 60 };
+                data.AddRange(new[] { (byte)(expiration >> 24), (byte)(expiration >> 16), (byte)(expiration >> 8), (byte)expiration });
+                data.AddRange(new[] { (byte)(inception >> 24), (byte)(inception >> 16), (byte)(inception >> 8), (byte)inception });
+                data.AddRange(new byte[] { 0x30, 0x39 });
+                data.AddRange(EncodeName(owner));
+                data.AddRange(new byte[64]);
+                result.Add(Record(owner, Rrsig, data.ToArray()));
+            }
+            return result.ToArray();
         }
 
         /// <summary>Like an authoritative server: follow CNAMEs inside the zone (stopping at a loop), then the records of the type.</summary>
@@ -292,6 +396,9 @@ namespace SmtpTools.Tests.Shared
             public string Name;
             public ushort Type;
             public bool Rd;
+            public bool Ad;
+            public bool Cd;
+            public bool Do;
         }
 
         private static bool TryParseQuestion(byte[] b, int length, out Question q)
@@ -314,21 +421,29 @@ namespace SmtpTools.Tests.Shared
                 Name = string.Join(".", labels).ToLowerInvariant(),
                 Type = (ushort)(b[i + 1] << 8 | b[i + 2]),
                 Rd = (b[2] & 0x01) != 0,
+                Ad = (b[3] & 0x20) != 0,
+                Cd = (b[3] & 0x10) != 0,
             };
+            // An OPT record right after the question (root owner, TYPE 41): DO is the top bit of its TTL's flags.
+            int opt = i + 5;
+            if ((b[10] << 8 | b[11]) > 0 && opt + 11 <= length && b[opt] == 0 && b[opt + 1] == 0 && b[opt + 2] == 41)
+                q.Do = (b[opt + 7] & 0x80) != 0;
             return true;
         }
 
-        private static byte[] Response(Question q, int rcode, byte[][] answers)
+        private static byte[] Response(Question q, int rcode, byte[][] answers, byte[][] authority = null)
         {
+            authority ??= Array.Empty<byte[]>();
             var p = new List<byte>
             {
                 (byte)(q.Id >> 8), (byte)q.Id,
                 (byte)(0x84 | (q.Rd ? 1 : 0)), (byte)rcode, // QR, AA, RD as asked; RCODE
-                0, 1, (byte)(answers.Length >> 8), (byte)answers.Length, 0, 0, 0, 0,
+                0, 1, (byte)(answers.Length >> 8), (byte)answers.Length, (byte)(authority.Length >> 8), (byte)authority.Length, 0, 0,
             };
             p.AddRange(EncodeName(q.Name));
             p.AddRange(new byte[] { (byte)(q.Type >> 8), (byte)q.Type, 0, 1 });
             foreach (var a in answers) p.AddRange(a);
+            foreach (var a in authority) p.AddRange(a);
             return p.ToArray();
         }
 

@@ -133,7 +133,7 @@ namespace SmtpTools.Module.Tests
             using var silent = new SilentDnsServer();
             var vars = new Dictionary<string, object> { ["silent"] = silent.Endpoint };
             var bad = "'   ', 'exa mple.com', '192.0.2.1', '[192.0.2.1]', 'alice@example.test', \"nul`0.test\", 'x/y.test', '*.example.test', 'a..b'";
-            foreach (var cmdlet in new[] { "Get-SpfRecord", "Test-DmarcPolicy", "Test-DkimRecord" })
+            foreach (var cmdlet in new[] { "Get-SpfRecord", "Test-DmarcPolicy", "Test-DkimRecord", "Test-MxRecord", "Test-DnssecStatus" })
             {
                 var r = Run($"{bad} | {cmdlet} -Server $silent -TimeoutSec 1", vars);
                 Assert.Empty(r.Output);

@@ -19,7 +19,13 @@ namespace SmtpTools.Module.Tests
         [InlineData("Test-SpfRecord", "Test-SpfRecord -IPAddress 192.0.2.1 -Sender a@good.spf.test -Server $dns", "1 check(s) done")]
         [InlineData("Test-DmarcPolicy", "Test-DmarcPolicy dmarc.test, sub.dmarc.test -Server $dns", "2 input(s) checked")]
         [InlineData("Test-DkimRecord", "Test-DkimRecord dkim.test -Selector nothere -Server $dns", "1 domain(s) checked")]
+        [InlineData("Test-MtaStsPolicy", "Test-MtaStsPolicy enforce.sts.test, none.sts.test -Server $dns -NoFetch", "2 domain(s) checked")]
+        [InlineData("Test-TlsRptRecord", "Test-TlsRptRecord enforce.sts.test -Server $dns", "1 domain(s) checked")]
+        [InlineData("Test-BimiRecord", "Test-BimiRecord good.bimi.test -Server $dns -NoFetch", "1 domain(s) checked")]
         [InlineData("Test-SmtpConnection", "Test-SmtpConnection 127.0.0.1 -Port $closed, $closed -Security None", "2 endpoint(s) probed")]
+        [InlineData("Test-MxRecord", "Test-MxRecord multi.mx.test, cname.mx.test -Server $dns", "2 domain(s) checked")]
+        [InlineData("Test-DnssecStatus", "Test-DnssecStatus mx.test -Server $dns", "1 domain(s) checked")]
+        [InlineData("Test-DnsBlocklist", "Test-DnsBlocklist -IPAddress 192.0.2.1 -Domain spam-domain.test -Zone ip.bl.test, dbl.bl.test -Server $dns", "2 input(s) checked")]
         [InlineData("Test-EmailDomain", "Test-EmailDomain grade-good.test, grade-no-spf.test, grade-no-dkim.test -Server $dns", "3 domain(s) checked")]
         public void ProgressIsACountThatCompletes(string cmdlet, string script, string finalStatus)
         {

@@ -25,6 +25,12 @@ namespace SmtpTools.Module.Tests
         [InlineData("Test-SpfRecord -IPAddress 192.0.2.1 -Sender a@stop.example.test -Server $dns -TimeoutSec 60")]
         [InlineData("Test-DmarcPolicy -Domain stop.example.test -Server $dns -TimeoutSec 60")]
         [InlineData("Test-DkimRecord -Domain stop.example.test -Selector s1 -Server $dns -TimeoutSec 60")]
+        [InlineData("Test-MxRecord -Domain stop.example.test -Server $dns -TimeoutSec 60")]
+        [InlineData("Test-DnssecStatus -Domain stop.example.test -Server $dns -TimeoutSec 60")]
+        [InlineData("Test-DnsBlocklist -IPAddress 192.0.2.1 -Zone bl.example.test -Server $dns -TimeoutSec 60")]
+        [InlineData("Test-MtaStsPolicy -Domain stop.example.test -Server $dns -TimeoutSec 60")]
+        [InlineData("Test-TlsRptRecord -Domain stop.example.test -Server $dns -TimeoutSec 60")]
+        [InlineData("Test-BimiRecord -Domain stop.example.test -Server $dns -TimeoutSec 60")]
         [InlineData("Test-EmailDomain -Domain stop.example.test -Server $dns -TimeoutSec 60")]
         public void DnsCmdletStopsWhileTheServerIsSilent(string script)
         {

@@ -41,21 +41,82 @@ namespace SmtpTools.Core.Dns
     {
         public DnsMxRecord(int preference, string exchange) { Preference = preference; Exchange = exchange; }
         public int Preference { get; }
-        /// <summary>The exchange host name, lower case, without the trailing dot.</summary>
+        /// <summary>The exchange host name, lower case, without the trailing dot; empty for the root (a null MX).</summary>
         public string Exchange { get; }
-        public override string ToString() => $"{Preference} {Exchange}";
+        /// <summary>The exchange is the root: "0 ." is RFC 7505's null MX, "the domain accepts no mail".</summary>
+        public bool IsNullMx => Exchange.Length == 0;
+        public override string ToString() => $"{Preference} {(IsNullMx ? "." : Exchange)}";
+    }
+
+    /// <summary>One TLSA resource record (RFC 6698 2.1), as published.</summary>
+    public sealed class DnsTlsaRecord
+    {
+        public DnsTlsaRecord(int usage, int selector, int matchingType, byte[] data)
+        {
+            Usage = usage;
+            Selector = selector;
+            MatchingType = matchingType;
+            Data = data ?? throw new ArgumentNullException(nameof(data));
+        }
+
+        /// <summary>Certificate usage: 0 PKIX-TA, 1 PKIX-EE, 2 DANE-TA, 3 DANE-EE (RFC 7218 names).</summary>
+        public int Usage { get; }
+        /// <summary>0: the whole certificate, 1: its SubjectPublicKeyInfo.</summary>
+        public int Selector { get; }
+        /// <summary>0: the selected data itself, 1: its SHA-256, 2: its SHA-512.</summary>
+        public int MatchingType { get; }
+        /// <summary>The certificate association data.</summary>
+        public byte[] Data { get; }
+        /// <summary>The association data in lower-case hex, as zone files write it.</summary>
+        public string DataHex
+        {
+            get
+            {
+                var sb = new System.Text.StringBuilder(Data.Length * 2);
+                foreach (byte b in Data) sb.Append(b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+                return sb.ToString();
+            }
+        }
+        public override string ToString() => $"{Usage} {Selector} {MatchingType} {DataHex}";
+    }
+
+    /// <summary>
+    /// What one reply to a query with the DO bit shows of DNSSEC, beside its AD bit (<see cref="DnsAnswer{T}.Authenticated"/>):
+    /// whether signatures came with it and when they expire. A reply without signatures is from an unsigned zone, or
+    /// from a resolver that drops them.
+    /// </summary>
+    public sealed class DnsSecurityFacts
+    {
+        public DnsSecurityFacts(string zone, int signatureCount, DateTime? signaturesExpire, DateTime? signaturesIncepted)
+        {
+            Zone = zone;
+            SignatureCount = signatureCount;
+            SignaturesExpire = signaturesExpire;
+            SignaturesIncepted = signaturesIncepted;
+        }
+
+        /// <summary>The zone the name is in (the owner of the SOA in the answer or authority section); null when none came.</summary>
+        public string Zone { get; }
+        /// <summary>RRSIG records in the answer and authority sections.</summary>
+        public int SignatureCount { get; }
+        /// <summary>The earliest expiration among those signatures (UTC), or null.</summary>
+        public DateTime? SignaturesExpire { get; }
+        /// <summary>The latest inception among those signatures (UTC), or null.</summary>
+        public DateTime? SignaturesIncepted { get; }
+        public override string ToString() => $"zone {Zone ?? "?"}, {SignatureCount} signature(s)";
     }
 
     /// <summary>The answer to one DNS question.</summary>
     public sealed class DnsAnswer<T>
     {
-        public DnsAnswer(string name, DnsResponseStatus status, IReadOnlyList<T> records, string error = null, IReadOnlyList<string> aliases = null)
+        public DnsAnswer(string name, DnsResponseStatus status, IReadOnlyList<T> records, string error = null, IReadOnlyList<string> aliases = null, bool authenticated = false)
         {
             Name = name;
             Status = status;
             Records = records ?? Array.Empty<T>();
             Error = error;
             Aliases = aliases ?? Array.Empty<string>();
+            Authenticated = authenticated;
         }
 
         public string Name { get; }
@@ -65,6 +126,12 @@ namespace SmtpTools.Core.Dns
         public string Error { get; }
         /// <summary>CNAME targets followed to reach the answer, in order.</summary>
         public IReadOnlyList<string> Aliases { get; }
+        /// <summary>
+        /// The AD bit: a validating resolver validated the answer with DNSSEC, records or proof of their absence, along the
+        /// whole CNAME chain (RFC 4035 3.2.3). Only as trustworthy as the path to that resolver; false from a resolver
+        /// that does not validate, for unsigned zones, and for failures.
+        /// </summary>
+        public bool Authenticated { get; }
 
         /// <summary>The server answered authoritatively (records, NODATA or NXDOMAIN).</summary>
         public bool IsSuccess => Status == DnsResponseStatus.NoError || Status == DnsResponseStatus.NonExistentDomain || Status == DnsResponseStatus.InvalidName;
@@ -77,6 +144,6 @@ namespace SmtpTools.Core.Dns
 
         public override string ToString() => $"{Name}: {Status} ({Records.Count} record(s)){(Error == null ? "" : " " + Error)}";
 
-        internal DnsAnswer<T> WithRecords(IEnumerable<T> records) => new DnsAnswer<T>(Name, Status, records.ToList(), Error, Aliases);
+        internal DnsAnswer<T> WithRecords(IEnumerable<T> records) => new DnsAnswer<T>(Name, Status, records.ToList(), Error, Aliases, Authenticated);
     }
 }

@@ -5,12 +5,13 @@ namespace SmtpTools.Core.Dns
 {
     internal readonly struct DnsCacheKey : IEquatable<DnsCacheKey>
     {
-        public DnsCacheKey(string name, DnsType type) { Name = name; Type = type; }
+        /// <param name="question">Which question about the name: the type, and the flags that change the answer (DO, CD).</param>
+        public DnsCacheKey(string name, int question) { Name = name; Question = question; }
         public string Name { get; }
-        public DnsType Type { get; }
-        public bool Equals(DnsCacheKey other) => Type == other.Type && string.Equals(Name, other.Name, StringComparison.Ordinal);
+        public int Question { get; }
+        public bool Equals(DnsCacheKey other) => Question == other.Question && string.Equals(Name, other.Name, StringComparison.Ordinal);
         public override bool Equals(object obj) => obj is DnsCacheKey other && Equals(other);
-        public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Name) * 31 + (int)Type;
+        public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Name) * 31 + Question;
     }
 
     /// <summary>

@@ -39,11 +39,45 @@ namespace SmtpTools.Core.Dns
         /// <summary>CNAMEs followed across answers at most (RFC 1034 leaves it to the resolver; BIND stops at 16 in all).</summary>
         private const int MaxChase = 8;
 
-        private static readonly DnsWire.RdataReader<DnsTxtRecord> TxtReader = DnsWire.ReadTxt;
-        private static readonly DnsWire.RdataReader<IPAddress> AReader = DnsWire.ReadA;
-        private static readonly DnsWire.RdataReader<IPAddress> AaaaReader = DnsWire.ReadAaaa;
-        private static readonly DnsWire.RdataReader<DnsMxRecord> MxReader = DnsWire.ReadMx;
-        private static readonly DnsWire.RdataReader<string> PtrReader = DnsWire.ReadPtr;
+        private static readonly Question<DnsTxtRecord> TxtQuestion = Question<DnsTxtRecord>.Records(1, DnsType.Txt, DnsWire.ReadTxt);
+        private static readonly Question<IPAddress> AQuestion = Question<IPAddress>.Records(2, DnsType.A, DnsWire.ReadA);
+        private static readonly Question<IPAddress> AaaaQuestion = Question<IPAddress>.Records(3, DnsType.Aaaa, DnsWire.ReadAaaa);
+        private static readonly Question<DnsMxRecord> MxQuestion = Question<DnsMxRecord>.Records(4, DnsType.Mx, DnsWire.ReadMx);
+        private static readonly Question<string> PtrQuestion = Question<string>.Records(5, DnsType.Ptr, DnsWire.ReadPtr);
+        // DO for TLSA: DANE needs the AD bit, and some validating resolvers set it only for queries with DO.
+        private static readonly Question<DnsTlsaRecord> TlsaQuestion = Question<DnsTlsaRecord>.Records(6, DnsType.Tlsa, DnsWire.ReadTlsa, DnsQueryFlags.DnssecOk);
+        private static readonly Question<DnsSecurityFacts> SecurityQuestion = Question<DnsSecurityFacts>.Facts(7, DnsQueryFlags.DnssecOk);
+        private static readonly Question<DnsSecurityFacts> UncheckedSecurityQuestion = Question<DnsSecurityFacts>.Facts(8, DnsQueryFlags.DnssecOk | DnsQueryFlags.CheckingDisabled);
+
+        /// <summary>What is asked (type, flags) and how the reply is read; <see cref="Id"/> keeps their cache entries apart.</summary>
+        private sealed class Question<T>
+        {
+            private Question(int id, DnsType type, DnsQueryFlags flags, Func<byte[], int, int, List<T>, List<string>, string> read)
+            {
+                Id = id;
+                Type = type;
+                Flags = flags;
+                Read = read;
+            }
+
+            public int Id { get; }
+            public DnsType Type { get; }
+            public DnsQueryFlags Flags { get; }
+            /// <summary>(reply, length, question length, records, aliases) → null, or why the reply is unusable.</summary>
+            public Func<byte[], int, int, List<T>, List<string>, string> Read { get; }
+
+            public static Question<T> Records(int id, DnsType type, DnsWire.RdataReader<T> rdata, DnsQueryFlags flags = DnsQueryFlags.None) =>
+                new Question<T>(id, type, flags, (p, length, questionLength, records, aliases) => DnsWire.ReadAnswers(p, length, questionLength, type, rdata, records, aliases));
+
+            /// <summary>SOA with DO: not for its data but for what the reply shows of DNSSEC (one facts object per reply).</summary>
+            public static Question<DnsSecurityFacts> Facts(int id, DnsQueryFlags flags) =>
+                new Question<DnsSecurityFacts>(id, DnsType.Soa, flags, (p, length, questionLength, records, aliases) =>
+                {
+                    string problem = DnsWire.ReadSecurityFacts(p, length, questionLength, DateTime.UtcNow, out var facts);
+                    if (problem == null) records.Add(facts);
+                    return problem;
+                });
+        }
 
         private readonly IPEndPoint[] _servers;
         private readonly UdpChannel[] _channels;
@@ -75,23 +109,29 @@ namespace SmtpTools.Core.Dns
         internal int Window => _gate.Window;
 
         public Task<DnsAnswer<DnsTxtRecord>> GetTxtAsync(string name, CancellationToken cancellationToken) =>
-            Lookup(name, DnsType.Txt, TxtReader, cancellationToken);
+            Lookup(name, TxtQuestion, cancellationToken);
 
         public Task<DnsAnswer<IPAddress>> GetAddressesAsync(string name, AddressFamily family, CancellationToken cancellationToken)
         {
-            if (family == AddressFamily.InterNetworkV6) return Lookup(name, DnsType.Aaaa, AaaaReader, cancellationToken);
-            if (family == AddressFamily.InterNetwork) return Lookup(name, DnsType.A, AReader, cancellationToken);
+            if (family == AddressFamily.InterNetworkV6) return Lookup(name, AaaaQuestion, cancellationToken);
+            if (family == AddressFamily.InterNetwork) return Lookup(name, AQuestion, cancellationToken);
             throw new ArgumentOutOfRangeException(nameof(family), family, "Only InterNetwork (A) and InterNetworkV6 (AAAA) are supported.");
         }
 
         public Task<DnsAnswer<DnsMxRecord>> GetMxAsync(string name, CancellationToken cancellationToken) =>
-            Lookup(name, DnsType.Mx, MxReader, cancellationToken);
+            Lookup(name, MxQuestion, cancellationToken);
 
         public Task<DnsAnswer<string>> GetPtrAsync(IPAddress address, CancellationToken cancellationToken)
         {
             if (address == null) throw new ArgumentNullException(nameof(address));
-            return Lookup(DnsWire.ReverseName(address), DnsType.Ptr, PtrReader, cancellationToken);
+            return Lookup(DnsWire.ReverseName(address), PtrQuestion, cancellationToken);
         }
+
+        public Task<DnsAnswer<DnsTlsaRecord>> GetTlsaAsync(string name, CancellationToken cancellationToken) =>
+            Lookup(name, TlsaQuestion, cancellationToken);
+
+        public Task<DnsAnswer<DnsSecurityFacts>> GetSecurityFactsAsync(string name, bool checkingDisabled, CancellationToken cancellationToken) =>
+            Lookup(name, checkingDisabled ? UncheckedSecurityQuestion : SecurityQuestion, cancellationToken);
 
         /// <summary>Lower case, no trailing dot.</summary>
         public static string Normalize(string name) => (name ?? string.Empty).TrimEnd('.').ToLowerInvariant();
@@ -110,22 +150,22 @@ namespace SmtpTools.Core.Dns
             return true;
         }
 
-        private Task<DnsAnswer<T>> Lookup<T>(string name, DnsType type, DnsWire.RdataReader<T> read, CancellationToken cancellationToken)
+        private Task<DnsAnswer<T>> Lookup<T>(string name, Question<T> question, CancellationToken cancellationToken)
         {
             string normalized = Normalize(name);
-            return WaitAsync(_cache == null ? ResolveAsync(normalized, type, read, null) : Cached(normalized, type, read), cancellationToken);
+            return WaitAsync(_cache == null ? ResolveAsync(normalized, question, null) : Cached(normalized, question), cancellationToken);
         }
 
-        private Task<DnsAnswer<T>> Cached<T>(string name, DnsType type, DnsWire.RdataReader<T> read)
+        private Task<DnsAnswer<T>> Cached<T>(string name, Question<T> question)
         {
-            var key = new DnsCacheKey(name, type);
+            var key = new DnsCacheKey(name, question.Id);
             if (_cache.TryGet(key, out var cached)) return (Task<DnsAnswer<T>>)cached;
             // Inline continuations: whoever completes the question (the socket's receive loop) goes straight on with the
             // waiting evaluations; no thread-pool hop per answer.
             var entry = new TaskCompletionSource<DnsAnswer<T>>();
             var existing = _cache.GetOrAdd(key, entry.Task);
             if (existing != entry.Task) return (Task<DnsAnswer<T>>)existing;
-            _ = ResolveAsync(name, type, read, entry);
+            _ = ResolveAsync(name, question, entry);
             return entry.Task;
         }
 
@@ -133,22 +173,22 @@ namespace SmtpTools.Core.Dns
         /// Asks, follows a CNAME chain that ends without records (another zone's server must be asked), and completes the
         /// cache entry. The contract of <see cref="IDnsResolver"/>: a DNS failure is an answer, never an exception.
         /// </summary>
-        private async Task<DnsAnswer<T>> ResolveAsync<T>(string name, DnsType type, DnsWire.RdataReader<T> read, TaskCompletionSource<DnsAnswer<T>> entry)
+        private async Task<DnsAnswer<T>> ResolveAsync<T>(string name, Question<T> question, TaskCompletionSource<DnsAnswer<T>> entry)
         {
             DnsAnswer<T> answer;
             try
             {
-                answer = await FetchAsync(name, type, read).ConfigureAwait(false);
-                if (NeedsChase(answer)) answer = await ChaseAsync(name, answer, type, read).ConfigureAwait(false);
+                answer = await FetchAsync(name, question).ConfigureAwait(false);
+                if (NeedsChase(answer)) answer = await ChaseAsync(name, answer, question).ConfigureAwait(false);
             }
             catch (Exception ex) when (!(ex is OutOfMemoryException))
             {
-                answer = DnsAnswer<T>.Failure(name, DnsResponseStatus.OtherError, $"{TypeName(type)} {name}: {ex.GetType().Name}: {ex.Message}");
+                answer = DnsAnswer<T>.Failure(name, DnsResponseStatus.OtherError, $"{TypeName(question.Type)} {name}: {ex.GetType().Name}: {ex.Message}");
             }
             if (entry != null)
             {
                 // Forget a failure before anyone sees it, so the next asker tries again instead of reading it from the cache.
-                if (!answer.IsSuccess) _cache.Remove(new DnsCacheKey(name, type), entry.Task);
+                if (!answer.IsSuccess) _cache.Remove(new DnsCacheKey(name, question.Id), entry.Task);
                 entry.SetResult(answer);
             }
             return answer;
@@ -158,16 +198,19 @@ namespace SmtpTools.Core.Dns
             answer.Status == DnsResponseStatus.NoError && answer.Records.Count == 0 && answer.Aliases.Count > 0;
 
         /// <summary>Asks for the chain's last name until records, an error or a loop (rare: resolvers chase CNAMEs themselves).</summary>
-        private async Task<DnsAnswer<T>> ChaseAsync<T>(string name, DnsAnswer<T> answer, DnsType type, DnsWire.RdataReader<T> read)
+        private async Task<DnsAnswer<T>> ChaseAsync<T>(string name, DnsAnswer<T> answer, Question<T> question)
         {
             var aliases = new List<string>(answer.Aliases);
             var seen = new HashSet<string>(StringComparer.Ordinal) { name };
             seen.UnionWith(answer.Aliases);
+            // The chain is validated only when every answer along it was.
+            bool authenticated = answer.Authenticated;
             for (int hop = 0; NeedsChase(answer); hop++)
             {
                 if (hop == MaxChase)
                     return DnsAnswer<T>.Failure(name, DnsResponseStatus.OtherError, $"CNAME chain from {name} is longer than {aliases.Count} names.");
-                answer = await FetchAsync(aliases[aliases.Count - 1], type, read).ConfigureAwait(false);
+                answer = await FetchAsync(aliases[aliases.Count - 1], question).ConfigureAwait(false);
+                authenticated &= answer.Authenticated;
                 foreach (var alias in answer.Aliases)
                 {
                     aliases.Add(alias);
@@ -175,18 +218,19 @@ namespace SmtpTools.Core.Dns
                         return DnsAnswer<T>.Failure(name, DnsResponseStatus.OtherError, "CNAME loop: " + name + " -> " + string.Join(" -> ", aliases) + ".");
                 }
             }
-            return new DnsAnswer<T>(name, answer.Status, answer.Records, answer.Error, aliases);
+            return new DnsAnswer<T>(name, answer.Status, answer.Records, answer.Error, aliases, authenticated && answer.IsSuccess);
         }
 
-        private async Task<DnsAnswer<T>> FetchAsync<T>(string name, DnsType type, DnsWire.RdataReader<T> read)
+        private async Task<DnsAnswer<T>> FetchAsync<T>(string name, Question<T> q)
         {
+            var type = q.Type;
             byte[] question = IsAskable(name) ? DnsWire.EncodeQuestion(name, type) : null;
             if (question == null) return DnsAnswer<T>.Failure(name, DnsResponseStatus.InvalidName, $"'{name}' is not a valid DNS name.");
             if (_servers.Length == 0)
                 return DnsAnswer<T>.Failure(name, DnsResponseStatus.OtherError, "No DNS server is configured on this system; give one with -Server.");
             Interlocked.Increment(ref _queriesSent);
 
-            var query = DnsWire.BuildQuery(0, question);
+            var query = DnsWire.BuildQuery(0, question, q.Flags);
             int start = Volatile.Read(ref _preferred);
             int tries = _triesPerServer * _servers.Length;
             var refused = _servers.Length > 1 ? new bool[_servers.Length] : null;
@@ -236,12 +280,12 @@ namespace SmtpTools.Core.Dns
                 {
                     var records = new List<T>();
                     var aliases = new List<string>();
-                    string problem = DnsWire.ReadAnswers(result.Reply, result.Length, question.Length, type, read, records, aliases);
+                    string problem = q.Read(result.Reply, result.Length, question.Length, records, aliases);
                     if (problem == null)
                     {
                         if (type == DnsType.Mx) SortByPreference(records);
                         return new DnsAnswer<T>(name, rcode == 0 ? DnsResponseStatus.NoError : DnsResponseStatus.NonExistentDomain, records, null,
-                            aliases.Count == 0 ? null : aliases);
+                            aliases.Count == 0 ? null : aliases, DnsWire.IsAuthenticated(result.Reply));
                     }
                     lastStatus = DnsResponseStatus.OtherError;
                     if (problem.StartsWith("CNAME loop", StringComparison.Ordinal))

@@ -11,10 +11,25 @@ namespace SmtpTools.Core.Dns
     {
         A = 1,
         Cname = 5,
+        Soa = 6,
         Ptr = 12,
         Mx = 15,
         Txt = 16,
         Aaaa = 28,
+        Opt = 41,
+        Rrsig = 46,
+        Tlsa = 52,
+    }
+
+    /// <summary>Header and EDNS(0) flags a query can carry beyond the defaults (RD, and AD as RFC 6840 5.7 asks of stubs).</summary>
+    [Flags]
+    internal enum DnsQueryFlags
+    {
+        None = 0,
+        /// <summary>DO (RFC 3225): the resolver returns RRSIGs, and every validating resolver sets AD on validated answers.</summary>
+        DnssecOk = 1,
+        /// <summary>CD (RFC 4035 3.2.2): the resolver skips validation, so a bogus zone answers instead of SERVFAIL.</summary>
+        CheckingDisabled = 2,
     }
 
     /// <summary>
@@ -65,13 +80,18 @@ namespace SmtpTools.Core.Dns
             return question;
         }
 
-        /// <summary>Writes a query (header, question, and an EDNS(0) OPT record) into a new array.</summary>
-        public static byte[] BuildQuery(ushort id, byte[] question)
+        /// <summary>
+        /// Writes a query (header, question, and an EDNS(0) OPT record) into a new array. AD is always set: RFC 6840 5.7
+        /// lets a stub ask for the AD bit that way, so every answer says whether a validating resolver validated it
+        /// (authoritative servers ignore it), without the RRSIGs that DO would add to every reply.
+        /// </summary>
+        public static byte[] BuildQuery(ushort id, byte[] question, DnsQueryFlags flags = DnsQueryFlags.None)
         {
             var q = new byte[HeaderLength + question.Length + 11];
             q[0] = (byte)(id >> 8);
             q[1] = (byte)id;
             q[2] = 0x01; // RD: a stub asks its resolver to recurse
+            q[3] = (byte)(AdBit | ((flags & DnsQueryFlags.CheckingDisabled) != 0 ? CdBit : 0));
             q[5] = 1;    // QDCOUNT
             q[11] = 1;   // ARCOUNT: the OPT record
             Buffer.BlockCopy(question, 0, q, HeaderLength, question.Length);
@@ -81,8 +101,15 @@ namespace SmtpTools.Core.Dns
             q[o + 2] = 41;
             q[o + 3] = EdnsPayload >> 8;
             q[o + 4] = EdnsPayload & 0xFF;
+            if ((flags & DnsQueryFlags.DnssecOk) != 0) q[o + 7] = 0x80; // DO, the top bit of the OPT TTL's flags (RFC 3225 3)
             return q;
         }
+
+        /// <summary>AD and CD in the fourth header octet (RFC 4035 3.2, RFC 6840 5.7).</summary>
+        private const byte AdBit = 0x20, CdBit = 0x10;
+
+        /// <summary>The reply's AD bit: the resolver validated every record in it (RFC 4035 3.2.3).</summary>
+        public static bool IsAuthenticated(byte[] reply) => (reply[3] & AdBit) != 0;
 
         public static void SetId(byte[] query, ushort id)
         {
@@ -132,16 +159,8 @@ namespace SmtpTools.Core.Dns
             if (answers > MaxAnswerRecords) return "too many answer records";
             int offset = HeaderLength + questionLength;
             var rrs = answers == 0 ? null : new Rr[answers];
-            for (int i = 0; i < answers; i++)
-            {
-                int owner = offset;
-                if (!SkipName(p, length, ref offset)) return NameError(p, length, owner);
-                if (offset + 10 > length) return "a record runs past the end of the reply";
-                int rdLength = p[offset + 8] << 8 | p[offset + 9];
-                rrs[i] = new Rr { Owner = owner, Type = (ushort)(p[offset] << 8 | p[offset + 1]), Class = (ushort)(p[offset + 2] << 8 | p[offset + 3]), Data = offset + 10, DataLength = rdLength };
-                offset += 10 + rdLength;
-                if (offset > length) return "a record runs past the end of the reply";
-            }
+            string broken = ReadRecords(p, length, ref offset, rrs);
+            if (broken != null) return broken;
 
             // The chain: the question's name, then each CNAME owned by the current name.
             int current = HeaderLength;
@@ -179,6 +198,69 @@ namespace SmtpTools.Core.Dns
             }
             return null;
         }
+
+        /// <summary>Reads the fixed part of <c>records.Length</c> records from <paramref name="offset"/> on; null, or why the reply is broken.</summary>
+        private static string ReadRecords(byte[] p, int length, ref int offset, Rr[] records)
+        {
+            if (records == null) return null;
+            for (int i = 0; i < records.Length; i++)
+            {
+                int owner = offset;
+                if (!SkipName(p, length, ref offset)) return NameError(p, length, owner);
+                if (offset + 10 > length) return "a record runs past the end of the reply";
+                int rdLength = p[offset + 8] << 8 | p[offset + 9];
+                records[i] = new Rr { Owner = owner, Type = (ushort)(p[offset] << 8 | p[offset + 1]), Class = (ushort)(p[offset + 2] << 8 | p[offset + 3]), Data = offset + 10, DataLength = rdLength };
+                offset += 10 + rdLength;
+                if (offset > length) return "a record runs past the end of the reply";
+            }
+            return null;
+        }
+
+        /// <summary>
+        /// What a reply to a query with DO says about DNSSEC (<see cref="DnsSecurityFacts"/>): the RRSIGs in its answer
+        /// and authority sections (a negative answer carries its proof there) with the earliest expiration and latest
+        /// inception among them, and the zone, from the SOA in either section. Null on success, else why the reply is broken.
+        /// </summary>
+        public static string ReadSecurityFacts(byte[] p, int length, int questionLength, DateTime utcNow, out DnsSecurityFacts facts)
+        {
+            facts = null;
+            int answers = p[6] << 8 | p[7], authority = p[8] << 8 | p[9];
+            if (answers + authority > MaxAnswerRecords) return "too many records";
+            int offset = HeaderLength + questionLength;
+            var rrs = answers + authority == 0 ? null : new Rr[answers + authority];
+            string broken = ReadRecords(p, length, ref offset, rrs);
+            if (broken != null) return broken;
+            string zone = null;
+            int signatures = 0;
+            DateTime? expires = null, incepted = null;
+            for (int i = 0; i < (rrs?.Length ?? 0); i++)
+            {
+                var rr = rrs[i];
+                if (rr.Class != 1) continue;
+                if (rr.Type == (ushort)DnsType.Soa && zone == null) zone = ReadName(p, length, rr.Owner);
+                if (rr.Type != (ushort)DnsType.Rrsig) continue;
+                // RFC 4034 3.1: type covered (2), algorithm, labels, original TTL (4), expiration (4), inception (4), key tag, signer.
+                if (rr.DataLength < 18) return "a malformed RRSIG record";
+                signatures++;
+                var expiration = SerialTime(ReadUInt32(p, rr.Data + 8), utcNow);
+                var inception = SerialTime(ReadUInt32(p, rr.Data + 12), utcNow);
+                if (expires == null || expiration < expires) expires = expiration;
+                if (incepted == null || inception > incepted) incepted = inception;
+            }
+            facts = new DnsSecurityFacts(zone, signatures, expires, incepted);
+            return null;
+        }
+
+        private static uint ReadUInt32(byte[] p, int o) => (uint)(p[o] << 24 | p[o + 1] << 16 | p[o + 2] << 8 | p[o + 3]);
+
+        /// <summary>RRSIG times are seconds since 1970 in serial-number arithmetic (RFC 4034 3.1.5, RFC 1982): the value nearest to now.</summary>
+        private static DateTime SerialTime(uint value, DateTime utcNow)
+        {
+            long nowSeconds = (long)Math.Floor((utcNow - UnixEpoch).TotalSeconds);
+            return UnixEpoch.AddSeconds(nowSeconds + (int)(value - (uint)nowSeconds));
+        }
+
+        private static readonly DateTime UnixEpoch = new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
         private static string NameError(byte[] p, int length, int offset) =>
             IsPointerLoop(p, length, offset) ? "a compression pointer loop" : "a malformed name";
@@ -345,6 +427,17 @@ namespace SmtpTools.Core.Dns
             if (!SkipName(p, offset + rdLength, ref o) || o != offset + rdLength) return false;
             string exchange = ReadName(p, length, offset + 2);
             if (exchange != null) value = new DnsMxRecord(preference, exchange);
+            return true;
+        }
+
+        /// <summary>A TLSA record (RFC 6698 2.1): usage, selector, matching type and the association data as published.</summary>
+        public static bool ReadTlsa(byte[] p, int length, int offset, int rdLength, out DnsTlsaRecord value)
+        {
+            value = null;
+            if (rdLength < 3) return false;
+            var data = new byte[rdLength - 3];
+            Buffer.BlockCopy(p, offset + 3, data, 0, data.Length);
+            value = new DnsTlsaRecord(p[offset], p[offset + 1], p[offset + 2], data);
             return true;
         }
 

@@ -25,7 +25,7 @@ namespace SmtpTools.Core.Dns
         // the platform's Unicode tables still resolves.
         private static readonly IdnMapping s_idn = new IdnMapping { AllowUnassigned = true };
 
-        private enum Kind { Domain, Selector, Host }
+        private enum Kind { Domain, Selector, BimiSelector, Host }
 
         /// <summary>A domain name in lower-case A-label form without the trailing dot.</summary>
         /// <exception cref="SmtpToolsException">InvalidDomainName (FailureKind.InvalidArgument): empty, white space, or not a domain name.</exception>
@@ -35,9 +35,37 @@ namespace SmtpTools.Core.Dns
         /// <exception cref="SmtpToolsException">InvalidDkimSelector (FailureKind.InvalidArgument).</exception>
         public static string NormalizeSelector(string input) => Check(input, Kind.Selector);
 
+        /// <summary>A BIMI selector: the same rules as a DKIM selector (BIMI draft 5.4 models selectors on DKIM's), lower case.</summary>
+        /// <exception cref="SmtpToolsException">InvalidBimiSelector (FailureKind.InvalidArgument).</exception>
+        public static string NormalizeBimiSelector(string input) => Check(input, Kind.BimiSelector).ToLowerInvariant();
+
         /// <summary>An SMTP server: an IPv4/IPv6 address (brackets allowed, returned as given) or a host name (normalized).</summary>
         /// <exception cref="SmtpToolsException">InvalidHostName (FailureKind.InvalidArgument).</exception>
         public static string NormalizeHost(string input) => Check(input, Kind.Host);
+
+        /// <summary>
+        /// An IPv4 address in dotted-quad form or an IPv6 address (white space around it ignored); an IPv4-mapped IPv6
+        /// address (::ffff:192.0.2.1) is returned as the IPv4 address it stands for. "1" or "1.2", which IPAddress.Parse
+        /// takes for IPv4, are typing mistakes here.
+        /// </summary>
+        /// <exception cref="SmtpToolsException">InvalidIPAddress (FailureKind.InvalidArgument).</exception>
+        public static IPAddress ParseIPAddress(string input)
+        {
+            if (TryParseIPAddress(input, out var address)) return address;
+            throw new SmtpToolsException(ErrorIds.InvalidIPAddress, FailureKind.InvalidArgument, $"{Display(input)} is not an IPv4 or IPv6 address.");
+        }
+
+        /// <summary><see cref="ParseIPAddress"/> without the exception.</summary>
+        public static bool TryParseIPAddress(string input, out IPAddress address)
+        {
+            address = null;
+            string text = input?.Trim();
+            if (string.IsNullOrEmpty(text) || !IsIPAddressLiteral(text) || text.StartsWith("[", StringComparison.Ordinal) || text.StartsWith("IPv6:", StringComparison.OrdinalIgnoreCase))
+                return false;
+            address = IPAddress.Parse(text);
+            if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+            return true;
+        }
 
         /// <summary><see cref="Normalize"/> without the exception: false and the reason when it is not a domain name.</summary>
         public static bool TryNormalize(string input, out string name, out string problem)
@@ -99,12 +127,13 @@ namespace SmtpTools.Core.Dns
 
         private static string Check(string input, Kind kind)
         {
-            string problem = Problem(input, kind, out var name);
+            string problem = Problem(input, kind == Kind.BimiSelector ? Kind.Selector : kind, out var name);
             if (problem == null) return name;
             string what, errorId;
             switch (kind)
             {
                 case Kind.Selector: what = "a DKIM selector"; errorId = ErrorIds.InvalidDkimSelector; break;
+                case Kind.BimiSelector: what = "a BIMI selector"; errorId = ErrorIds.InvalidBimiSelector; break;
                 case Kind.Host: what = "a host name or IP address"; errorId = ErrorIds.InvalidHostName; break;
                 default: what = "a domain name"; errorId = ErrorIds.InvalidDomainName; break;
             }

@@ -179,8 +179,10 @@ namespace SmtpTools.Core.Tests.Dns
                 if (i % 10 == 0) Assert.Equal("v=spf1 -all", Assert.Single((await resolver.GetTxtAsync("victim.fake.test", CancellationToken.None)).Records).Text);
                 Assert.InRange(resolver.CachedCount, 1, 100);
             }
-            Assert.Equal(1, _dns.Count("TXT", "victim.fake.test")); // the name used all along was never dropped
-            Assert.Equal(1000, _dns.Log.Count(q => q.StartsWith("TXT n", StringComparison.Ordinal)));
+            // Questions the resolver made (the server's log would also count datagrams resent after a slow first reply
+            // on a loaded machine): the name used all along was asked once and never dropped, every other name once.
+            Assert.Equal(1001, resolver.QueriesSent);
+            Assert.Equal(1000, _dns.Log.Where(q => q.StartsWith("TXT n", StringComparison.Ordinal)).Distinct().Count());
         }
 
         [Fact]

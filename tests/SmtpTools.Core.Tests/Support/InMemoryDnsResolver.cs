@@ -16,6 +16,19 @@ namespace SmtpTools.Core.Tests.Support
     /// </summary>
     public sealed class InMemoryDnsResolver : IDnsResolver
     {
+        /// <summary>How a zone added with <see cref="AddSigning"/> looks through a validating resolver.</summary>
+        public enum Signing
+        {
+            /// <summary>Signed with a chain of trust: every answer has AD.</summary>
+            Validated,
+            /// <summary>Signed, but not validated (no DS at the parent, or a resolver that does not validate): RRSIGs, no AD.</summary>
+            SignedNotValidated,
+            /// <summary>Signed but broken: SERVFAIL for every question unless CD is set.</summary>
+            Bogus,
+        }
+
+        private readonly Dictionary<string, Signing> _signing = new(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, List<DnsTlsaRecord>> _tlsa = new(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, List<DnsTxtRecord>> _txt = new(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, List<IPAddress>> _addresses = new(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, List<DnsMxRecord>> _mx = new(StringComparer.OrdinalIgnoreCase);
@@ -35,6 +48,9 @@ namespace SmtpTools.Core.Tests.Support
         public InMemoryDnsResolver AddMx(string name, int preference, string exchange) { Add(_mx, name, new DnsMxRecord(preference, Norm(exchange))); return this; }
         public InMemoryDnsResolver AddPtr(IPAddress address, string target) { Add(_ptr, address.GetArpaName(), Norm(target)); return this; }
         public InMemoryDnsResolver AddCname(string name, string target) { _cname[Norm(name)] = Norm(target); _names.Add(Norm(name)); return this; }
+        public InMemoryDnsResolver AddTlsa(string name, int usage, int selector, int matchingType, byte[] data) { Add(_tlsa, name, new DnsTlsaRecord(usage, selector, matchingType, data)); return this; }
+        /// <summary>Every name at or below <paramref name="zone"/> answers as <paramref name="signing"/> says (zones not added are unsigned).</summary>
+        public InMemoryDnsResolver AddSigning(string zone, Signing signing) { _signing[Norm(zone)] = signing; _names.Add(Norm(zone)); return this; }
         public InMemoryDnsResolver AddTimeout(string name) => AddFailure(name, DnsResponseStatus.Timeout);
         public InMemoryDnsResolver AddFailure(string name, DnsResponseStatus status) { _failures[Norm(name)] = status; return this; }
 
@@ -54,7 +70,27 @@ namespace SmtpTools.Core.Tests.Support
 
         public Task<DnsAnswer<string>> GetPtrAsync(IPAddress address, CancellationToken cancellationToken) => Answer(address.GetArpaName(), "PTR", _ptr, cancellationToken);
 
-        private Task<DnsAnswer<T>> Answer<T>(string name, string type, Dictionary<string, List<T>> table, CancellationToken cancellationToken, Func<T, bool> filter = null)
+        public Task<DnsAnswer<DnsTlsaRecord>> GetTlsaAsync(string name, CancellationToken cancellationToken) => Answer(name, "TLSA", _tlsa, cancellationToken);
+
+        public async Task<DnsAnswer<DnsSecurityFacts>> GetSecurityFactsAsync(string name, bool checkingDisabled, CancellationToken cancellationToken)
+        {
+            var answer = await Answer(name, checkingDisabled ? "SOA+CD" : "SOA", new Dictionary<string, List<DnsSecurityFacts>>(), cancellationToken, checkingDisabled: checkingDisabled);
+            if (!answer.IsSuccess) return answer;
+            var zone = ZoneOf(Norm(name));
+            int signatures = zone != null ? 2 : 0;
+            var expires = signatures > 0 ? DateTime.UtcNow.AddDays(10) : (DateTime?)null;
+            var facts = new DnsSecurityFacts(zone, signatures, expires, signatures > 0 ? DateTime.UtcNow.AddDays(-1) : null);
+            return new DnsAnswer<DnsSecurityFacts>(answer.Name, answer.Status, new[] { facts }, null, answer.Aliases, answer.Authenticated);
+        }
+
+        private string ZoneOf(string name)
+        {
+            for (string n = name; n.Length > 0; n = n.IndexOf('.') < 0 ? "" : n.Substring(n.IndexOf('.') + 1))
+                if (_signing.ContainsKey(n)) return n;
+            return null;
+        }
+
+        private Task<DnsAnswer<T>> Answer<T>(string name, string type, Dictionary<string, List<T>> table, CancellationToken cancellationToken, Func<T, bool> filter = null, bool checkingDisabled = false)
         {
             cancellationToken.ThrowIfCancellationRequested();
             Interlocked.Increment(ref _queries);
@@ -70,17 +106,22 @@ namespace SmtpTools.Core.Tests.Support
             }
             if (_failures.TryGetValue(key, out var failure))
                 return Task.FromResult(DnsAnswer<T>.Failure(key, failure, $"{failure} for {key} {type}"));
+            var zone = ZoneOf(key);
+            var signing = zone == null ? (Signing?)null : _signing[zone];
+            if (signing == Signing.Bogus && !checkingDisabled)
+                return Task.FromResult(DnsAnswer<T>.Failure(key, DnsResponseStatus.ServerFailure, $"SERVFAIL for {type} {key} (bogus)"));
+            bool authenticated = signing == Signing.Validated && !checkingDisabled;
             if (table.TryGetValue(key, out var records))
             {
                 var selected = filter == null ? records.ToList() : records.Where(filter).ToList();
-                return Task.FromResult(new DnsAnswer<T>(Norm(name), DnsResponseStatus.NoError, selected, null, aliases));
+                return Task.FromResult(new DnsAnswer<T>(Norm(name), DnsResponseStatus.NoError, selected, null, aliases, authenticated));
             }
             var status = Exists(key) ? DnsResponseStatus.NoError : DnsResponseStatus.NonExistentDomain;
-            return Task.FromResult(new DnsAnswer<T>(Norm(name), status, Array.Empty<T>(), null, aliases));
+            return Task.FromResult(new DnsAnswer<T>(Norm(name), status, Array.Empty<T>(), null, aliases, authenticated));
         }
 
         private bool Exists(string key) =>
-            _names.Contains(key) || _txt.ContainsKey(key) || _addresses.ContainsKey(key) || _mx.ContainsKey(key) || _ptr.ContainsKey(key);
+            _names.Contains(key) || _txt.ContainsKey(key) || _addresses.ContainsKey(key) || _mx.ContainsKey(key) || _ptr.ContainsKey(key) || _tlsa.ContainsKey(key);
 
         private void Add<T>(Dictionary<string, List<T>> table, string name, T value)
         {

@@ -70,6 +70,17 @@ namespace SmtpTools.Core.Tests.Support
         public Task<DnsAnswer<string>> GetPtrAsync(IPAddress address, CancellationToken cancellationToken) =>
             Task.FromResult(Answer(address.GetArpaName(), "PTR", cancellationToken, v => Norm(((YamlScalarNode)v).Value)));
 
+        // The suite's zones are unsigned and hold no TLSA: NXDOMAIN or NODATA by the same rules as every other type.
+        public Task<DnsAnswer<DnsTlsaRecord>> GetTlsaAsync(string name, CancellationToken cancellationToken) =>
+            Task.FromResult(Answer<DnsTlsaRecord>(name, "TLSA", cancellationToken, v => throw new FormatException("TLSA in SPF zonedata")));
+
+        public Task<DnsAnswer<DnsSecurityFacts>> GetSecurityFactsAsync(string name, bool checkingDisabled, CancellationToken cancellationToken)
+        {
+            var answer = Answer<DnsSecurityFacts>(name, "SOA", cancellationToken, v => throw new FormatException("SOA in SPF zonedata"));
+            if (!answer.IsSuccess) return Task.FromResult(answer);
+            return Task.FromResult(new DnsAnswer<DnsSecurityFacts>(answer.Name, answer.Status, new[] { new DnsSecurityFacts(null, 0, null, null) }, null, answer.Aliases));
+        }
+
         private DnsAnswer<T> Answer<T>(string name, string type, CancellationToken cancellationToken, Func<YamlNode, T> convert) where T : class
         {
             cancellationToken.ThrowIfCancellationRequested();
