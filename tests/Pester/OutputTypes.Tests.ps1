@@ -52,8 +52,8 @@ BeforeAll {
     $blocklistResults = @(Test-DnsBlocklist -IPAddress 192.0.2.66, 192.0.2.68, 192.0.2.1, 198.18.0.3 -Zone $ipList, dbl.bl.test, rewrite.bl.test, refused.bl.test -Server $resolver -WarningAction SilentlyContinue) +
         @(Test-DnsBlocklist listedmx.mx.test, spam-domain.test -IncludeMx -Zone $ipList, dbl.bl.test -Server $resolver) +
         @(Test-DnsBlocklist -IPAddress 2001:db8::66 -Zone dbl.bl.test -Server $resolver)
-    $emailDomains = @(Test-EmailDomain grade-good.test, grade-no-dmarc.test, grade-spf-plusall.test, grade-no-dkim.test -Server $dns)
-    $emailDomainChanges = @(Compare-EmailDomainReport -ReferenceObject $emailDomains -DifferenceObject (Test-EmailDomain grade-good.test, grade-no-dmarc.test -Server $dns -DkimSelector missing))
+    $emailDomains = @(Test-EmailDomain grade-good.test, grade-no-dmarc.test, grade-spf-plusall.test, grade-no-dkim.test -Server $dns -BlocklistZone ip.bl.test)
+    $emailDomainChanges = @(Compare-EmailDomainReport -ReferenceObject $emailDomains -DifferenceObject (Test-EmailDomain grade-good.test, grade-no-dmarc.test -Server $dns -BlocklistZone ip.bl.test -DkimSelector missing))
 
     $Samples = @{
         'SmtpTools.MxRecordResult'        = $mxResults

@@ -5,7 +5,10 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Support.ps1')
     Import-Module $ModuleManifest -Force
-    $dns = Get-TestSetting SMTPTOOLS_DNS
+    # The validating resolver: the grade-*.test zones are signed, and an A needs DNSSEC validated.
+    $dns = Get-TestSetting SMTPTOOLS_RESOLVER
+    # The test blocklist, also inside the jobs: the built-in public lists are never asked from tests.
+    $PSDefaultParameterValues['Test-EmailDomain:BlocklistZone'] = 'ip.bl.test' 
     $work = Join-Path ([IO.Path]::GetTempPath()) "smtptools-emaildomain-$([guid]::NewGuid().ToString('N'))"
     $null = New-Item -ItemType Directory -Path $work
     $zones = Join-Path $RepoRoot 'tests' 'Integration' 'zones'
@@ -27,6 +30,10 @@ Describe 'Test-EmailDomain' {
         $grades['grade-no-dmarc.test'] | Should -Be 'C'
         $grades['grade-dmarc-none.test'] | Should -Be 'C'
         $grades['grade-no-dkim.test'] | Should -Be 'B'
+        $grades['grade-mtasts-broken.test'] | Should -Be 'C'
+        $grades['grade-listed.test'] | Should -Be 'C'
+        $grades['grade-unsigned.test'] | Should -Be 'B'
+        $grades['grade-dnssec-bogus.test'] | Should -Be 'Unknown'
         ($live | Where-Object Domain -eq 'grade-spf-plusall.test').Findings.Id | Should -Contain 'SpfPassAll'
     }
 
@@ -45,7 +52,7 @@ Describe 'Reports from jobs' {
         $job = Start-Job -ArgumentList $ModuleManifest, $dns, (, $gradeDomains) -ScriptBlock {
             param($manifest, $dns, $domains)
             Import-Module $manifest
-            $domains | Test-EmailDomain -Server $dns
+            $domains | Test-EmailDomain -Server $dns -BlocklistZone ip.bl.test
         }
         $back = @($job | Receive-Job -Wait -AutoRemoveJob)
         $back.Count | Should -Be $gradeDomains.Count
@@ -54,7 +61,10 @@ Describe 'Reports from jobs' {
         # Nested results arrive whole (the module's serialization depth), not as strings.
         $good = $back | Where-Object Domain -eq 'grade-good.test'
         $good.Spf.Record | Should -Be 'v=spf1 ip4:192.0.2.0/24 -all'
-        @($good.Checks).Count | Should -Be 3
+        @($good.Checks).Count | Should -Be 9
+        $good.MtaStsMode | Should -Be 'enforce'
+        @($good.MtaSts.MxPatterns) | Should -Be @('mx1.mail.test', 'mx2.mail.test')
+        @($good.Mx.Hosts).Count | Should -Be 2
         @($good.Checks)[0].Status | Should -Be 'Pass'
 
         ($back | Format-Table | Out-String -Width 120) | Should -BeExactly ($live | Format-Table | Out-String -Width 120)
@@ -78,7 +88,7 @@ Describe 'Reports from jobs' {
         $job = Start-ThreadJob -ArgumentList $ModuleManifest, $dns -ScriptBlock {
             param($manifest, $dns)
             Import-Module $manifest
-            'grade-good.test', 'grade-dmarc-none.test' | Test-EmailDomain -Server $dns
+            'grade-good.test', 'grade-dmarc-none.test' | Test-EmailDomain -Server $dns -BlocklistZone ip.bl.test
         }
         $threaded = @($job | Receive-Job -Wait -AutoRemoveJob)
         $threaded.Domain | Should -Be @('grade-good.test', 'grade-dmarc-none.test')
@@ -103,7 +113,7 @@ Describe 'Reports from jobs' {
             Start-Job -ArgumentList $ModuleManifest, $dns, (, $slice) -ScriptBlock {
                 param($manifest, $dns, $slice)
                 Import-Module $manifest
-                $slice | Test-EmailDomain -Server $dns
+                $slice | Test-EmailDomain -Server $dns -BlocklistZone ip.bl.test
             }
         }
         @($jobs).Count | Should -Be 3

@@ -24,7 +24,8 @@ namespace SmtpTools.Module.Tests
 
         public void Dispose() => Directory.Delete(_dir, true);
 
-        private static string Dns => IntegrationServers.Get("SMTPTOOLS_DNS");
+        /// <summary>The validating resolver in front of Knot: the grade-*.test zones are signed, and grade A needs DNSSEC validated.</summary>
+        private static string Dns => IntegrationServers.Get("SMTPTOOLS_RESOLVER");
 
         /// <summary>Every grade-*.test zone the integration Knot serves.</summary>
         private static string[] GradeDomains => Directory.GetFiles(Path.Combine(IntegrationServers.RepoRoot, "tests", "Integration", "zones"), "grade-*.test.zone")
@@ -35,7 +36,8 @@ namespace SmtpTools.Module.Tests
             var v = vars ?? new Dictionary<string, object>();
             v["dns"] = Dns;
             v["dir"] = _dir;
-            return _s.Run(script, v);
+            // The test blocklist: the built-in public lists are never asked from tests.
+            return _s.Run("$PSDefaultParameterValues['Test-EmailDomain:BlocklistZone'] = 'ip.bl.test'; " + script, v);
         }
 
         /// <summary>The id of the error a statement ended with (a cmdlet's terminating error ends only its statement in a script).</summary>
@@ -64,7 +66,8 @@ namespace SmtpTools.Module.Tests
             Assert.Equal("selector1", S(good, "DkimSelectorsFound"));
             Assert.Equal("SmtpTools.SpfRecord", PSObject.AsPSObject(P(good, "Spf")).TypeNames[0]);
             Assert.Equal("SmtpTools.DmarcPolicy", PSObject.AsPSObject(P(good, "Dmarc")).TypeNames[0]);
-            Assert.Equal(new[] { "Spf", "Dmarc", "Dkim" }, Items(good, "Checks").Select(c => S(c, "Check")));
+            Assert.Equal(new[] { "Spf", "Dmarc", "Dkim", "Mx", "MtaSts", "TlsRpt", "Bimi", "Dnssec", "Blocklist" }, Items(good, "Checks").Select(c => S(c, "Check")));
+            Assert.Equal(("2", "enforce", "Valid", "Validated", "False"), (S(good, "MxCount"), S(good, "MtaStsMode"), S(good, "TlsRpt"), S(good, "Dnssec"), S(good, "Listed")));
             Assert.Contains("DkimNoSelectorFound", S(r.Output[0], "FindingIds"));
         }
 
@@ -76,8 +79,8 @@ namespace SmtpTools.Module.Tests
             Assert.Null(P(only, "Dmarc"));
             Assert.Null(P(only, "DmarcStatus"));
 
-            var but = Run("Test-EmailDomain grade-good.test -Server $dns -ExcludeCheck Dkim").Single();
-            Assert.Equal(new[] { "Spf", "Dmarc" }, Items(but, "Checks").Select(c => S(c, "Check")));
+            var but = Run("Test-EmailDomain grade-good.test -Server $dns -ExcludeCheck Dkim, MtaSts, Bimi").Single();
+            Assert.Equal(new[] { "Spf", "Dmarc", "Mx", "TlsRpt", "Dnssec", "Blocklist" }, Items(but, "Checks").Select(c => S(c, "Check")));
             Assert.Null(P(but, "Dkim"));
 
             var none = Run("Test-EmailDomain grade-good.test -Server $dns -Check Spf -ExcludeCheck Spf");
@@ -109,7 +112,7 @@ namespace SmtpTools.Module.Tests
             fake.AddTxt("_dmarc.quiet.fake.test", "v=DMARC1; p=reject; rua=mailto:d@quiet.fake.test");
             fake.Script = (name, type, before) => name.Contains("_domainkey", StringComparison.OrdinalIgnoreCase) ? DnsFault.Silence : DnsFault.Answer;
             var clock = Stopwatch.StartNew();
-            var r = Run("Test-EmailDomain quiet.fake.test -Server $fake -TimeoutSec 1 -DkimSelector selector1", new Dictionary<string, object> { ["fake"] = fake.Endpoint });
+            var r = Run("Test-EmailDomain quiet.fake.test -Server $fake -TimeoutSec 1 -DkimSelector selector1 -Check Spf, Dmarc, Dkim", new Dictionary<string, object> { ["fake"] = fake.Endpoint });
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), clock.Elapsed.ToString());
             var report = r.Single();
             var checks = Items(report, "Checks").ToDictionary(c => S(c, "Check"), c => S(c, "Status"));
@@ -141,7 +144,7 @@ namespace SmtpTools.Module.Tests
             Assert.Equal(new[] { "grade-good.test", "grade-dmarc-none.test", "grade-no-spf.test" }, json.RootElement.EnumerateArray().Select(e => e.GetProperty("Domain").GetString()));
             var csv = File.ReadAllLines(Path.Combine(_dir, "deserialized.csv"));
             Assert.Equal(4, csv.Length);
-            Assert.StartsWith("grade-dmarc-none.test,C,Valid,none,Warning,selector1,0,1,DmarcPolicyNone", csv[2]);
+            Assert.StartsWith("grade-dmarc-none.test,C,Valid,none,Warning,selector1,2,enforce,Valid,DmarcNotEnforced,Validated,False,", csv[2]);
             var html = File.ReadAllText(Path.Combine(_dir, "deserialized.html"));
             Assert.Contains("data-finding=\"SpfNoRecord\"", html);
             Assert.StartsWith("# Email domain report", File.ReadAllText(Path.Combine(_dir, "live.md")));
@@ -193,13 +196,13 @@ namespace SmtpTools.Module.Tests
         [Fact]
         public void TableViewsShowTheGradeAndTheChanges()
         {
-            var text = Plain(_s.Render($"'grade-good.test', 'grade-no-dmarc.test' | Test-EmailDomain -Server '{Dns}'"));
+            var text = Plain(_s.Render($"'grade-good.test', 'grade-no-dmarc.test' | Test-EmailDomain -Server '{Dns}' -BlocklistZone ip.bl.test"));
             var lines = text.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0).ToList();
             Assert.Matches(@"^Domain\s+Grade\s+SPF\s+DMARC\s+DKIM\s+Err\s+Warn\s+FindingIds", lines[0]);
             Assert.Matches(@"^grade-good\.test\s+A\s+Valid\s+p=reject\s+selector1\s+0\s+0", lines[2]);
-            Assert.Matches(@"^grade-no-dmarc\.test\s+C\s+Valid\s+NotFound\s+selector1\s+1\s+0\s+DmarcNoRecord", lines[3]);
+            Assert.Matches(@"^grade-no-dmarc\.test\s+C\s+Valid\s+NotFound\s+selector1\s+\d+\s+\d+\s+DmarcNoRecord", lines[3]);
 
-            var changes = Plain(_s.Render($"$a = Test-EmailDomain grade-dmarc-none.test -Server '{Dns}'; $b = Test-EmailDomain grade-dmarc-none.test -Server '{Dns}' -DkimSelector none; Compare-EmailDomainReport $a $b"));
+            var changes = Plain(_s.Render($"$a = Test-EmailDomain grade-dmarc-none.test -Server '{Dns}' -Check Spf, Dmarc, Dkim; $b = Test-EmailDomain grade-dmarc-none.test -Server '{Dns}' -Check Spf, Dmarc, Dkim -DkimSelector none; Compare-EmailDomainReport $a $b"));
             Assert.Matches(@"grade-dmarc-none\.test\s+Changed\s+Error\s+Dkim\s+Status\s+Pass\s+Missing", changes);
             Assert.Matches(@"grade-dmarc-none\.test\s+Added\s+Error\s+Dkim\s+DkimRecordNotFound\s+No DKIM key record", changes);
             Assert.Matches(@"grade-dmarc-none\.test\s+Changed\s+Warning\s+Dkim\s+DkimSelectorsFound\s+selector1", changes);

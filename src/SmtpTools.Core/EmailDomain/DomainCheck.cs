@@ -17,15 +17,24 @@ namespace SmtpTools.Core.EmailDomain
         public Action<EmailDomainReport> Store { get; set; }
     }
 
+    /// <summary>What one domain is checked for: the normalized name, and what the input row adds (its DKIM selectors).</summary>
+    internal sealed class DomainQuery
+    {
+        public DomainQuery(string domain, IReadOnlyList<string> dkimSelectors) { Domain = domain; DkimSelectors = dkimSelectors; }
+        public string Domain { get; }
+        /// <summary>Null or empty: probe.</summary>
+        public IReadOnlyList<string> DkimSelectors { get; }
+    }
+
     /// <summary>
     /// One entry of Test-EmailDomain's check list: a check name and the async call that checks a (normalized) domain.
     /// Adding a check to the report is adding one entry in <see cref="EmailDomainChecks"/>.
     /// </summary>
     internal sealed class DomainCheck
     {
-        private readonly Func<string, CancellationToken, Task<CheckOutcome>> _run;
+        private readonly Func<DomainQuery, CancellationToken, Task<CheckOutcome>> _run;
 
-        private DomainCheck(EmailDomainCheck check, Func<string, CancellationToken, Task<CheckOutcome>> run)
+        private DomainCheck(EmailDomainCheck check, Func<DomainQuery, CancellationToken, Task<CheckOutcome>> run)
         {
             Check = check;
             _run = run;
@@ -33,10 +42,14 @@ namespace SmtpTools.Core.EmailDomain
 
         public EmailDomainCheck Check { get; }
 
-        public Task<CheckOutcome> RunAsync(string domain, CancellationToken cancellationToken) => _run(domain, cancellationToken);
+        public Task<CheckOutcome> RunAsync(DomainQuery query, CancellationToken cancellationToken) => _run(query, cancellationToken);
 
-        /// <summary>A check whose engine returns <typeparamref name="T"/>; <paramref name="describe"/> rates it and stores it in the report.</summary>
+        /// <summary>A check whose engine takes the domain name and returns <typeparamref name="T"/>; <paramref name="describe"/> rates it and stores it in the report.</summary>
         public static DomainCheck Of<T>(EmailDomainCheck check, Func<string, CancellationToken, Task<T>> run, Func<T, CheckOutcome> describe) =>
-            new DomainCheck(check, async (domain, ct) => describe(await run(domain, ct).ConfigureAwait(false)));
+            Of(check, (query, ct) => run(query.Domain, ct), describe);
+
+        /// <summary>A check that needs more of the input than the domain name (DKIM: the row's selectors).</summary>
+        public static DomainCheck Of<T>(EmailDomainCheck check, Func<DomainQuery, CancellationToken, Task<T>> run, Func<T, CheckOutcome> describe) =>
+            new DomainCheck(check, async (query, ct) => describe(await run(query, ct).ConfigureAwait(false)));
     }
 }

@@ -17,15 +17,18 @@ namespace SmtpTools.Core.EmailDomain
     {
         private readonly IReadOnlyList<DomainCheck> _checks;
         private readonly TimeSpan _checkTimeout;
+        private readonly IReadOnlyList<string> _dkimSelectors;
 
         /// <exception cref="ArgumentNullException">resolver is null.</exception>
+        /// <exception cref="Errors.SmtpToolsException">InvalidDnsBlocklistZone: a blocklist zone is malformed.</exception>
         public EmailDomainAuditor(IDnsResolver resolver, EmailDomainOptions options = null)
         {
             if (resolver == null) throw new ArgumentNullException(nameof(resolver));
             options = options ?? new EmailDomainOptions();
-            var wanted = options.Checks == null || options.Checks.Count == 0 ? null : new HashSet<EmailDomainCheck>(options.Checks);
-            _checks = EmailDomainChecks.Create(resolver, options).Where(c => wanted == null || wanted.Contains(c.Check)).OrderBy(c => c.Check).ToArray();
+            var wanted = new HashSet<EmailDomainCheck>(options.Checks == null || options.Checks.Count == 0 ? AllChecks : options.Checks);
+            _checks = EmailDomainChecks.Create(resolver, options, wanted).OrderBy(c => c.Check).ToArray();
             _checkTimeout = options.CheckTimeout;
+            _dkimSelectors = options.DkimSelectors?.Where(s => !string.IsNullOrWhiteSpace(s)).ToArray();
         }
 
         /// <summary>The checks this auditor runs, in report order.</summary>
@@ -37,11 +40,18 @@ namespace SmtpTools.Core.EmailDomain
         /// <summary>Checks one domain. DNS failures and failing checks never throw: they are rows with TempError or Error.</summary>
         /// <exception cref="Errors.SmtpToolsException">InvalidDomainName (FailureKind.InvalidArgument).</exception>
         /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
-        public async Task<EmailDomainReport> AuditAsync(string domain, CancellationToken cancellationToken)
+        public Task<EmailDomainReport> AuditAsync(string domain, CancellationToken cancellationToken) => AuditAsync(domain, null, cancellationToken);
+
+        /// <summary>Checks one domain with the DKIM selectors of its input row (null or empty: the options' selectors, else probing).</summary>
+        /// <exception cref="Errors.SmtpToolsException">InvalidDomainName (FailureKind.InvalidArgument).</exception>
+        /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+        public async Task<EmailDomainReport> AuditAsync(string domain, IReadOnlyList<string> dkimSelectors, CancellationToken cancellationToken)
         {
             var name = DomainNames.Normalize(domain);
+            var given = dkimSelectors?.Where(s => !string.IsNullOrWhiteSpace(s)).ToArray();
+            var query = new DomainQuery(name, given != null && given.Length > 0 ? given : _dkimSelectors);
             var report = new EmailDomainReport { Domain = name, CheckedAt = DateTime.UtcNow };
-            var runs = await Task.WhenAll(_checks.Select(c => RunAsync(c, name, cancellationToken))).ConfigureAwait(false);
+            var runs = await Task.WhenAll(_checks.Select(c => RunAsync(c, query, cancellationToken))).ConfigureAwait(false);
 
             var rows = new List<EmailDomainCheckResult>(runs.Length);
             var findings = new List<EmailDomainFinding>();
@@ -75,7 +85,7 @@ namespace SmtpTools.Core.EmailDomain
             return report;
         }
 
-        private async Task<(EmailDomainCheck Check, CheckOutcome Outcome, TimeSpan Elapsed, string Message)> RunAsync(DomainCheck check, string domain, CancellationToken cancellationToken)
+        private async Task<(EmailDomainCheck Check, CheckOutcome Outcome, TimeSpan Elapsed, string Message)> RunAsync(DomainCheck check, DomainQuery query, CancellationToken cancellationToken)
         {
             var clock = Stopwatch.StartNew();
             using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
@@ -83,7 +93,7 @@ namespace SmtpTools.Core.EmailDomain
                 deadline.CancelAfter(_checkTimeout);
                 try
                 {
-                    var outcome = await check.RunAsync(domain, deadline.Token).ConfigureAwait(false);
+                    var outcome = await check.RunAsync(query, deadline.Token).ConfigureAwait(false);
                     return (check.Check, outcome, clock.Elapsed, null);
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

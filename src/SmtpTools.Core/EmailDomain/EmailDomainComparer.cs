@@ -101,6 +101,12 @@ namespace SmtpTools.Core.EmailDomain
                 (a, b) => Rank(b) < Rank(a) ? FindingSeverity.Error : FindingSeverity.Information);
             Column(domain, EmailDomainCheck.Dkim, nameof(EmailDomainReport.DkimSelectorsFound), old.DkimSelectorsFound, now.DkimSelectorsFound, changes,
                 (a, b) => Selectors(a).Except(Selectors(b)).Any() ? FindingSeverity.Warning : FindingSeverity.Information);
+            Column(domain, EmailDomainCheck.Mx, nameof(EmailDomainReport.MxCount), Text(old.MxCount), Text(now.MxCount), changes,
+                (a, b) => b == "0" ? FindingSeverity.Warning : FindingSeverity.Information);
+            Column(domain, EmailDomainCheck.MtaSts, nameof(EmailDomainReport.MtaStsMode), old.MtaStsMode, now.MtaStsMode, changes,
+                (a, b) => a == "enforce" ? FindingSeverity.Error : FindingSeverity.Information);
+            Column(domain, EmailDomainCheck.Blocklist, nameof(EmailDomainReport.Listed), Text(old.Listed), Text(now.Listed), changes,
+                (a, b) => b == "True" ? FindingSeverity.Error : FindingSeverity.Information);
 
             var oldFindings = Keys(old.Findings);
             var newFindings = Keys(now.Findings);
@@ -127,6 +133,8 @@ namespace SmtpTools.Core.EmailDomain
                 Severity = severity(a, b), Message = $"{domain}: {property} '{a}' → '{b}'.",
             });
         }
+
+        private static string Text(object value) => value?.ToString();
 
         private static int Rank(string dmarcPolicy) => dmarcPolicy == "reject" ? 3 : dmarcPolicy == "quarantine" ? 2 : dmarcPolicy == "none" ? 1 : 0;
 

@@ -9,10 +9,45 @@ namespace SmtpTools.Core.EmailDomain
     /// Unknown when SPF or DMARC could not be checked; F when neither a usable SPF record nor an enforcing DMARC policy
     /// protects the domain; otherwise each "C" problem (no or broken SPF, no or broken DMARC, DMARC p=none) caps the
     /// grade at C, two or more give D; each "B" problem (DKIM not found or broken, an SPF or DMARC warning, DMARC
-    /// applied to less than 100 %, another check that failed or could not finish) caps it at B; nothing of that: A.
+    /// applied to less than 100 %, no MTA-STS or not enforced, no TLS-RPT, MX warnings, an unsigned zone, a broken BIMI
+    /// record, a check that could not finish) caps it at B; a broken MTA-STS policy, a bogus DNSSEC zone, a domain that
+    /// cannot receive mail or is on a blocklist are "C" problems too; nothing of that: A.
     /// </summary>
     internal static class EmailDomainGrader
     {
+        /// <summary>How a check other than SPF and DMARC that is not Pass lowers the grade: 'C', 'B' or not at all ('-').</summary>
+        private static (char Level, string Reason) Problem(EmailDomainCheckResult row)
+        {
+            var s = row.Status;
+            switch (row.Check)
+            {
+                case EmailDomainCheck.Dkim:
+                    return ('B', s == EmailDomainCheckStatus.Missing ? "No DKIM key found at the probed selectors: DMARC can rely on SPF only, which breaks on forwarding."
+                        : $"The DKIM key is not usable as published ({row.CheckStatus}).");
+                case EmailDomainCheck.Mx:
+                    return s == EmailDomainCheckStatus.Fail ? ('C', "The domain cannot receive mail: no MX host with an address (and no null MX saying so).")
+                        : ('B', $"The MX set-up has problems ({row.CheckStatus}).");
+                case EmailDomainCheck.MtaSts:
+                    return s == EmailDomainCheckStatus.Fail ? ('C', $"MTA-STS is published but broken ({row.CheckStatus}): senders cannot apply it, and those with a cached policy may fail.")
+                        : s == EmailDomainCheckStatus.Missing ? ('B', "No MTA-STS policy: mail to the domain can be downgraded to clear text.")
+                        : ('B', "MTA-STS is not enforced (testing or none): senders deliver without TLS when it fails.");
+                case EmailDomainCheck.TlsRpt:
+                    return ('B', s == EmailDomainCheckStatus.Missing ? "No TLS-RPT record: nobody is told when senders cannot deliver securely."
+                        : $"The TLS-RPT record is unusable ({row.CheckStatus}).");
+                case EmailDomainCheck.Bimi:
+                    // BIMI is optional: only a broken record counts.
+                    return s == EmailDomainCheckStatus.Missing ? ('-', null) : ('B', $"BIMI is published but receivers show no logo ({row.CheckStatus}).");
+                case EmailDomainCheck.Dnssec:
+                    return s == EmailDomainCheckStatus.Fail ? ('C', "DNSSEC is broken (bogus): validating resolvers cannot look the domain up, so mail to it fails.")
+                        : s == EmailDomainCheckStatus.Missing ? ('B', "The zone is not DNSSEC-signed: answers about it can be forged (and DANE cannot be used).")
+                        : ('B', $"DNSSEC: {row.CheckStatus}.");
+                case EmailDomainCheck.Blocklist:
+                    return s == EmailDomainCheckStatus.Fail ? ('C', $"On a blocklist: {row.Summary}.") : ('-', null);
+                default:
+                    return ('B', $"{row.Check}: {row.Status} ({row.CheckStatus}).");
+            }
+        }
+
         public static (EmailDomainGrade Grade, List<string> Reasons) Grade(EmailDomainReport report)
         {
             var reasons = new List<string>();
@@ -84,21 +119,15 @@ namespace SmtpTools.Core.EmailDomain
 
             foreach (var row in report.Checks.Where(r => r.Check != EmailDomainCheck.Spf && r.Check != EmailDomainCheck.Dmarc))
             {
-                switch (row.Status)
+                if (row.Status == EmailDomainCheckStatus.Pass) continue;
+                if (row.Status == EmailDomainCheckStatus.TempError || row.Status == EmailDomainCheckStatus.Error)
                 {
-                    case EmailDomainCheckStatus.Pass:
-                        break;
-                    case EmailDomainCheckStatus.Missing when row.Check == EmailDomainCheck.Dkim:
-                        b.Add("No DKIM key found at the probed selectors: DMARC can rely on SPF only, which breaks on forwarding.");
-                        break;
-                    case EmailDomainCheckStatus.TempError:
-                    case EmailDomainCheckStatus.Error:
-                        b.Add($"{row.Check} could not be checked ({row.Status}).");
-                        break;
-                    default:
-                        b.Add($"{row.Check}: {row.Status} ({row.CheckStatus}).");
-                        break;
+                    b.Add($"{row.Check} could not be checked ({row.Status}).");
+                    continue;
                 }
+                var (level, reason) = Problem(row);
+                if (level == 'C') c.Add(reason);
+                else if (level == 'B') b.Add(reason);
             }
 
             reasons.AddRange(c.Select(r => r + " (caps at C)"));

@@ -33,6 +33,8 @@ namespace SmtpTools.Core.EmailDomain
             w.Write("<th data-type=\"text\" aria-sort=\"none\"><button type=\"button\">SPF</button></th>");
             w.Write("<th data-type=\"text\" aria-sort=\"none\"><button type=\"button\">DMARC</button></th>");
             w.Write("<th data-type=\"text\" aria-sort=\"none\"><button type=\"button\">DKIM selectors</button></th>");
+            foreach (var label in new[] { "MX", "MTA-STS", "TLS-RPT", "DNSSEC", "Listed" })
+                w.Write($"<th data-type=\"{(label == "MX" ? "number" : "text")}\" aria-sort=\"none\"><button type=\"button\">{label}</button></th>");
             w.Write("<th data-type=\"number\" aria-sort=\"none\"><button type=\"button\">Errors</button></th>");
             w.Write("<th data-type=\"number\" aria-sort=\"none\"><button type=\"button\">Warnings</button></th>");
             w.Write("<th data-type=\"text\" aria-sort=\"none\"><button type=\"button\">Findings</button></th>");
@@ -47,6 +49,11 @@ namespace SmtpTools.Core.EmailDomain
                 w.Write($"<td>{Status(r.GetCheck(EmailDomainCheck.Spf), r.SpfStatus)}</td>");
                 w.Write($"<td>{Status(r.GetCheck(EmailDomainCheck.Dmarc), r.DmarcPolicy == null ? r.DmarcStatus : "p=" + r.DmarcPolicy)}</td>");
                 w.Write($"<td>{Status(r.GetCheck(EmailDomainCheck.Dkim), r.DkimSelectorsFound == "" ? "none found" : r.DkimSelectorsFound)}</td>");
+                w.Write($"<td class=\"num\">{Status(r.GetCheck(EmailDomainCheck.Mx), r.MxCount?.ToString(CultureInfo.InvariantCulture))}</td>");
+                w.Write($"<td>{Status(r.GetCheck(EmailDomainCheck.MtaSts), r.MtaStsMode)}</td>");
+                w.Write($"<td>{Status(r.GetCheck(EmailDomainCheck.TlsRpt), r.TlsRpt)}</td>");
+                w.Write($"<td>{Status(r.GetCheck(EmailDomainCheck.Dnssec), r.Dnssec)}</td>");
+                w.Write($"<td>{Status(r.GetCheck(EmailDomainCheck.Blocklist), EmailDomainReportWriter.Listed(r.Listed))}</td>");
                 w.Write($"<td class=\"num\">{r.ErrorCount}</td><td class=\"num\">{r.WarningCount}</td>");
                 w.Write($"<td class=\"ids\">{E(r.FindingIds).Replace(";", "; ")}</td></tr>\n");
             }
@@ -100,7 +107,7 @@ namespace SmtpTools.Core.EmailDomain
             row == null ? "<span class=\"none\">not checked</span>" : $"<span class=\"st st-{row.Status}\">{E(string.IsNullOrEmpty(text) ? row.Status.ToString() : text)}</span>";
 
         private static string SearchText(EmailDomainReport r) =>
-            string.Join(" ", new[] { r.Domain, "grade:" + r.Grade, r.SpfStatus, r.DmarcPolicy, r.DmarcStatus, r.DkimSelectorsFound }
+            string.Join(" ", new[] { r.Domain, "grade:" + r.Grade, r.SpfStatus, r.DmarcPolicy, r.DmarcStatus, r.DkimSelectorsFound, r.MtaStsMode, r.Dnssec, r.Listed == true ? "listed" : null }
                 .Concat((r.Findings ?? Array.Empty<EmailDomainFinding>()).Select(f => f.Id))).ToLowerInvariant();
 
         private static string Anchor(EmailDomainReport r, int index) =>

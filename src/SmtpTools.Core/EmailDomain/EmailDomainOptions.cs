@@ -18,5 +18,9 @@ namespace SmtpTools.Core.EmailDomain
         /// </summary>
         public TimeSpan CheckTimeout { get; set; } = TimeSpan.FromSeconds(60);
         public DmarcOptions Dmarc { get; set; }
+        /// <summary>The blocklists to ask; null: Test-DnsBlocklist's built-in set.</summary>
+        public IReadOnlyList<DnsBlocklistZone> BlocklistZones { get; set; }
+        /// <summary>An HTTPS fetch (MTA-STS policy, BIMI logo and certificate) fails when nothing arrives for this long.</summary>
+        public TimeSpan HttpsIdleTimeout { get; set; } = TimeSpan.FromSeconds(15);
     }
 }

@@ -14,13 +14,25 @@ namespace SmtpTools.Core.EmailDomain
     /// </summary>
     public static class EmailDomainReportWriter
     {
-        /// <summary>The flat columns of the CSV export and of the summary tables, in order.</summary>
+        /// <summary>The flat columns of the CSV export and the JSON objects, in order: the report's own names.</summary>
         public static IReadOnlyList<string> FlatColumns { get; } = new[]
         {
             nameof(EmailDomainReport.Domain), nameof(EmailDomainReport.Grade), nameof(EmailDomainReport.SpfStatus),
             nameof(EmailDomainReport.DmarcPolicy), nameof(EmailDomainReport.DmarcStatus), nameof(EmailDomainReport.DkimSelectorsFound),
+            nameof(EmailDomainReport.MxCount), nameof(EmailDomainReport.MtaStsMode), nameof(EmailDomainReport.TlsRpt),
+            nameof(EmailDomainReport.Bimi), nameof(EmailDomainReport.Dnssec), nameof(EmailDomainReport.Listed),
             nameof(EmailDomainReport.ErrorCount), nameof(EmailDomainReport.WarningCount), nameof(EmailDomainReport.FindingIds),
         };
+
+        private static readonly Dictionary<string, System.Reflection.PropertyInfo> FlatProperties =
+            FlatColumns.ToDictionary(c => c, c => typeof(EmailDomainReport).GetProperty(c));
+
+        /// <summary>The value of a flat column of a report (string, int, bool, an enum or null).</summary>
+        public static object ColumnValue(EmailDomainReport r, string column) =>
+            FlatProperties.TryGetValue(column, out var p) ? p.GetValue(r) : throw new ArgumentOutOfRangeException(nameof(column));
+
+        /// <summary>The value of a flat column as text, as Export-Csv writes it ("" for null).</summary>
+        public static string Column(EmailDomainReport r, string column) => Convert.ToString(ColumnValue(r, column), CultureInfo.InvariantCulture) ?? "";
 
         public static void Write(IReadOnlyList<EmailDomainReport> reports, EmailDomainReportFormat format, TextWriter writer, string title = null)
         {
@@ -48,24 +60,6 @@ namespace SmtpTools.Core.EmailDomain
                 case ".md": case ".markdown": return EmailDomainReportFormat.Markdown;
                 case ".csv": return EmailDomainReportFormat.Csv;
                 default: return null;
-            }
-        }
-
-        /// <summary>The value of a flat column of a report, as text ("" for null).</summary>
-        public static string Column(EmailDomainReport r, string column)
-        {
-            switch (column)
-            {
-                case nameof(EmailDomainReport.Domain): return r.Domain ?? "";
-                case nameof(EmailDomainReport.Grade): return r.Grade.ToString();
-                case nameof(EmailDomainReport.SpfStatus): return r.SpfStatus ?? "";
-                case nameof(EmailDomainReport.DmarcPolicy): return r.DmarcPolicy ?? "";
-                case nameof(EmailDomainReport.DmarcStatus): return r.DmarcStatus ?? "";
-                case nameof(EmailDomainReport.DkimSelectorsFound): return r.DkimSelectorsFound ?? "";
-                case nameof(EmailDomainReport.ErrorCount): return r.ErrorCount.ToString(CultureInfo.InvariantCulture);
-                case nameof(EmailDomainReport.WarningCount): return r.WarningCount.ToString(CultureInfo.InvariantCulture);
-                case nameof(EmailDomainReport.FindingIds): return r.FindingIds ?? "";
-                default: throw new ArgumentOutOfRangeException(nameof(column));
             }
         }
 
@@ -99,15 +93,13 @@ namespace SmtpTools.Core.EmailDomain
             foreach (var r in reports)
             {
                 j.BeginObject();
-                j.Property(nameof(r.Domain), r.Domain);
-                j.Property(nameof(r.Grade), r.Grade.ToString());
-                j.Property(nameof(r.SpfStatus), r.SpfStatus);
-                j.Property(nameof(r.DmarcPolicy), r.DmarcPolicy);
-                j.Property(nameof(r.DmarcStatus), r.DmarcStatus);
-                j.Property(nameof(r.DkimSelectorsFound), r.DkimSelectorsFound);
-                j.Property(nameof(r.ErrorCount), r.ErrorCount);
-                j.Property(nameof(r.WarningCount), r.WarningCount);
-                j.Property(nameof(r.FindingIds), r.FindingIds);
+                foreach (var column in FlatColumns)
+                {
+                    var value = ColumnValue(r, column);
+                    if (value is int n) j.Property(column, n);
+                    else if (value is bool b) j.Property(column, b);
+                    else j.Property(column, value?.ToString());
+                }
                 j.Property(nameof(r.GradeReasons), r.GradeReasons);
                 j.Property(nameof(r.CheckedAt), r.CheckedAt.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
                 j.Name(nameof(r.Checks));
@@ -154,9 +146,9 @@ namespace SmtpTools.Core.EmailDomain
         {
             w.Write($"# {Md(title)}\n\n");
             w.Write($"{reports.Count} domain(s); {GradeCounts(reports)}.\n\n");
-            w.Write("| Domain | Grade | SPF | DMARC | DKIM selectors | Errors | Warnings |\n|---|---|---|---|---|---:|---:|\n");
+            w.Write("| Domain | Grade | SPF | DMARC | DKIM selectors | MX | MTA-STS | TLS-RPT | DNSSEC | Listed | Errors | Warnings |\n|---|---|---|---|---|---:|---|---|---|---|---:|---:|\n");
             foreach (var r in reports)
-                w.Write($"| {Md(r.Domain)} | {r.Grade} | {Md(r.SpfStatus)} | {Md(r.DmarcPolicy == null ? r.DmarcStatus : "p=" + r.DmarcPolicy)} | {Md(r.DkimSelectorsFound)} | {r.ErrorCount} | {r.WarningCount} |\n");
+                w.Write($"| {Md(r.Domain)} | {r.Grade} | {Md(r.SpfStatus)} | {Md(r.DmarcPolicy == null ? r.DmarcStatus : "p=" + r.DmarcPolicy)} | {Md(r.DkimSelectorsFound)} | {r.MxCount} | {Md(r.MtaStsMode)} | {Md(r.TlsRpt)} | {Md(r.Dnssec)} | {Listed(r.Listed)} | {r.ErrorCount} | {r.WarningCount} |\n");
             foreach (var r in reports)
             {
                 w.Write($"\n## {Md(r.Domain)}: grade {r.Grade}\n\n");
@@ -172,6 +164,8 @@ namespace SmtpTools.Core.EmailDomain
                     w.Write($"| {f.Severity} | {f.Check} | `{f.Id}` | {Md(f.Message)} | {Md(f.Reference)} |\n");
             }
         }
+
+        internal static string Listed(bool? listed) => listed == null ? "" : listed.Value ? "listed" : "no";
 
         internal static string GradeCounts(IReadOnlyList<EmailDomainReport> reports) =>
             string.Join(", ", reports.GroupBy(r => r.Grade).OrderBy(g => g.Key).Select(g => $"{g.Count()} × {g.Key}"));
@@ -214,6 +208,7 @@ namespace SmtpTools.Core.EmailDomain
             public void Name(string name) { Separator(); String(name); _w.Write(':'); _afterName = true; }
             public void Property(string name, string value) { Name(name); Value(value); }
             public void Property(string name, long value) { Name(name); Separator(); _w.Write(value.ToString(CultureInfo.InvariantCulture)); }
+            public void Property(string name, bool value) { Name(name); Separator(); _w.Write(value ? "true" : "false"); }
             public void Property(string name, IEnumerable<string> values)
             {
                 Name(name);

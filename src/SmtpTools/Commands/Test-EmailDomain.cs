@@ -6,7 +6,7 @@ using SmtpTools.Infrastructure;
 
 namespace SmtpTools.Commands
 {
-    /// <summary>A domain's whole email posture in one graded report: SPF, DMARC and DKIM, run concurrently on one DNS cache.</summary>
+    /// <summary>A domain's whole email posture in one graded report: SPF, DMARC, DKIM, MX, MTA-STS, TLS-RPT, BIMI, DNSSEC and blocklists, run concurrently on one DNS cache.</summary>
     [Cmdlet(VerbsDiagnostic.Test, "EmailDomain")]
     [OutputType(typeof(EmailDomainReport))]
     public sealed class TestEmailDomainCommand : DnsCmdlet
@@ -34,7 +34,11 @@ namespace SmtpTools.Commands
         [Alias("Selector")]
         public string[] DkimSelector { get; set; }
 
-        private EmailDomainOptions _options;
+        /// <summary>The blocklists of the Blocklist check (default: Test-DnsBlocklist's built-in set).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public DnsBlocklistZone[] BlocklistZone { get; set; }
+
         private EmailDomainAuditor _auditor;
 
         protected override void BeginProcessing()
@@ -48,8 +52,22 @@ namespace SmtpTools.Commands
                 ThrowTerminatingError(ErrorRecordFactory.Create(ErrorIds.NoCheckSelected, ErrorCategory.InvalidArgument,
                     "-Check and -ExcludeCheck leave no check to run.", ExcludeCheck));
             // The backstop per check: several sequential lookups (an SPF include chain, DMARC's tree walk), each with its retries.
-            _options = new EmailDomainOptions { Checks = checks, CheckTimeout = TimeSpan.FromSeconds(TimeoutSec * 12) };
-            _auditor = new EmailDomainAuditor(Resolver, _options);
+            var wait = TimeSpan.FromSeconds(TimeoutSec);
+            var options = new EmailDomainOptions
+            {
+                Checks = checks,
+                CheckTimeout = TimeSpan.FromSeconds(TimeoutSec * 12),
+                BlocklistZones = BlocklistZone,
+                HttpsIdleTimeout = TestMtaStsPolicyCommand.Max(wait, TestMtaStsPolicyCommand.MinimumHttpsIdleTimeout),
+            };
+            try
+            {
+                _auditor = new EmailDomainAuditor(Resolver, options);
+            }
+            catch (Core.Errors.SmtpToolsException ex)
+            {
+                ThrowTerminatingError(ErrorRecordFactory.FromException(ex, BlocklistZone));
+            }
             WriteVerbose($"Checks: {string.Join(", ", _auditor.Checks)}.");
         }
 
@@ -57,20 +75,12 @@ namespace SmtpTools.Commands
         {
             // A selector column of a CSV row applies to that row only.
             var selectors = DkimSelector?.Where(s => !string.IsNullOrWhiteSpace(s)).ToArray();
-            var auditor = selectors != null && selectors.Length > 0
-                ? new EmailDomainAuditor(Resolver, new EmailDomainOptions { Checks = _options.Checks, CheckTimeout = _options.CheckTimeout, DkimSelectors = selectors })
-                : _auditor;
-            foreach (var domain in Domain ?? new string[1])
+            var auditor = _auditor;
+            EnqueueEachDomain(Domain, (name, ct) => auditor.AuditAsync(name, selectors, ct), report =>
             {
-                var name = domain;
-                Enqueue(ct => auditor.AuditAsync(name, ct),
-                    report =>
-                    {
-                        if (VerboseWanted) WriteVerbose($"{report.Domain}: grade {report.Grade}, {report.ErrorCount} error(s), {report.WarningCount} warning(s).");
-                        WriteObject(report);
-                    },
-                    ex => WriteError(ErrorRecordFactory.FromException(ex, name)));
-            }
+                if (VerboseWanted) WriteVerbose($"{report.Domain}: grade {report.Grade}, {report.ErrorCount} error(s), {report.WarningCount} warning(s).");
+                WriteObject(report);
+            });
         }
 
         protected override void EndProcessing()

@@ -25,20 +25,28 @@ namespace SmtpTools.Infrastructure
             if (ps.Properties["Domain"] == null || ps.Properties["Grade"] == null || ps.Properties["Checks"] == null) return null;
             var domain = Text(ps, "Domain");
             if (string.IsNullOrEmpty(domain) || !TryEnum(Value(ps, "Grade"), out EmailDomainGrade grade)) return null;
-            return new EmailDomainReport
+            var report = new EmailDomainReport
             {
                 Domain = domain,
                 Grade = grade,
-                SpfStatus = Text(ps, nameof(EmailDomainReport.SpfStatus)),
-                DmarcPolicy = Text(ps, nameof(EmailDomainReport.DmarcPolicy)),
-                DmarcStatus = Text(ps, nameof(EmailDomainReport.DmarcStatus)),
-                DkimSelectorsFound = Text(ps, nameof(EmailDomainReport.DkimSelectorsFound)),
-                GradeReasons = Items(Value(ps, nameof(EmailDomainReport.GradeReasons))).Select(o => o?.ToString()).Where(s => s != null).ToArray(),
+                GradeReasons = Items(Value(ps, nameof(EmailDomainReport.GradeReasons))).Select(o => o?.ToString()).Where(x => x != null).ToArray(),
                 CheckedAt = Date(Value(ps, nameof(EmailDomainReport.CheckedAt))),
                 Checks = Items(Value(ps, nameof(EmailDomainReport.Checks))).Select(ReadCheck).Where(c => c != null).ToArray(),
                 Findings = Items(Value(ps, nameof(EmailDomainReport.Findings))).Select(ReadFinding).Where(f => f != null).ToArray(),
             };
+            // The settable flat columns (SpfStatus, MxCount, Listed …), by the names the CSV and JSON exports use too.
+            foreach (var property in typeof(EmailDomainReport).GetProperties())
+            {
+                if (!property.CanWrite || property.Name == "Domain" || property.Name == "Grade" || !Flat(property.PropertyType)) continue;
+                var value = Value(ps, property.Name);
+                if (value == null) continue;
+                if (LanguagePrimitives.TryConvertTo(value, property.PropertyType, CultureInfo.InvariantCulture, out object converted))
+                    property.SetValue(report, converted);
+            }
+            return report;
         }
+
+        private static bool Flat(Type type) => type == typeof(string) || type == typeof(int?) || type == typeof(bool?);
 
         private static EmailDomainCheckResult ReadCheck(object item)
         {

@@ -29,8 +29,15 @@ namespace SmtpTools.Core.Tests.EmailDomain
             return zone;
         }
 
-        private static Task<EmailDomainReport> Audit(IDnsResolver dns, string domain = "good.example", EmailDomainOptions options = null) =>
-            new EmailDomainAuditor(dns, options).AuditAsync(domain, CancellationToken.None);
+        /// <summary>The checks an in-memory zone of SPF, DMARC and DKIM records can answer fully (the transport checks have their own tests).</summary>
+        internal static readonly EmailDomainCheck[] RecordChecks = { EmailDomainCheck.Spf, EmailDomainCheck.Dmarc, EmailDomainCheck.Dkim };
+
+        private static Task<EmailDomainReport> Audit(IDnsResolver dns, string domain = "good.example", EmailDomainOptions options = null)
+        {
+            options ??= new EmailDomainOptions();
+            options.Checks ??= RecordChecks;
+            return new EmailDomainAuditor(dns, options).AuditAsync(domain, CancellationToken.None);
+        }
 
         [Fact]
         public async Task A_well_configured_domain_has_every_part_and_grade_A()
@@ -98,7 +105,7 @@ namespace SmtpTools.Core.Tests.EmailDomain
         {
             var dns = new HangingResolver(Zone(), hangOn: "_dmarc.good.example");
             using var cts = new CancellationTokenSource(200);
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new EmailDomainAuditor(dns).AuditAsync("good.example", cts.Token));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new EmailDomainAuditor(dns, new EmailDomainOptions { Checks = RecordChecks }).AuditAsync("good.example", cts.Token));
         }
 
         [Fact]
@@ -122,6 +129,30 @@ namespace SmtpTools.Core.Tests.EmailDomain
             Assert.Equal(EmailDomainCheckStatus.Pass, r.GetCheck(EmailDomainCheck.Dkim).Status);
             Assert.Contains(zone.Log, q => q == "TXT selector1-contoso-onmicrosoft-com._domainkey.contoso.onmicrosoft.com");
             Assert.Contains(zone.Log, q => q == "TXT ctct1._domainkey.contoso.onmicrosoft.com");
+        }
+
+        [Fact]
+        public async Task Every_check_runs_by_default_and_each_has_its_row_and_result()
+        {
+            var zone = Zone();
+            zone.AddMx("good.example", 10, "mx.good.example").AddA("mx.good.example", "192.0.2.10");
+            var r = await new EmailDomainAuditor(zone, new EmailDomainOptions { BlocklistZones = new[] { new DnsBlocklistZone("ip.bl.example") } })
+                .AuditAsync("good.example", CancellationToken.None);
+            Assert.Equal(EmailDomainAuditor.AllChecks, r.Checks.Select(c => c.Check));
+            Assert.Equal(1, r.MxCount);
+            Assert.Equal("NotFound", r.MtaStsMode);   // no _mta-sts record: nothing fetched
+            Assert.Equal("NotFound", r.TlsRpt);
+            Assert.Equal("NotFound", r.Bimi);
+            Assert.NotNull(r.Mx);
+            Assert.NotNull(r.MtaSts);
+            Assert.NotNull(r.TlsRptRecord);
+            Assert.NotNull(r.BimiRecord);
+            Assert.NotNull(r.DnssecStatus);
+            Assert.NotNull(r.Blocklist);
+            Assert.Contains(zone.Log, q => q == "TXT _smtp._tls.good.example");
+            // The blocklist's test points are asked of the given list only.
+            Assert.Contains(zone.Log, q => q.EndsWith("2.0.0.127.ip.bl.example"));
+            Assert.DoesNotContain(zone.Log, q => q.Contains("spamhaus", StringComparison.OrdinalIgnoreCase));
         }
 
         [Fact]
@@ -186,6 +217,8 @@ namespace SmtpTools.Core.Tests.EmailDomain
             public Task<DnsAnswer<IPAddress>> GetAddressesAsync(string name, AddressFamily family, CancellationToken ct) => Maybe(name, () => _inner.GetAddressesAsync(name, family, ct), ct);
             public Task<DnsAnswer<DnsMxRecord>> GetMxAsync(string name, CancellationToken ct) => Maybe(name, () => _inner.GetMxAsync(name, ct), ct);
             public Task<DnsAnswer<string>> GetPtrAsync(IPAddress address, CancellationToken ct) => _inner.GetPtrAsync(address, ct);
+            public Task<DnsAnswer<DnsTlsaRecord>> GetTlsaAsync(string name, CancellationToken ct) => Maybe(name, () => _inner.GetTlsaAsync(name, ct), ct);
+            public Task<DnsAnswer<DnsSecurityFacts>> GetSecurityFactsAsync(string name, bool checkingDisabled, CancellationToken ct) => Maybe(name, () => _inner.GetSecurityFactsAsync(name, checkingDisabled, ct), ct);
         }
     }
 }

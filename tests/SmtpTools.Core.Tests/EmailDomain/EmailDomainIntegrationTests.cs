@@ -20,11 +20,15 @@ namespace SmtpTools.Core.Tests.EmailDomain
         private static DnsResolver Resolver(string server) => new(new DnsResolverOptions
         {
             Servers = DnsServerEndpoint.ParseAll(new[] { IntegrationServers.Get(server) }),
-            Timeout = TimeSpan.FromSeconds(2),
+            Timeout = TimeSpan.FromSeconds(3),
             Retries = 1,
         });
 
-        // domain, the check that shows the misconfiguration, its status, a finding it must have (null: none), the grade.
+        /// <summary>All checks, through the validating resolver (DNSSEC), with the test blocklist (the built-in lists are never asked from tests).</summary>
+        private static EmailDomainAuditor Auditor(DnsResolver dns) =>
+            new(dns, new EmailDomainOptions { BlocklistZones = new[] { new DnsBlocklistZone("ip.bl.test") }, HttpsIdleTimeout = TimeSpan.FromSeconds(10) });
+
+        // domain, the check that shows the misconfiguration, its status, a finding it must have, the grade. (DANE needs -ProbeMx, not here yet.)
         public static IEnumerable<object[]> Table() => new[]
         {
             new object[] { "grade-good.test", null, null, null, EmailDomainGrade.A },
@@ -34,41 +38,60 @@ namespace SmtpTools.Core.Tests.EmailDomain
             new object[] { "grade-no-dmarc.test", EmailDomainCheck.Dmarc, EmailDomainCheckStatus.Missing, "DmarcNoRecord", EmailDomainGrade.C },
             new object[] { "grade-dmarc-none.test", EmailDomainCheck.Dmarc, EmailDomainCheckStatus.Warning, "DmarcPolicyNone", EmailDomainGrade.C },
             new object[] { "grade-no-dkim.test", EmailDomainCheck.Dkim, EmailDomainCheckStatus.Missing, "DkimNoSelectorFound", EmailDomainGrade.B },
+            new object[] { "grade-no-mx.test", EmailDomainCheck.Mx, EmailDomainCheckStatus.Warning, "MxImplicit", EmailDomainGrade.B },
+            new object[] { "grade-mx-cname.test", EmailDomainCheck.Mx, EmailDomainCheckStatus.Warning, "MxTargetIsCname", EmailDomainGrade.B },
+            new object[] { "grade-mtasts-broken.test", EmailDomainCheck.MtaSts, EmailDomainCheckStatus.Fail, "MtaStsPolicyHttpStatus", EmailDomainGrade.C },
+            new object[] { "grade-mtasts-testing.test", EmailDomainCheck.MtaSts, EmailDomainCheckStatus.Warning, "MtaStsModeTesting", EmailDomainGrade.B },
+            new object[] { "grade-no-tlsrpt.test", EmailDomainCheck.TlsRpt, EmailDomainCheckStatus.Missing, "TlsRptNoRecord", EmailDomainGrade.B },
+            new object[] { "grade-unsigned.test", EmailDomainCheck.Dnssec, EmailDomainCheckStatus.Missing, "DnssecUnsigned", EmailDomainGrade.B },
+            new object[] { "grade-listed.test", EmailDomainCheck.Blocklist, EmailDomainCheckStatus.Fail, "DnsBlocklistListed", EmailDomainGrade.C },
         };
 
         [Theory]
         [MemberData(nameof(Table))]
         public async Task Each_misconfiguration_shows_in_its_check_finding_and_grade(string domain, EmailDomainCheck? check, EmailDomainCheckStatus? status, string finding, EmailDomainGrade grade)
         {
-            using var dns = Resolver("SMTPTOOLS_DNS");
-            var r = await new EmailDomainAuditor(dns).AuditAsync(domain, CancellationToken.None);
+            using var dns = Resolver("SMTPTOOLS_RESOLVER");
+            var r = await Auditor(dns).AuditAsync(domain, CancellationToken.None);
             Assert.Equal(domain, r.Domain);
+            Assert.Equal(EmailDomainAuditor.AllChecks, r.Checks.Select(c => c.Check));
             Assert.True(grade == r.Grade, $"{domain}: grade {r.Grade}, expected {grade}; reasons: {string.Join(" ", r.GradeReasons)}; findings: {r.FindingIds}");
-            foreach (var row in r.Checks.Where(c => c.Check != check))
-                Assert.True(row.Status == EmailDomainCheckStatus.Pass, $"{domain}: {row.Check} is {row.Status} ({row.CheckStatus})");
-            if (check == null) return;
+            // BIMI needs an enforcing DMARC policy, so it fails with DMARC; everything else is as on grade-good.test.
+            bool dmarcBroken = check == EmailDomainCheck.Dmarc;
+            foreach (var row in r.Checks.Where(c => c.Check != check && !(dmarcBroken && c.Check == EmailDomainCheck.Bimi)))
+                Assert.True(row.Status == EmailDomainCheckStatus.Pass, $"{domain}: {row.Check} is {row.Status} ({row.CheckStatus}) {row.Message}");
+            if (check == null)
+            {
+                Assert.Empty(r.GradeReasons);
+                Assert.Equal((2, "enforce", "Valid", "Valid", "Validated", (bool?)false), (r.MxCount.Value, r.MtaStsMode, r.TlsRpt, r.Bimi, r.Dnssec, r.Listed));
+                return;
+            }
             Assert.Equal(status, r.GetCheck(check.Value).Status);
             Assert.Contains(r.Findings, f => f.Check == check && f.Id == finding);
+            Assert.NotEmpty(r.GradeReasons);
         }
 
         [Fact]
         public async Task A_bogus_DNSSEC_zone_through_the_validating_resolver_is_TempError_everywhere_and_ungraded()
         {
             using var dns = Resolver("SMTPTOOLS_RESOLVER");
-            var r = await new EmailDomainAuditor(dns).AuditAsync("grade-dnssec-bogus.test", CancellationToken.None);
-            Assert.All(r.Checks, c => Assert.Equal(EmailDomainCheckStatus.TempError, c.Status));
+            var r = await Auditor(dns).AuditAsync("grade-dnssec-bogus.test", CancellationToken.None);
+            Assert.All(r.Checks.Where(c => c.Check != EmailDomainCheck.Dnssec), c => Assert.Equal(EmailDomainCheckStatus.TempError, c.Status));
+            Assert.Equal(EmailDomainCheckStatus.Fail, r.GetCheck(EmailDomainCheck.Dnssec).Status);
+            Assert.Equal("Bogus", r.Dnssec);
             Assert.Equal(EmailDomainGrade.Unknown, r.Grade);
 
-            // The same zone through Knot itself (no validation) is fine: the failure is the validation, not the records.
+            // The same zone through Knot itself (no validation) answers: the failure is the validation, not the records.
             using var knot = Resolver("SMTPTOOLS_DNS");
-            Assert.Equal(EmailDomainGrade.A, (await new EmailDomainAuditor(knot).AuditAsync("grade-dnssec-bogus.test", CancellationToken.None)).Grade);
+            var direct = await new EmailDomainAuditor(knot, new EmailDomainOptions { Checks = EmailDomainAuditorTests.RecordChecks }).AuditAsync("grade-dnssec-bogus.test", CancellationToken.None);
+            Assert.Equal(EmailDomainGrade.A, direct.Grade);
         }
 
         [Fact]
         public async Task Many_domains_share_one_cache()
         {
             using var dns = Resolver("SMTPTOOLS_DNS");
-            var auditor = new EmailDomainAuditor(dns);
+            var auditor = new EmailDomainAuditor(dns, new EmailDomainOptions { BlocklistZones = new[] { new DnsBlocklistZone("ip.bl.test") } });
             await auditor.AuditAsync("grade-good.test", CancellationToken.None);
             var first = dns.QueriesSent;
             await auditor.AuditAsync("grade-good.test", CancellationToken.None);

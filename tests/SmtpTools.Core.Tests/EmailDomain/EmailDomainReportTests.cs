@@ -13,7 +13,8 @@ namespace SmtpTools.Core.Tests.EmailDomain
     public sealed class EmailDomainReportTests
     {
         private static async Task<EmailDomainReport> Report(string domain, string spf = "v=spf1 -all", string dmarc = "v=DMARC1; p=reject; rua=mailto:dmarc@good.example", bool dkim = true) =>
-            await new EmailDomainAuditor(EmailDomainAuditorTests.Zone(domain, spf, dmarc, dkim)).AuditAsync(domain, CancellationToken.None);
+            await new EmailDomainAuditor(EmailDomainAuditorTests.Zone(domain, spf, dmarc, dkim), new EmailDomainOptions { Checks = EmailDomainAuditorTests.RecordChecks })
+                .AuditAsync(domain, CancellationToken.None);
 
         private static string Write(EmailDomainReportFormat format, params EmailDomainReport[] reports)
         {
@@ -30,7 +31,8 @@ namespace SmtpTools.Core.Tests.EmailDomain
             using var doc = JsonDocument.Parse(Write(EmailDomainReportFormat.Json, a, b));
             var items = doc.RootElement.EnumerateArray().ToList();
             Assert.Equal(2, items.Count);
-            Assert.Equal(new[] { "Domain", "Grade", "SpfStatus", "DmarcPolicy", "DmarcStatus", "DkimSelectorsFound", "ErrorCount", "WarningCount", "FindingIds", "GradeReasons", "CheckedAt", "Checks", "Findings" },
+            Assert.Equal(new[] { "Domain", "Grade", "SpfStatus", "DmarcPolicy", "DmarcStatus", "DkimSelectorsFound", "MxCount", "MtaStsMode", "TlsRpt", "Bimi", "Dnssec", "Listed",
+                    "ErrorCount", "WarningCount", "FindingIds", "GradeReasons", "CheckedAt", "Checks", "Findings" },
                 items[0].EnumerateObject().Select(p => p.Name));
             Assert.Equal("b.example", items[1].GetProperty("Domain").GetString());
             Assert.Equal("F", items[1].GetProperty("Grade").GetString());
@@ -50,8 +52,8 @@ namespace SmtpTools.Core.Tests.EmailDomain
             var a = await Report("a.example");
             a.DkimSelectorsFound = "=HYPERLINK(\"x\")";  // as a hostile record could make it
             var lines = Write(EmailDomainReportFormat.Csv, a).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-            Assert.Equal("Domain,Grade,SpfStatus,DmarcPolicy,DmarcStatus,DkimSelectorsFound,ErrorCount,WarningCount,FindingIds", lines[0]);
-            Assert.Equal("a.example,A,Valid,reject,Valid,\"'=HYPERLINK(\"\"x\"\")\",0,0,", lines[1]);
+            Assert.Equal("Domain,Grade,SpfStatus,DmarcPolicy,DmarcStatus,DkimSelectorsFound,MxCount,MtaStsMode,TlsRpt,Bimi,Dnssec,Listed,ErrorCount,WarningCount,FindingIds", lines[0]);
+            Assert.Equal("a.example,A,Valid,reject,Valid,\"'=HYPERLINK(\"\"x\"\")\",,,,,,,0,0,", lines[1]);
         }
 
         [Fact]
@@ -59,7 +61,7 @@ namespace SmtpTools.Core.Tests.EmailDomain
         {
             var md = Write(EmailDomainReportFormat.Markdown, await Report("a.example"), await Report("c.example", dmarc: null));
             Assert.StartsWith("# Nightly \\<audit\\>\n", md);
-            Assert.Contains("| a.example | A | Valid | p=reject | selector1 | 0 | 0 |", md);
+            Assert.Contains("| a.example | A | Valid | p=reject | selector1 |  |  |  |  |  | 0 | 0 |", md);
             Assert.Contains("## c.example: grade C", md);
             Assert.Contains("`DmarcNoRecord`", md);
         }
