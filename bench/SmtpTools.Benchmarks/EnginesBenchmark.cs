@@ -346,7 +346,7 @@ namespace SmtpTools.Benchmarks
             return dir?.FullName ?? Directory.GetCurrentDirectory();
         }
 
-        private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+        internal static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
         private static double D(string s) => double.Parse(s, CultureInfo.InvariantCulture);
 
