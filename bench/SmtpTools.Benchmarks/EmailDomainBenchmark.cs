@@ -45,7 +45,7 @@ namespace SmtpTools.Benchmarks
             var rows = new List<string[]>
             {
                 Row($"all DNS checks, loopback Knot, concurrency {concurrency}", Measure(knot.Endpoint, names, concurrency)),
-                                Row($"all DNS checks, resolver {delayMs} ms away, concurrency {concurrency}", Measure(far, names, concurrency)),
+                Row($"all DNS checks, resolver {delayMs} ms away, concurrency {concurrency}", Measure(far, names, concurrency)),
                             };
             Print(rows);
             foreach (var row in rows)
