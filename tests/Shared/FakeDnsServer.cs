@@ -50,7 +50,7 @@ namespace SmtpTools.Tests.Shared
     /// </summary>
     public sealed class FakeDnsServer : IDisposable
     {
-        private readonly Socket _udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        private readonly Socket _udp;
         private readonly TcpListener _tcp;
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         private readonly Dictionary<string, List<(ushort Type, byte[] Data)>> _zone = new Dictionary<string, List<(ushort, byte[])>>(StringComparer.OrdinalIgnoreCase);
@@ -61,9 +61,23 @@ namespace SmtpTools.Tests.Shared
 
         public FakeDnsServer()
         {
-            _udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            _tcp = new TcpListener(IPAddress.Loopback, Port);
-            _tcp.Start();
+            // UDP and TCP on one port: the UDP port is free, but another process (parallel test runs on this machine) may
+            // hold the same TCP port; then take another pair.
+            for (int attempt = 1; ; attempt++)
+            {
+                _udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+                _udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+                _tcp = new TcpListener(IPAddress.Loopback, Port);
+                try
+                {
+                    _tcp.Start();
+                    break;
+                }
+                catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse && attempt < 20)
+                {
+                    _udp.Dispose();
+                }
+            }
             _ = UdpLoop();
             _ = TcpLoop();
         }
