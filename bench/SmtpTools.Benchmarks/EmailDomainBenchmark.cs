@@ -23,6 +23,7 @@ namespace SmtpTools.Benchmarks
     internal sealed class EmailDomainBenchmark : IBenchmark
     {
         private const string Zone = "bench.test";   // its own organizational domain, so the DMARC and BIMI fallbacks are answered
+        // The same domains, addresses and provider hosts as mail-transport, so its reverse zone serves here too.
         private const string ReverseZone = "18.198.in-addr.arpa";
         private const int Providers = 20;
         private const string DkimKey = "v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAkmDnTwjXlagFLUH0ALlKo4FZcS8tYY8QuE/k1TIpI6sCm+SlaGybi3NsJ6uBgeVuzaF6q1EsQ7ZTePbQFrB2lujW0nnn1KK1P2Qu+pcnhrWtY6Vz6X/diuQEaeytAnhgAgi19y7yz1YJU1k5hzZU/covLeN3Vgay0LyUNEL5rF/p8H2eU9N+/XoYbOOF95DZ/VGhWfelNwZet0f6D6akXUShDrv8Kwb931iSoG3Uc0CXmEOGhYJtOnL7FTmUV2SiTP+oNUAndkI7q3m53LF3T5vQQ3P8cEan2LVGIAMF90Z5TCPXKE51qArh882j0m94cjuSqmTSegeoSto2mfjmLwIDAQAB";
@@ -36,7 +37,7 @@ namespace SmtpTools.Benchmarks
             int concurrency = options.TryGetValue("concurrency", out var c) ? int.Parse(c, CultureInfo.InvariantCulture) : 256;
             var names = Enumerable.Range(0, n).Select(i => $"d{i}.{Zone}").ToList();
             Console.WriteLine($"email-domain: {n} domains, {Environment.ProcessorCount} logical CPU(s), .NET {Environment.Version}, load average {EnginesBenchmark.LoadAverage()}");
-            using var knot = new TemporaryKnot(new[] { (Zone, BuildZone(n)), (ReverseZone, BuildReverseZone(n)) });
+            using var knot = new TemporaryKnot(new[] { (Zone, BuildZone(n)), (ReverseZone, MailTransportBenchmark.BuildReverseZone(n)) });
             using var proxy = new DelayingDnsProxy(new IPEndPoint(IPAddress.Loopback, 0), knot.EndPoint, TimeSpan.FromMilliseconds(delayMs));
             var far = ((IPEndPoint)proxy.EndPoint).ToString();
             Console.WriteLine($"knotd serving {Zone} and {ReverseZone} on {knot.Endpoint}; replies delayed {delayMs} ms on {far}");
@@ -146,22 +147,6 @@ namespace SmtpTools.Benchmarks
                 sb.AppendLine($"_dmarc.d{i} IN TXT \"v=DMARC1; p=reject; rua=mailto:dmarc@d{i}.{Zone}\"");
                 sb.AppendLine($"selector1._domainkey.d{i} IN TXT ( {key} )");
                 sb.AppendLine($"_smtp._tls.d{i} IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@d{i}.{Zone}\"");
-            }
-            return sb.ToString();
-        }
-
-        private static string BuildReverseZone(int n)
-        {
-            var sb = new StringBuilder(TemporaryKnot.ZoneHeader(ReverseZone));
-            for (int p = 0; p < Providers; p++)
-            {
-                sb.AppendLine($"{2 * p + 1}.250 IN PTR mx1.prov{p}.{Zone}.");
-                sb.AppendLine($"{2 * p + 2}.250 IN PTR mx2.prov{p}.{Zone}.");
-            }
-            for (int i = 0; i < n; i += 2)
-            {
-                var (a, b) = Address(i);
-                sb.AppendLine($"{b}.{a} IN PTR mx.d{i}.{Zone}.");
             }
             return sb.ToString();
         }
