@@ -215,7 +215,7 @@ namespace SmtpTools.Benchmarks
             return sb.ToString();
         }
 
-        private static string BuildReverseZone(int n)
+        internal static string BuildReverseZone(int n)
         {
             var sb = new StringBuilder(TemporaryKnot.ZoneHeader(ReverseZone));
             for (int p = 0; p < Providers; p++)

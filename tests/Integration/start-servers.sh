@@ -51,7 +51,8 @@ fail() { printf '[start-servers] ERROR: %s\n' "$*" >&2; exit 1; }
 
 # --- packages -------------------------------------------------------------------------------------
 PACKAGES=(knot knot-dnsutils knot-dnssecutils dnsutils unbound nginx curl postfix dovecot-core dovecot-lmtpd openssl
-          ca-certificates python3 python3-dkim python3-nacl python3-dnspython opendkim-tools publicsuffix)
+          ca-certificates python3 python3-dkim python3-nacl python3-dnspython opendkim-tools publicsuffix
+          chromium)   # not a server: headless chromium renders Export-EmailDomainReport's HTML in the tests
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

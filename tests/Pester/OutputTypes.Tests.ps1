@@ -71,6 +71,8 @@ BeforeAll {
     # Test-SmtpConnection -Dane against the STARTTLS port (the test zones publish TLSA records for each Postfix port).
     $daneProbes = @(Test-SmtpConnection mx1.mail.test, nomatch-ee.dane.test, mx.dane-insecure.test, pkix-only.dane.test, `
         mx.dnssec-badanchor.test -Port (Get-TestSetting SMTPTOOLS_SMTP_SUBMISSION_PORT) -DnsServer $resolver -Dane -TimeoutSec 10)
+    $emailDomains = @(Test-EmailDomain grade-good.test, grade-no-dmarc.test, grade-spf-plusall.test, grade-no-dkim.test -Server $dns -BlocklistZone ip.bl.test)
+    $emailDomainChanges = @(Compare-EmailDomainReport -ReferenceObject $emailDomains -DifferenceObject (Test-EmailDomain grade-good.test, grade-no-dmarc.test -Server $dns -BlocklistZone ip.bl.test -DkimSelector missing))
 
     $Samples = @{
         'SmtpTools.MxRecordResult'        = $mxResults
@@ -112,6 +114,10 @@ BeforeAll {
         'SmtpTools.SmtpTlsReport'             = @(Import-SmtpTlsReport (Join-Path $reports 'smtp_tls') -AsReport)
         'SmtpTools.SmtpTlsFailureDetail'      = @($tlsPolicies.FailureDetails)
         'SmtpTools.SmtpBounce'                = $bounces
+        'SmtpTools.EmailDomainReport'      = $emailDomains
+        'SmtpTools.EmailDomainCheckResult' = @($emailDomains.Checks)
+        'SmtpTools.EmailDomainFinding'     = @($emailDomains.Findings)
+        'SmtpTools.EmailDomainChange'      = $emailDomainChanges
     }
 }
 

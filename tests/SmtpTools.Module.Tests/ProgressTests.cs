@@ -26,6 +26,7 @@ namespace SmtpTools.Module.Tests
         [InlineData("Test-MxRecord", "Test-MxRecord multi.mx.test, cname.mx.test -Server $dns", "2 domain(s) checked")]
         [InlineData("Test-DnssecStatus", "Test-DnssecStatus mx.test -Server $dns", "1 domain(s) checked")]
         [InlineData("Test-DnsBlocklist", "Test-DnsBlocklist -IPAddress 192.0.2.1 -Domain spam-domain.test -Zone ip.bl.test, dbl.bl.test -Server $dns", "2 input(s) checked")]
+        [InlineData("Test-EmailDomain", "Test-EmailDomain grade-good.test, grade-no-spf.test, grade-no-dkim.test -Server $dns -Check Spf, Dmarc, Dkim, Mx", "3 domain(s) checked")]
         public void ProgressIsACountThatCompletes(string cmdlet, string script, string finalStatus)
         {
             var r = _s.Run("$ProgressPreference = 'Continue'; " + script, new Dictionary<string, object>

@@ -13,15 +13,32 @@ namespace SmtpTools.Core.Dkim
     {
         /// <summary>
         /// Selectors probed when none is given: generic names and those of common providers
-        /// (Microsoft 365 selector1/2, Google Workspace google, Mailchimp k1-k3, SendGrid s1/s2, Fastmail fm1-3,
-        /// Proton protonmail*, Zoho zoho, iCloud sig1, Mailjet mailjet, Amazon SES-style amazonses).
+        /// (Microsoft 365 selector1/2, Google Workspace google, Mailchimp k1-k3, SendGrid s1/s2 and smtpapi, Fastmail fm1-3,
+        /// Proton protonmail*, Zoho zoho, iCloud sig1, Mailjet mailjet, Mandrill mandrill, Amazon SES-style amazonses,
+        /// Constant Contact ctct1/2, Campaign Monitor cm, Everlytic everlytickey1/2). <see cref="ProbedSelectors"/> adds
+        /// the ones providers derive from the domain name.
         /// </summary>
         public static readonly IReadOnlyList<string> CommonSelectors = new[]
         {
             "default", "dkim", "dkim1", "dkim2", "mail", "email", "smtp", "mx", "key1", "key2",
             "selector1", "selector2", "google", "k1", "k2", "k3", "s1", "s2", "s1024", "s2048",
             "fm1", "fm2", "fm3", "protonmail", "protonmail2", "protonmail3", "zoho", "sig1", "mailjet", "mandrill", "amazonses",
+            "smtpapi", "ctct1", "ctct2", "cm", "everlytickey1", "everlytickey2",
         };
+
+        /// <summary>
+        /// Every selector probed for <paramref name="domain"/> (a normalized name): <see cref="CommonSelectors"/>, then
+        /// Microsoft 365's per-domain names selector1-&lt;domain with dashes&gt; and selector2-… (the selectors it signs
+        /// with for a tenant's contoso.onmicrosoft.com domain, and the targets of a custom domain's selector1/2 CNAMEs).
+        /// </summary>
+        public static IReadOnlyList<string> ProbedSelectors(string domain)
+        {
+            var dashed = DomainNames.ToAscii(domain).Replace('.', '-');
+            var list = CommonSelectors.ToList();
+            // A selector label is at most 63 octets; a longer derived name cannot exist.
+            if (dashed.Length + "selector1-".Length <= 63) list.AddRange(new[] { "selector1-" + dashed, "selector2-" + dashed });
+            return list;
+        }
 
         /// <summary>RFC 8301 3.2: signers SHOULD use at least 2048 bits.</summary>
         public const int RecommendedRsaBits = 2048;
@@ -32,7 +49,7 @@ namespace SmtpTools.Core.Dkim
         public DkimRecordChecker(IDnsResolver resolver) { _resolver = resolver ?? throw new ArgumentNullException(nameof(resolver)); }
 
         /// <summary>
-        /// Checks the given selectors of a domain (or, with none, probes <see cref="CommonSelectors"/>). With
+        /// Checks the given selectors of a domain (or, with none, probes <see cref="ProbedSelectors"/>). With
         /// explicit selectors there is one result per selector; when probing only found ones are returned, and one
         /// summary result with a DkimNoSelectorFound finding when none is found. DNS failures never throw.
         /// </summary>
@@ -45,7 +62,7 @@ namespace SmtpTools.Core.Dkim
             domain = DomainNames.Normalize(domain);
             var given = (selectors ?? Array.Empty<string>()).Where(s => !string.IsNullOrWhiteSpace(s)).ToList();
             var probing = given.Count == 0;
-            var list = probing ? CommonSelectors : given.Select(DomainNames.NormalizeSelector).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            var list = probing ? ProbedSelectors(domain) : given.Select(DomainNames.NormalizeSelector).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             var lookups = await Task.WhenAll(list.Select(s => CheckOneAsync(domain, s, privateKey, probing, cancellationToken))).ConfigureAwait(false);
             foreach (var lookup in lookups) Conclude(lookup.Check, lookup.Record, lookup.Findings);
             if (!probing) return lookups.Select(l => l.Check).ToList();

@@ -64,7 +64,7 @@ namespace SmtpTools.Commands
         {
             var selectors = Selector?.Where(s => !string.IsNullOrWhiteSpace(s)).ToArray();
             if (selectors == null || selectors.Length == 0)
-                WriteVerbose($"No -Selector: probing {DkimRecordChecker.CommonSelectors.Count} common selectors.");
+                WriteVerbose($"No -Selector: probing {DkimRecordChecker.CommonSelectors.Count} common selectors and the two Microsoft 365 derives from the domain name.");
             foreach (var domain in Domain ?? new string[1])
             {
                 // A blank or malformed domain (or selector) is an error record from the checker, in input order.

@@ -30,5 +30,6 @@ namespace SmtpTools.Infrastructure
         public const int ImportDmarcReport = 9990;
         public const int ImportSmtpTlsReport = 84600;
         public const int ImportSmtpBounce = 3464;
+        public const int TestEmailDomain = 15;
     }
 }

@@ -1,0 +1,154 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Net;
+using System.Text;
+using System.Threading;
+using SmtpTools.Core.Dns;
+using SmtpTools.Core.EmailDomain;
+using static SmtpTools.Benchmarks.SpfAuditBenchmark;
+
+namespace SmtpTools.Benchmarks
+{
+    /// <summary>
+    /// email-domain: Test-EmailDomain's engine with every DNS check (SPF, DMARC, DKIM probing 39 selectors, MX with
+    /// reverse DNS, MTA-STS and TLS-RPT records, BIMI record, DNSSEC status, blocklists for the domain and its MX
+    /// addresses; no -ProbeMx, and no HTTPS fetch because the generated domains publish no _mta-sts or BIMI record) on N
+    /// generated domains served by a private Knot, directly and through a proxy that delays every reply (a resolver
+    /// far away). Half the domains have an MX host of their own, half share one of 20 providers' two hosts; all include one
+    /// of 20 providers' SPF records. One resolver (one cache) per run, as one pipeline has; every report is checked.
+    /// </summary>
+    internal sealed class EmailDomainBenchmark : IBenchmark
+    {
+        private const string Zone = "bench.test";   // its own organizational domain, so the DMARC and BIMI fallbacks are answered
+        // The same domains, addresses and provider hosts as mail-transport, so its reverse zone serves here too.
+        private const string ReverseZone = "18.198.in-addr.arpa";
+        private const int Providers = 20;
+        private const string DkimKey = "v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAkmDnTwjXlagFLUH0ALlKo4FZcS8tYY8QuE/k1TIpI6sCm+SlaGybi3NsJ6uBgeVuzaF6q1EsQ7ZTePbQFrB2lujW0nnn1KK1P2Qu+pcnhrWtY6Vz6X/diuQEaeytAnhgAgi19y7yz1YJU1k5hzZU/covLeN3Vgay0LyUNEL5rF/p8H2eU9N+/XoYbOOF95DZ/VGhWfelNwZet0f6D6akXUShDrv8Kwb931iSoG3Uc0CXmEOGhYJtOnL7FTmUV2SiTP+oNUAndkI7q3m53LF3T5vQQ3P8cEan2LVGIAMF90Z5TCPXKE51qArh882j0m94cjuSqmTSegeoSto2mfjmLwIDAQAB";
+        public string Name => "email-domain";
+        public string Description => "Test-EmailDomain Core throughput, all DNS checks (--domains N --delay-ms 30 --concurrency 256)";
+
+        public int Run(IReadOnlyDictionary<string, string> options)
+        {
+            int n = options.TryGetValue("domains", out var d) ? int.Parse(d, CultureInfo.InvariantCulture) : 2000;
+            int delayMs = options.TryGetValue("delay-ms", out var ms) ? int.Parse(ms, CultureInfo.InvariantCulture) : 30;
+            int concurrency = options.TryGetValue("concurrency", out var c) ? int.Parse(c, CultureInfo.InvariantCulture) : 256;
+            var names = Enumerable.Range(0, n).Select(i => $"d{i}.{Zone}").ToList();
+            Console.WriteLine($"email-domain: {n} domains, {Environment.ProcessorCount} logical CPU(s), .NET {Environment.Version}, load average {EnginesBenchmark.LoadAverage()}");
+            using var knot = new TemporaryKnot(new[] { (Zone, BuildZone(n)), (ReverseZone, MailTransportBenchmark.BuildReverseZone(n)) });
+            using var proxy = new DelayingDnsProxy(new IPEndPoint(IPAddress.Loopback, 0), knot.EndPoint, TimeSpan.FromMilliseconds(delayMs));
+            var far = ((IPEndPoint)proxy.EndPoint).ToString();
+            Console.WriteLine($"knotd serving {Zone} and {ReverseZone} on {knot.Endpoint}; replies delayed {delayMs} ms on {far}");
+
+            if (options.ContainsKey("each"))
+            {
+                // One check at a time: where the time goes.
+                var each = new List<string[]>();
+                foreach (var check in options.TryGetValue("check", out var only) ? new[] { (EmailDomainCheck)Enum.Parse(typeof(EmailDomainCheck), only, true) } : EmailDomainAuditor.AllChecks)
+                    each.Add(Row(check + " only, loopback Knot", Measure(knot.Endpoint, names, concurrency, new[] { check })));
+                Print(each);
+                return 0;
+            }
+            Measure(knot.Endpoint, names.Take(Math.Min(200, n)).ToList(), concurrency); // warm-up: JIT, sockets, knotd's first answers
+            var rows = options.ContainsKey("given-selector-only") ? new List<string[]>
+            {
+                Row($"all DNS checks, DKIM selector given (no probe), loopback Knot, concurrency {concurrency}", Measure(knot.Endpoint, names, concurrency, null, new[] { "selector1" })),
+                Row($"all DNS checks, DKIM selector given (no probe), resolver {delayMs} ms away, concurrency {concurrency}", Measure(far, names, concurrency, null, new[] { "selector1" })),
+            } : new List<string[]>
+            {
+                Row($"all DNS checks, loopback Knot, concurrency {concurrency}", Measure(knot.Endpoint, names, concurrency)),
+                Row($"all DNS checks, resolver {delayMs} ms away, concurrency {concurrency}", Measure(far, names, concurrency)),
+                Row($"all DNS checks, DKIM selector given (no probe), loopback Knot, concurrency {concurrency}", Measure(knot.Endpoint, names, concurrency, null, new[] { "selector1" })),
+                Row($"all DNS checks, DKIM selector given (no probe), resolver {delayMs} ms away, concurrency {concurrency}", Measure(far, names, concurrency, null, new[] { "selector1" })),
+                            };
+            Print(rows);
+            foreach (var row in rows)
+                Console.WriteLine($"{row[0]}: {double.Parse(row[3], CultureInfo.InvariantCulture) / double.Parse(row[1], CultureInfo.InvariantCulture):0.0} DNS questions per domain");
+            return 0;
+        }
+
+        private static Measurement Measure(string server, List<string> names, int concurrency, EmailDomainCheck[] checks = null, string[] dkimSelectors = null)
+        {
+            using var resolver = new DnsResolver(new DnsResolverOptions
+            {
+                Servers = DnsServerEndpoint.ParseAll(new[] { server }),
+                Timeout = TimeSpan.FromSeconds(5),
+                Retries = 2,
+                // what Test-EmailDomain configures for -ThrottleLimit (DnsCmdlet.CreateResolver)
+                MaxConcurrentQueries = Math.Max(8, Math.Min(concurrency * 2, 512)),
+            });
+            var auditor = new EmailDomainAuditor(resolver, new EmailDomainOptions
+            {
+                Checks = checks,
+                DkimSelectors = dkimSelectors,
+                BlocklistZones = new[] { new DnsBlocklistZone("ipbl." + Zone), new DnsBlocklistZone("dbl." + Zone) },
+            });
+            int wrong = 0;
+            string firstWrong = null;
+            var sw = Stopwatch.StartNew();
+            ForEachConcurrently(names, concurrency, async name =>
+            {
+                int i = int.Parse(name.Substring(1, name.IndexOf('.') - 1), CultureInfo.InvariantCulture);
+                var problem = Check(i, await auditor.AuditAsync(name, CancellationToken.None).ConfigureAwait(false), checks == null);
+                if (problem == null) return;
+                Interlocked.Increment(ref wrong);
+                Interlocked.CompareExchange(ref firstWrong, $"{name}: {problem}", null);
+            });
+            sw.Stop();
+            if (wrong > 0) throw new InvalidOperationException($"{wrong} wrong reports, the first: {firstWrong}");
+            return new Measurement { Items = names.Count, Seconds = sw.Elapsed.TotalSeconds, Queries = resolver.QueriesSent };
+        }
+
+        private static bool OwnHost(int i) => i % 2 == 0;
+        private static bool AddressListed(int i) => OwnHost(i) && i % 10 == 0;
+        private static bool DomainListed(int i) => i % 20 == 5;
+
+        private static string Check(int i, EmailDomainReport r, bool all)
+        {
+            if (!all) return null;
+            if (r.SpfStatus != "Valid" || r.DmarcPolicy != "reject" || r.DkimSelectorsFound != "selector1")
+                return $"SPF {r.SpfStatus}, DMARC {r.DmarcPolicy}, DKIM {r.DkimSelectorsFound}: {r.FindingIds}";
+            bool listed = AddressListed(i) || DomainListed(i);
+            if (r.MxCount != (OwnHost(i) ? 1 : 2) || r.Listed != listed || r.Dnssec != "Unsigned" || r.TlsRpt != "Valid" || r.MtaStsMode != "NotFound" || r.Bimi != "NotFound")
+                return $"MX {r.MxCount}, listed {r.Listed}, DNSSEC {r.Dnssec}, TLS-RPT {r.TlsRpt}, MTA-STS {r.MtaStsMode}, BIMI {r.Bimi}: {r.FindingIds}";
+            var expected = listed ? EmailDomainGrade.C : EmailDomainGrade.B;  // unsigned, no MTA-STS: B; listed: C
+            return r.Grade == expected ? null : $"grade {r.Grade}, expected {expected}: {string.Join(" ", r.GradeReasons)}";
+        }
+
+        private static (int A, int B) Address(int i) => (1 + i / 250, 1 + i % 250);
+
+        private static string BuildZone(int n)
+        {
+            var sb = new StringBuilder(TemporaryKnot.ZoneHeader(Zone));
+            for (int p = 0; p < Providers; p++)
+            {
+                sb.AppendLine($"mx1.prov{p} IN A 198.18.250.{2 * p + 1}");
+                sb.AppendLine($"mx2.prov{p} IN A 198.18.250.{2 * p + 2}");
+                sb.AppendLine($"_spf.prov{p} IN TXT \"v=spf1 ip4:198.18.250.{2 * p + 1} ip4:198.18.250.{2 * p + 2} -all\"");
+            }
+            sb.AppendLine("2.0.0.127.ipbl IN A 127.0.0.2");
+            sb.AppendLine("test.dbl IN A 127.0.1.2");
+            var key = string.Join(" ", Enumerable.Range(0, (DkimKey.Length + 199) / 200).Select(k => "\"" + DkimKey.Substring(k * 200, Math.Min(200, DkimKey.Length - k * 200)) + "\""));
+            for (int i = 0; i < n; i++)
+            {
+                int p = i % Providers;
+                if (OwnHost(i))
+                {
+                    var (a, b) = Address(i);
+                    sb.AppendLine($"d{i} IN MX 10 mx.d{i}");
+                    sb.AppendLine($"mx.d{i} IN A 198.18.{a}.{b}");
+                    if (AddressListed(i)) sb.AppendLine($"{b}.{a}.18.198.ipbl IN A 127.0.0.2\n{b}.{a}.18.198.ipbl IN TXT \"listed for the benchmark\"");
+                }
+                else sb.AppendLine($"d{i} IN MX 10 mx1.prov{p}\nd{i} IN MX 20 mx2.prov{p}");
+                if (DomainListed(i)) sb.AppendLine($"d{i}.{Zone}.dbl IN A 127.0.1.2");
+                sb.AppendLine($"d{i} IN TXT \"v=spf1 include:_spf.prov{p}.{Zone} -all\"");
+                sb.AppendLine($"_dmarc.d{i} IN TXT \"v=DMARC1; p=reject; rua=mailto:dmarc@d{i}.{Zone}\"");
+                sb.AppendLine($"selector1._domainkey.d{i} IN TXT ( {key} )");
+                sb.AppendLine($"_smtp._tls.d{i} IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@d{i}.{Zone}\"");
+            }
+            return sb.ToString();
+        }
+    }
+}
