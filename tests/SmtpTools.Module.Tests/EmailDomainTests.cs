@@ -66,9 +66,43 @@ namespace SmtpTools.Module.Tests
             Assert.Equal("selector1", S(good, "DkimSelectorsFound"));
             Assert.Equal("SmtpTools.SpfRecord", PSObject.AsPSObject(P(good, "Spf")).TypeNames[0]);
             Assert.Equal("SmtpTools.DmarcPolicy", PSObject.AsPSObject(P(good, "Dmarc")).TypeNames[0]);
-            Assert.Equal(new[] { "Spf", "Dmarc", "Dkim", "Mx", "MtaSts", "TlsRpt", "Bimi", "Dnssec", "Blocklist" }, Items(good, "Checks").Select(c => S(c, "Check")));
+            Assert.Equal(new[] { "Spf", "Dmarc", "Dkim", "Mx", "MtaSts", "TlsRpt", "Bimi", "Dnssec", "Blocklist", "Dane", "SmtpTls" }, Items(good, "Checks").Select(c => S(c, "Check")));
             Assert.Equal(("2", "enforce", "Valid", "Validated", "False"), (S(good, "MxCount"), S(good, "MtaStsMode"), S(good, "TlsRpt"), S(good, "Dnssec"), S(good, "Listed")));
             Assert.Contains("DkimNoSelectorFound", S(r.Output[0], "FindingIds"));
+        }
+
+        [Fact]
+        public void ProbeMxConnectsToTheMxHostsForStartTlsAndTheDaneMatchAndTheReportsShowIt()
+        {
+            // The test Postfix's STARTTLS port stands in for 25 (TLSA records are published for it too).
+            var vars = new Dictionary<string, object> { ["port"] = IntegrationServers.GetInt("SMTPTOOLS_SMTP_SUBMISSION_PORT") };
+            var r = Run(@"$reports = 'grade-good.test', 'grade-dane-mismatch.test' | Test-EmailDomain -Server $dns -ProbeMx -Port $port
+                $reports | Export-EmailDomainReport -Path ""$dir/probe.csv""
+                $reports | Export-EmailDomainReport -Path ""$dir/probe.md""
+                $reports", vars).ThrowOnError();
+            var (good, bad) = (r.Output[0], r.Output[1]);
+            Assert.Equal(("A", "Match", "Passed"), (S(good, "Grade"), S(good, "Dane"), S(good, "SmtpTls")));
+            Assert.Equal(("C", "NoMatch", "Passed"), (S(bad, "Grade"), S(bad, "Dane"), S(bad, "SmtpTls")));
+            Assert.Equal(new[] { "Match", "Match" }, Items(good, "DaneResults").Select(d => S(d, "Status")));
+            Assert.Equal(new[] { "mx1.mail.test", "mx2.mail.test" }, Items(good, "SmtpTlsResults").Select(p => S(p, "SmtpServer")));
+            Assert.Contains("DaneNoMatch", S(bad, "FindingIds"));
+            Assert.Contains(((string[])LanguagePrimitives.ConvertTo(P(bad, "GradeReasons"), typeof(string[]))), g => g.StartsWith("DANE:", StringComparison.Ordinal));
+
+            var csv = File.ReadAllLines(Path.Combine(_dir, "probe.csv"));
+            Assert.Contains(",Dane,SmtpTls,", csv[0]);
+            Assert.Contains(",NoMatch,Passed,", csv[2]);
+            Assert.Contains("| NoMatch | Passed |", File.ReadAllText(Path.Combine(_dir, "probe.md")));
+
+            // Without -ProbeMx nothing connects: DANE from DNS only (never a match), SmtpTls not run.
+            var dnsOnly = Run("Test-EmailDomain grade-dane-mismatch.test -Server $dns -Check Dane, SmtpTls").ThrowOnError().Single();
+            Assert.Equal(("TlsaValidated", "NotRun"), (S(dnsOnly, "Dane"), S(dnsOnly, "SmtpTls")));
+            Assert.Equal("NotRun", S(Items(dnsOnly, "Checks")[1], "Status"));
+
+            // Last night without -ProbeMx, tonight with it: the mismatch shows as DANE drift.
+            var drift = Run("$a = Test-EmailDomain grade-dane-mismatch.test -Server $dns; $b = Test-EmailDomain grade-dane-mismatch.test -Server $dns -ProbeMx -Port $port; Compare-EmailDomainReport $a $b", vars).ThrowOnError();
+            var dane = drift.Output.Single(c => S(c, "Property") == "Dane");
+            Assert.Equal(("TlsaValidated", "NoMatch", "Error"), (S(dane, "Before"), S(dane, "After"), S(dane, "Severity")));
+            Assert.DoesNotContain(drift.Output, c => S(c, "Property") == "SmtpTls");
         }
 
         [Fact]
@@ -80,7 +114,7 @@ namespace SmtpTools.Module.Tests
             Assert.Null(P(only, "DmarcStatus"));
 
             var but = Run("Test-EmailDomain grade-good.test -Server $dns -ExcludeCheck Dkim, MtaSts, Bimi").Single();
-            Assert.Equal(new[] { "Spf", "Dmarc", "Mx", "TlsRpt", "Dnssec", "Blocklist" }, Items(but, "Checks").Select(c => S(c, "Check")));
+            Assert.Equal(new[] { "Spf", "Dmarc", "Mx", "TlsRpt", "Dnssec", "Blocklist", "Dane", "SmtpTls" }, Items(but, "Checks").Select(c => S(c, "Check")));
             Assert.Null(P(but, "Dkim"));
 
             var none = Run("Test-EmailDomain grade-good.test -Server $dns -Check Spf -ExcludeCheck Spf");

@@ -21,5 +21,9 @@ namespace SmtpTools
         Dnssec,
         /// <summary>Test-DnsBlocklist -IncludeMx: the domain on domain lists, its MX addresses on IP lists.</summary>
         Blocklist,
+        /// <summary>DANE for SMTP (Test-SmtpConnection -Dane): the MX hosts' TLSA records, DNSSEC-validated; with -ProbeMx matched against the certificates they present.</summary>
+        Dane,
+        /// <summary>Test-SmtpConnection on each MX host (-ProbeMx only): STARTTLS offered, the TLS handshake, the certificate.</summary>
+        SmtpTls,
     }
 }

@@ -18,5 +18,10 @@ namespace SmtpTools
         TempError,
         /// <summary>The check itself failed (see <see cref="EmailDomainCheckResult.Message"/>); the rest of the report is valid.</summary>
         Error,
+        /// <summary>
+        /// Not run, and the row says why: the check connects to the MX hosts (SmtpTls), which Test-EmailDomain does only
+        /// with -ProbeMx. Never a pass, and it does not lower the grade.
+        /// </summary>
+        NotRun,
     }
 }

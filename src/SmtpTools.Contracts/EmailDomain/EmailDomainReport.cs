@@ -36,6 +36,17 @@ namespace SmtpTools
         public string Dnssec { get; set; }
         /// <summary>The domain or an MX address is on a blocklist asked; null when the check was not run or could not tell.</summary>
         public bool? Listed { get; set; }
+        /// <summary>
+        /// DANE for the MX hosts: Match (every host with TLSA records matched its certificate, -ProbeMx), TlsaValidated
+        /// (usable, DNSSEC-validated TLSA records, certificates not matched without -ProbeMx), Partial (only some MX
+        /// hosts publish them), NoTlsa, Unverifiable, NoMatch, TlsFailed or TempError; null when not checked.
+        /// </summary>
+        public string Dane { get; set; }
+        /// <summary>
+        /// STARTTLS on the MX hosts (-ProbeMx): Passed, CertificateRejected, NoStartTls, TlsFailed or Unreachable (the worst
+        /// host), NoMxHost; NotRun without -ProbeMx; null when not checked.
+        /// </summary>
+        public string SmtpTls { get; set; }
 
         public int ErrorCount => Findings?.Count(f => f.Severity == FindingSeverity.Error) ?? 0;
         public int WarningCount => Findings?.Count(f => f.Severity == FindingSeverity.Warning) ?? 0;
@@ -64,6 +75,10 @@ namespace SmtpTools
         public DnssecStatusResult DnssecStatus { get; set; }
         /// <summary>Test-DnsBlocklist -IncludeMx's results: the domain, then each MX address.</summary>
         public DnsBlocklistResult[] Blocklist { get; set; }
+        /// <summary>The DANE verdicts, as Test-SmtpConnection -Dane gives them: one per MX host and address (per host probed with -ProbeMx).</summary>
+        public DaneResult[] DaneResults { get; set; }
+        /// <summary>Test-SmtpConnection's result for each MX host (-ProbeMx; empty without it).</summary>
+        public SmtpConnectionResult[] SmtpTlsResults { get; set; }
 
         /// <summary>The row of <paramref name="check"/>, or null when it was not run.</summary>
         public EmailDomainCheckResult GetCheck(EmailDomainCheck check) => Checks?.FirstOrDefault(c => c.Check == check);

@@ -69,7 +69,8 @@ namespace SmtpTools.Core.Dane
         private readonly Func<DateTime> _utcNow;
 
         /// <param name="handshaker">Connects for <see cref="CheckDomainAsync"/> and <see cref="CheckHostAsync(string, CancellationToken)"/>;
-        /// may be null when only <see cref="LookupAsync"/> and <see cref="Evaluate"/> are used (around a probe made elsewhere).</param>
+        /// null: they judge by DNS alone (a host whose certificate would have to be matched is NotChecked, with its
+        /// validated TLSA records), and <see cref="LookupAsync"/> and <see cref="Evaluate"/> serve a probe made elsewhere.</param>
         /// <param name="port">The SMTP port connected to and named in the TLSA owner (25 between MTAs).</param>
         /// <param name="utcNow">The clock for certificate dates (tests); DateTime.UtcNow by default.</param>
         /// <exception cref="ArgumentNullException">resolver is null.</exception>
@@ -139,7 +140,7 @@ namespace SmtpTools.Core.Dane
             else if (!dns.NeedsHandshake)
                 rows = dns.Addresses.Select(a => Evaluate(dns, a, null)).ToArray();
             else if (_handshaker == null)
-                throw new InvalidOperationException("This DaneChecker has no handshaker: it only looks up and evaluates.");
+                rows = dns.Addresses.Select(a => Unmatched(dns, a)).ToArray();
             else
                 rows = await Task.WhenAll(dns.Addresses.Select(async a =>
                     Evaluate(dns, a, await _handshaker.HandshakeAsync(host, a, _port, cancellationToken).ConfigureAwait(false)))).ConfigureAwait(false);
@@ -188,16 +189,7 @@ namespace SmtpTools.Core.Dane
         {
             if (dns == null) throw new ArgumentNullException(nameof(dns));
             var tlsa = dns.Tlsa;
-            var row = new DaneResult
-            {
-                MxHost = dns.Host,
-                Address = address?.ToString(),
-                Port = dns.Port,
-                TlsaName = dns.TlsaName,
-                TlsaValidated = tlsa.Authenticated,
-                AddressValidated = dns.AddressValidated,
-                TlsaRecords = TlsaMatcher.Describe(tlsa.Records),
-            };
+            var row = NewRow(dns, address);
             if (DecidedByDns(dns, row)) return row;
             if (address == null && (handshake == null || handshake.Outcome == StartTlsOutcome.Completed))
             {
@@ -230,6 +222,29 @@ namespace SmtpTools.Core.Dane
                     else Set(row, DaneStatus.NoMatch, match.Detail, FindingCatalog.DaneNoMatch);
                     break;
             }
+            return row;
+        }
+
+        private static DaneResult NewRow(DaneHostDns dns, IPAddress address) => new DaneResult
+        {
+            MxHost = dns.Host,
+            Address = address?.ToString(),
+            Port = dns.Port,
+            TlsaName = dns.TlsaName,
+            TlsaValidated = dns.Tlsa.Authenticated,
+            AddressValidated = dns.AddressValidated,
+            TlsaRecords = TlsaMatcher.Describe(dns.Tlsa.Records),
+        };
+
+        /// <summary>
+        /// A host whose certificate would have to be matched, checked without connecting (a checker without handshaker,
+        /// Test-EmailDomain without -ProbeMx): NotChecked, with what DNS showed, never a match it did not see.
+        /// </summary>
+        private static DaneResult Unmatched(DaneHostDns dns, IPAddress address)
+        {
+            var row = NewRow(dns, address);
+            row.Detail = $"{dns.TlsaName} publishes {row.UsableRecordCount} usable TLSA record(s), DNSSEC-validated, and the addresses of {dns.Host} are validated: "
+                + "DANE senders will insist on a matching certificate. It was not matched: no connection was made (Test-EmailDomain -ProbeMx or Test-SmtpConnection -Dane match it).";
             return row;
         }
 

@@ -48,6 +48,10 @@ namespace SmtpTools.Core.EmailDomain
         public static DomainCheck Of<T>(EmailDomainCheck check, Func<string, CancellationToken, Task<T>> run, Func<T, CheckOutcome> describe) =>
             Of(check, (query, ct) => run(query.Domain, ct), describe);
 
+        /// <summary>A check that is not run with these options: its row says why (<paramref name="outcome"/>).</summary>
+        public static DomainCheck NotRun(EmailDomainCheck check, CheckOutcome outcome) =>
+            new DomainCheck(check, (query, ct) => Task.FromResult(outcome));
+
         /// <summary>A check that needs more of the input than the domain name (DKIM: the row's selectors).</summary>
         public static DomainCheck Of<T>(EmailDomainCheck check, Func<DomainQuery, CancellationToken, Task<T>> run, Func<T, CheckOutcome> describe) =>
             new DomainCheck(check, async (query, ct) => describe(await run(query, ct).ConfigureAwait(false)));

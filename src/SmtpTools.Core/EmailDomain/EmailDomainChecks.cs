@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using SmtpTools.Core.Bimi;
 using SmtpTools.Core.Blocklists;
+using SmtpTools.Core.Dane;
 using SmtpTools.Core.Dkim;
 using SmtpTools.Core.Dmarc;
 using SmtpTools.Core.Dns;
@@ -11,6 +12,7 @@ using SmtpTools.Core.Http;
 using SmtpTools.Core.MtaSts;
 using SmtpTools.Core.Mx;
 using SmtpTools.Core.Spf;
+using SmtpTools.Core.Smtp;
 
 namespace SmtpTools.Core.EmailDomain
 {
@@ -51,7 +53,118 @@ namespace SmtpTools.Core.EmailDomain
             Add(EmailDomainCheck.Dnssec, () => DomainCheck.Of(EmailDomainCheck.Dnssec, new DnssecChecker(resolver).CheckAsync, Dnssec));
             Add(EmailDomainCheck.Blocklist, () => DomainCheck.Of(EmailDomainCheck.Blocklist,
                 new DnsBlocklistChecker(resolver, new DnsBlocklistOptions { Zones = options.BlocklistZones, IncludeMx = true }).CheckDomainAsync, Blocklist));
+            // -ProbeMx: one probe per MX host for both checks that connect.
+            var probes = new Lazy<MxProbes>(() => new MxProbes(resolver, options));
+            Add(EmailDomainCheck.Dane, () =>
+            {
+                // Without a handshaker DaneChecker judges by DNS alone; -ProbeMx matches the hosts that need it.
+                var dane = new DaneChecker(resolver, null, options.SmtpPort);
+                return options.ProbeMx
+                    ? DomainCheck.Of(EmailDomainCheck.Dane, async (string domain, System.Threading.CancellationToken ct) =>
+                        await probes.Value.MatchAsync(dane, await dane.CheckDomainAsync(domain, ct).ConfigureAwait(false), ct).ConfigureAwait(false), Dane)
+                    : DomainCheck.Of(EmailDomainCheck.Dane, dane.CheckDomainAsync, Dane);
+            });
+            Add(EmailDomainCheck.SmtpTls, () => options.ProbeMx
+                ? DomainCheck.Of(EmailDomainCheck.SmtpTls, probes.Value.ProbeDomainAsync, SmtpTls)
+                : DomainCheck.NotRun(EmailDomainCheck.SmtpTls, SmtpTlsNotRun));
             return checks;
+        }
+
+        private static CheckOutcome SmtpTlsNotRun { get; } = new CheckOutcome
+        {
+            Status = EmailDomainCheckStatus.NotRun,
+            CheckStatus = "NotRun",
+            Summary = "Not run: it connects to the MX hosts, which Test-EmailDomain does only with -ProbeMx.",
+            Store = report => { report.SmtpTls = "NotRun"; report.SmtpTlsResults = Array.Empty<SmtpConnectionResult>(); },
+        };
+
+        /// <summary>The worst verdict first: what SmtpTls shows in its flat column.</summary>
+        private static readonly MtaStsMxTlsResult[] TlsBadness =
+            { MtaStsMxTlsResult.NoStartTls, MtaStsMxTlsResult.TlsFailed, MtaStsMxTlsResult.CertificateRejected, MtaStsMxTlsResult.Unreachable, MtaStsMxTlsResult.Passed };
+
+        private static CheckOutcome SmtpTls(SmtpTlsProbe p)
+        {
+            var verdicts = p.Verdicts;
+            string flat;
+            EmailDomainCheckStatus status;
+            if (verdicts.Length == 0)
+            {
+                status = p.Mx.Status == MxStatus.TempError ? EmailDomainCheckStatus.TempError : EmailDomainCheckStatus.Missing;
+                flat = p.Mx.Status == MxStatus.TempError ? "TempError" : "NoMxHost";
+            }
+            else
+            {
+                var worst = TlsBadness.First(b => verdicts.Any(v => v.TlsResult == b));
+                flat = worst.ToString();
+                status = worst == MtaStsMxTlsResult.NoStartTls || worst == MtaStsMxTlsResult.TlsFailed ? EmailDomainCheckStatus.Fail
+                    : worst == MtaStsMxTlsResult.CertificateRejected ? EmailDomainCheckStatus.Warning
+                    // Not one host answered: nothing is known (port 25 may be blocked on the way out).
+                    : worst == MtaStsMxTlsResult.Unreachable ? (verdicts.All(v => v.TlsResult == MtaStsMxTlsResult.Unreachable) ? EmailDomainCheckStatus.TempError : EmailDomainCheckStatus.Warning)
+                    : EmailDomainCheckStatus.Pass;
+            }
+            var probes = p.Probes;
+            return new CheckOutcome
+            {
+                Status = status,
+                CheckStatus = flat,
+                Summary = verdicts.Length == 0
+                    ? (p.Mx.Status == MxStatus.TempError ? "The MX hosts could not be looked up." : "No MX host with an address to probe.")
+                    : string.Join(", ", verdicts.Select(v => $"{v.Host}: {v.TlsResult}" + (v.TlsProtocol == null ? "" : $" ({v.TlsProtocol})"))),
+                Records = verdicts.Where(v => v.TlsError != null).Select(v => $"{v.Host}:{v.Port} {v.TlsError}").ToArray(),
+                Findings = Finding.Deduplicate(probes.SelectMany(r => r.Findings).Concat(verdicts.Select(SmtpTlsFinding).Where(f => f != null)), null).ToArray(),
+                Store = report => { report.SmtpTlsResults = probes; report.SmtpTls = flat; },
+            };
+        }
+
+        /// <summary>What the probe's own findings do not say (STARTTLS not offered and the certificate they do).</summary>
+        private static Finding SmtpTlsFinding(MtaStsMxHost v)
+        {
+            string where = $"{v.Host} (port {v.Port})";
+            switch (v.TlsResult)
+            {
+                case MtaStsMxTlsResult.TlsFailed: return FindingCatalog.SmtpTlsHandshakeFailed.Create($"{where}: the TLS handshake after STARTTLS failed: {v.TlsError}");
+                case MtaStsMxTlsResult.Unreachable: return FindingCatalog.SmtpTlsMxUnreachable.Create($"{where} could not be checked: {v.TlsError}");
+                default: return null;
+            }
+        }
+
+        private static CheckOutcome Dane(DaneResult[] rows)
+        {
+            var hosts = rows.Where(r => r.TlsaName != null).GroupBy(r => r.MxHost, StringComparer.Ordinal).ToList();
+            bool Any(DaneStatus s) => rows.Any(r => r.Status == s);
+            EmailDomainCheckStatus status;
+            string flat;
+            if (Any(DaneStatus.TempError)) { status = EmailDomainCheckStatus.TempError; flat = nameof(DaneStatus.TempError); }
+            else if (Any(DaneStatus.NoMatch)) { status = EmailDomainCheckStatus.Fail; flat = nameof(DaneStatus.NoMatch); }
+            else if (Any(DaneStatus.TlsFailed)) { status = EmailDomainCheckStatus.Fail; flat = nameof(DaneStatus.TlsFailed); }
+            else if (Any(DaneStatus.Unverifiable)) { status = EmailDomainCheckStatus.Warning; flat = nameof(DaneStatus.Unverifiable); }
+            else if (hosts.Count == 0) { status = EmailDomainCheckStatus.Missing; flat = "NoMxHost"; }
+            else
+            {
+                int withTlsa = hosts.Count(h => h.Any(r => r.Status == DaneStatus.Match || MxProbes.NeedsMatch(r)));
+                if (withTlsa == 0)
+                {
+                    // Records that are there but unusable for SMTP (PKIX usages) are worth a warning; none at all is DANE not in use.
+                    status = rows.Any(r => r.FindingCount > 0) ? EmailDomainCheckStatus.Warning : EmailDomainCheckStatus.Missing;
+                    flat = nameof(DaneStatus.NoTlsa);
+                }
+                else if (withTlsa < hosts.Count) { status = EmailDomainCheckStatus.Warning; flat = "Partial"; }
+                else
+                {
+                    status = EmailDomainCheckStatus.Pass;
+                    flat = rows.All(r => r.Status == DaneStatus.Match) ? nameof(DaneStatus.Match) : "TlsaValidated";
+                }
+            }
+            return new CheckOutcome
+            {
+                Status = status,
+                CheckStatus = flat,
+                Summary = hosts.Count == 0 ? rows.FirstOrDefault()?.Detail
+                    : string.Join(", ", rows.Where(r => r.TlsaName != null).Select(r => $"{r} {(MxProbes.NeedsMatch(r) ? "TLSA validated, certificate not matched" : r.Status.ToString())}")),
+                Records = rows.SelectMany(r => r.TlsaRecords.Select(t => $"{r.TlsaName} TLSA {t}")).Distinct().ToArray(),
+                Findings = Finding.Deduplicate(rows.SelectMany(r => r.Findings), null).ToArray(),
+                Store = report => { report.DaneResults = rows; report.Dane = flat; },
+            };
         }
 
         private static CheckOutcome Spf(SpfRecord r) => new CheckOutcome

@@ -107,6 +107,12 @@ namespace SmtpTools.Core.EmailDomain
                 (a, b) => a == "enforce" ? FindingSeverity.Error : FindingSeverity.Information);
             Column(domain, EmailDomainCheck.Blocklist, nameof(EmailDomainReport.Listed), Text(old.Listed), Text(now.Listed), changes,
                 (a, b) => b == "True" ? FindingSeverity.Error : FindingSeverity.Information);
+            // A column that was not there before (a report from before the check existed) is no change.
+            if (old.Dane != null)
+                Column(domain, EmailDomainCheck.Dane, nameof(EmailDomainReport.Dane), old.Dane, now.Dane, changes, (a, b) => DaneSeverity(a, b));
+            if (old.SmtpTls != null && old.SmtpTls != "NotRun" && now.SmtpTls != "NotRun")
+                Column(domain, EmailDomainCheck.SmtpTls, nameof(EmailDomainReport.SmtpTls), old.SmtpTls, now.SmtpTls, changes,
+                    (a, b) => a == "Passed" ? FindingSeverity.Error : FindingSeverity.Information);
 
             var oldFindings = Keys(old.Findings);
             var newFindings = Keys(now.Findings);
@@ -136,6 +142,14 @@ namespace SmtpTools.Core.EmailDomain
 
         private static string Text(object value) => value?.ToString();
 
+        /// <summary>Losing a certificate match is an error (DANE senders stop delivering); other DANE changes for the worse warn.</summary>
+        private static FindingSeverity DaneSeverity(string before, string after)
+        {
+            bool Good(string s) => s == "Match" || s == "TlsaValidated";
+            if (after == "NoMatch" || after == "TlsFailed") return FindingSeverity.Error;
+            return Good(before) && !Good(after) ? FindingSeverity.Warning : FindingSeverity.Information;
+        }
+
         private static int Rank(string dmarcPolicy) => dmarcPolicy == "reject" ? 3 : dmarcPolicy == "quarantine" ? 2 : dmarcPolicy == "none" ? 1 : 0;
 
         private static IEnumerable<string> Selectors(string list) => (list ?? "").Split(new[] { ';' }, StringSplitOptions.RemoveEmptyEntries);
@@ -153,7 +167,8 @@ namespace SmtpTools.Core.EmailDomain
         {
             int Badness(EmailDomainCheckStatus s) => s == EmailDomainCheckStatus.Pass ? 0 : s == EmailDomainCheckStatus.Warning ? 1
                 : s == EmailDomainCheckStatus.TempError || s == EmailDomainCheckStatus.Error ? 2 : 3;
-            if (Badness(after) <= Badness(before)) return FindingSeverity.Information;
+            // A check that was not run (SmtpTls without -ProbeMx) neither worsens nor improves anything.
+            if (before == EmailDomainCheckStatus.NotRun || after == EmailDomainCheckStatus.NotRun || Badness(after) <= Badness(before)) return FindingSeverity.Information;
             return Badness(after) == 3 ? FindingSeverity.Error : FindingSeverity.Warning;
         }
     }

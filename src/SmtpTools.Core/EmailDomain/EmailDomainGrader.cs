@@ -10,13 +10,16 @@ namespace SmtpTools.Core.EmailDomain
     /// protects the domain; otherwise each "C" problem (no or broken SPF, no or broken DMARC, DMARC p=none) caps the
     /// grade at C, two or more give D; each "B" problem (DKIM not found or broken, an SPF or DMARC warning, DMARC
     /// applied to less than 100 %, no MTA-STS or not enforced, no TLS-RPT, MX warnings, an unsigned zone, a broken BIMI
-    /// record, a check that could not finish) caps it at B; a broken MTA-STS policy, a bogus DNSSEC zone, a domain that
-    /// cannot receive mail or is on a blocklist are "C" problems too; nothing of that: A.
+    /// record, a check that could not finish, DANE records senders cannot use or on only some MX hosts, an MX host
+    /// without working STARTTLS or with a refused certificate) caps it at B; a broken MTA-STS policy, a bogus DNSSEC
+    /// zone, a domain that cannot receive mail or is on a blocklist, TLSA records that do not match the MX host's
+    /// certificate (-ProbeMx), an MX host failing TLS under an enforced MTA-STS policy are "C" problems too; nothing of
+    /// that: A. No DANE and checks not run (SmtpTls without -ProbeMx) do not lower the grade.
     /// </summary>
     internal static class EmailDomainGrader
     {
         /// <summary>How a check other than SPF and DMARC that is not Pass lowers the grade: 'C', 'B' or not at all ('-').</summary>
-        private static (char Level, string Reason) Problem(EmailDomainCheckResult row)
+        private static (char Level, string Reason) Problem(EmailDomainCheckResult row, bool enforced)
         {
             var s = row.Status;
             switch (row.Check)
@@ -43,6 +46,18 @@ namespace SmtpTools.Core.EmailDomain
                         : ('B', $"DNSSEC: {row.CheckStatus}.");
                 case EmailDomainCheck.Blocklist:
                     return s == EmailDomainCheckStatus.Fail ? ('C', $"On a blocklist: {row.Summary}.") : ('-', null);
+                case EmailDomainCheck.Dane:
+                    // DANE is optional (like BIMI): only records that are there and wrong count.
+                    return s == EmailDomainCheckStatus.Missing ? ('-', null)
+                        : s == EmailDomainCheckStatus.Fail ? ('C', $"DANE: an MX host's TLSA records do not match what it presents ({row.CheckStatus}): DANE senders defer all mail to it.")
+                        : ('B', row.CheckStatus == "Partial" ? "DANE: only some MX hosts publish TLSA records; senders can be pushed to the others without authentication."
+                            : $"DANE: TLSA records are published but senders cannot use them ({row.CheckStatus}).");
+                case EmailDomainCheck.SmtpTls:
+                    if (s == EmailDomainCheckStatus.Missing) return ('-', null); // no MX host: the Mx check says so
+                    // Under an enforced MTA-STS policy a host without valid TLS receives no mail from senders that apply it.
+                    if (enforced && row.CheckStatus != nameof(MtaStsMxTlsResult.Unreachable)) return ('C', $"MTA-STS is enforced but an MX host fails it over SMTP ({row.CheckStatus}): senders applying the policy do not deliver there.");
+                    return ('B', s == EmailDomainCheckStatus.Fail ? $"An MX host offers no working STARTTLS ({row.CheckStatus}): mail to it travels in clear text."
+                        : $"An MX host's TLS is weak or unreachable ({row.CheckStatus}): senders that authenticate the server refuse it.");
                 default:
                     return ('B', $"{row.Check}: {row.Status} ({row.CheckStatus}).");
             }
@@ -119,13 +134,13 @@ namespace SmtpTools.Core.EmailDomain
 
             foreach (var row in report.Checks.Where(r => r.Check != EmailDomainCheck.Spf && r.Check != EmailDomainCheck.Dmarc))
             {
-                if (row.Status == EmailDomainCheckStatus.Pass) continue;
+                if (row.Status == EmailDomainCheckStatus.Pass || row.Status == EmailDomainCheckStatus.NotRun) continue;
                 if (row.Status == EmailDomainCheckStatus.TempError || row.Status == EmailDomainCheckStatus.Error)
                 {
                     b.Add($"{row.Check} could not be checked ({row.Status}).");
                     continue;
                 }
-                var (level, reason) = Problem(row);
+                var (level, reason) = Problem(row, report.MtaStsMode == "enforce");
                 if (level == 'C') c.Add(reason);
                 else if (level == 'B') b.Add(reason);
             }

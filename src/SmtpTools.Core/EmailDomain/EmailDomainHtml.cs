@@ -33,7 +33,7 @@ namespace SmtpTools.Core.EmailDomain
             w.Write("<th data-type=\"text\" aria-sort=\"none\"><button type=\"button\">SPF</button></th>");
             w.Write("<th data-type=\"text\" aria-sort=\"none\"><button type=\"button\">DMARC</button></th>");
             w.Write("<th data-type=\"text\" aria-sort=\"none\"><button type=\"button\">DKIM selectors</button></th>");
-            foreach (var label in new[] { "MX", "MTA-STS", "TLS-RPT", "DNSSEC", "Listed" })
+            foreach (var label in new[] { "MX", "MTA-STS", "TLS-RPT", "DNSSEC", "Listed", "DANE", "SMTP TLS" })
                 w.Write($"<th data-type=\"{(label == "MX" ? "number" : "text")}\" aria-sort=\"none\"><button type=\"button\">{label}</button></th>");
             w.Write("<th data-type=\"number\" aria-sort=\"none\"><button type=\"button\">Errors</button></th>");
             w.Write("<th data-type=\"number\" aria-sort=\"none\"><button type=\"button\">Warnings</button></th>");
@@ -54,6 +54,8 @@ namespace SmtpTools.Core.EmailDomain
                 w.Write($"<td>{Status(r.GetCheck(EmailDomainCheck.TlsRpt), r.TlsRpt)}</td>");
                 w.Write($"<td>{Status(r.GetCheck(EmailDomainCheck.Dnssec), r.Dnssec)}</td>");
                 w.Write($"<td>{Status(r.GetCheck(EmailDomainCheck.Blocklist), EmailDomainReportWriter.Listed(r.Listed))}</td>");
+                w.Write($"<td>{Status(r.GetCheck(EmailDomainCheck.Dane), r.Dane)}</td>");
+                w.Write($"<td>{Status(r.GetCheck(EmailDomainCheck.SmtpTls), r.SmtpTls)}</td>");
                 w.Write($"<td class=\"num\">{r.ErrorCount}</td><td class=\"num\">{r.WarningCount}</td>");
                 w.Write($"<td class=\"ids\">{E(r.FindingIds).Replace(";", "; ")}</td></tr>\n");
             }
@@ -107,7 +109,7 @@ namespace SmtpTools.Core.EmailDomain
             row == null ? "<span class=\"none\">not checked</span>" : $"<span class=\"st st-{row.Status}\">{E(string.IsNullOrEmpty(text) ? row.Status.ToString() : text)}</span>";
 
         private static string SearchText(EmailDomainReport r) =>
-            string.Join(" ", new[] { r.Domain, "grade:" + r.Grade, r.SpfStatus, r.DmarcPolicy, r.DmarcStatus, r.DkimSelectorsFound, r.MtaStsMode, r.Dnssec, r.Listed == true ? "listed" : null }
+            string.Join(" ", new[] { r.Domain, "grade:" + r.Grade, r.SpfStatus, r.DmarcPolicy, r.DmarcStatus, r.DkimSelectorsFound, r.MtaStsMode, r.Dnssec, r.Listed == true ? "listed" : null, r.Dane, r.SmtpTls }
                 .Concat((r.Findings ?? Array.Empty<EmailDomainFinding>()).Select(f => f.Id))).ToLowerInvariant();
 
         private static string Anchor(EmailDomainReport r, int index) =>
@@ -151,7 +153,7 @@ code{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;display:
 td code{display:inline}.checks td code{display:block}
 .grade{display:inline-block;min-width:2rem;text-align:center;font-weight:700;color:#fff;border-radius:.3rem;padding:0 .35rem}
 .g-A{background:var(--A)}.g-B{background:var(--B)}.g-C{background:var(--C)}.g-D{background:var(--D)}.g-F{background:var(--F)}.g-Unknown{background:var(--U)}
-.st{font-weight:600}.st-Pass{color:var(--A)}.st-Warning{color:var(--C)}.st-Fail,.st-Missing{color:var(--F)}.st-TempError,.st-Error{color:var(--U)}
+.st{font-weight:600}.st-Pass{color:var(--A)}.st-Warning{color:var(--C)}.st-Fail,.st-Missing{color:var(--F)}.st-TempError,.st-Error,.st-NotRun{color:var(--U)}
 .sev{font-weight:600}.sev-Error{color:var(--F)}.sev-Warning{color:var(--C)}.sev-Information{color:var(--muted)}
 .meaning,.msg{color:var(--muted);font-size:.9em}
 .reasons{margin:.3rem 0 .6rem 1.2rem;padding:0}

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using SmtpTools.Core.Diagnostics;
 using SmtpTools.Core.Dmarc;
 
 namespace SmtpTools.Core.EmailDomain
@@ -22,5 +23,16 @@ namespace SmtpTools.Core.EmailDomain
         public IReadOnlyList<DnsBlocklistZone> BlocklistZones { get; set; }
         /// <summary>An HTTPS fetch (MTA-STS policy, BIMI logo and certificate) fails when nothing arrives for this long.</summary>
         public TimeSpan HttpsIdleTimeout { get; set; } = TimeSpan.FromSeconds(15);
+        /// <summary>
+        /// Connect to the MX hosts (-ProbeMx): the SmtpTls check, and the Dane check's certificate match. Off by default:
+        /// it is slow and the receiver sees it. Without it SmtpTls is NotRun and Dane judges what DNS shows.
+        /// </summary>
+        public bool ProbeMx { get; set; }
+        /// <summary>The SMTP port probed and named in the TLSA owner names (25 between MTAs; tests use another).</summary>
+        public int SmtpPort { get; set; } = 25;
+        /// <summary>How long one SMTP probe step may wait (connect, each reply, the TLS handshake).</summary>
+        public TimeSpan SmtpTimeout { get; set; } = TimeSpan.FromSeconds(30);
+        /// <summary>Where the SMTP probes report their phases (Verbose) and transcripts (Debug); null: nowhere.</summary>
+        public IOperationSink Sink { get; set; }
     }
 }

@@ -21,6 +21,7 @@ namespace SmtpTools.Core.EmailDomain
             nameof(EmailDomainReport.DmarcPolicy), nameof(EmailDomainReport.DmarcStatus), nameof(EmailDomainReport.DkimSelectorsFound),
             nameof(EmailDomainReport.MxCount), nameof(EmailDomainReport.MtaStsMode), nameof(EmailDomainReport.TlsRpt),
             nameof(EmailDomainReport.Bimi), nameof(EmailDomainReport.Dnssec), nameof(EmailDomainReport.Listed),
+            nameof(EmailDomainReport.Dane), nameof(EmailDomainReport.SmtpTls),
             nameof(EmailDomainReport.ErrorCount), nameof(EmailDomainReport.WarningCount), nameof(EmailDomainReport.FindingIds),
         };
 
@@ -146,9 +147,9 @@ namespace SmtpTools.Core.EmailDomain
         {
             w.Write($"# {Md(title)}\n\n");
             w.Write($"{reports.Count} domain(s); {GradeCounts(reports)}.\n\n");
-            w.Write("| Domain | Grade | SPF | DMARC | DKIM selectors | MX | MTA-STS | TLS-RPT | DNSSEC | Listed | Errors | Warnings |\n|---|---|---|---|---|---:|---|---|---|---|---:|---:|\n");
+            w.Write("| Domain | Grade | SPF | DMARC | DKIM selectors | MX | MTA-STS | TLS-RPT | DNSSEC | Listed | DANE | SMTP TLS | Errors | Warnings |\n|---|---|---|---|---|---:|---|---|---|---|---|---|---:|---:|\n");
             foreach (var r in reports)
-                w.Write($"| {Md(r.Domain)} | {r.Grade} | {Md(r.SpfStatus)} | {Md(r.DmarcPolicy == null ? r.DmarcStatus : "p=" + r.DmarcPolicy)} | {Md(r.DkimSelectorsFound)} | {r.MxCount} | {Md(r.MtaStsMode)} | {Md(r.TlsRpt)} | {Md(r.Dnssec)} | {Listed(r.Listed)} | {r.ErrorCount} | {r.WarningCount} |\n");
+                w.Write($"| {Md(r.Domain)} | {r.Grade} | {Md(r.SpfStatus)} | {Md(r.DmarcPolicy == null ? r.DmarcStatus : "p=" + r.DmarcPolicy)} | {Md(r.DkimSelectorsFound)} | {r.MxCount} | {Md(r.MtaStsMode)} | {Md(r.TlsRpt)} | {Md(r.Dnssec)} | {Listed(r.Listed)} | {Md(r.Dane)} | {Md(r.SmtpTls)} | {r.ErrorCount} | {r.WarningCount} |\n");
             foreach (var r in reports)
             {
                 w.Write($"\n## {Md(r.Domain)}: grade {r.Grade}\n\n");

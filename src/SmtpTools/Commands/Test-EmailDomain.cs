@@ -6,7 +6,10 @@ using SmtpTools.Infrastructure;
 
 namespace SmtpTools.Commands
 {
-    /// <summary>A domain's whole email posture in one graded report: SPF, DMARC, DKIM, MX, MTA-STS, TLS-RPT, BIMI, DNSSEC and blocklists, run concurrently on one DNS cache.</summary>
+    /// <summary>
+    /// A domain's whole email posture in one graded report: SPF, DMARC, DKIM, MX, MTA-STS, TLS-RPT, BIMI, DNSSEC,
+    /// blocklists and DANE, run concurrently on one DNS cache; with -ProbeMx also STARTTLS on the MX hosts (SmtpTls).
+    /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "EmailDomain")]
     [OutputType(typeof(EmailDomainReport))]
     public sealed class TestEmailDomainCommand : DnsCmdlet
@@ -39,6 +42,15 @@ namespace SmtpTools.Commands
         [ValidateNotNullOrEmpty]
         public DnsBlocklistZone[] BlocklistZone { get; set; }
 
+        /// <summary>Connect to the MX hosts: STARTTLS, the certificate, and the DANE match (the SmtpTls check, and Dane beyond DNS).</summary>
+        [Parameter]
+        public SwitchParameter ProbeMx { get; set; }
+
+        /// <summary>The SMTP port -ProbeMx connects to and DANE names in _port._tcp (25, as senders do).</summary>
+        [Parameter]
+        [ValidateRange(1, 65535)]
+        public int Port { get; set; } = 25;
+
         private EmailDomainAuditor _auditor;
 
         protected override void BeginProcessing()
@@ -56,9 +68,15 @@ namespace SmtpTools.Commands
             var options = new EmailDomainOptions
             {
                 Checks = checks,
-                CheckTimeout = TimeSpan.FromSeconds(TimeoutSec * 12),
+                // A probe is a few SMTP steps (connect, greeting, EHLO, STARTTLS, EHLO), each allowed the SMTP timeout.
+                CheckTimeout = TestMtaStsPolicyCommand.Max(TimeSpan.FromSeconds(TimeoutSec * 12),
+                    ProbeMx ? TimeSpan.FromTicks(TestMtaStsPolicyCommand.Max(wait, TestMtaStsPolicyCommand.MinimumSmtpTimeout).Ticks * 5) : TimeSpan.Zero),
                 BlocklistZones = BlocklistZone,
                 HttpsIdleTimeout = TestMtaStsPolicyCommand.Max(wait, TestMtaStsPolicyCommand.MinimumHttpsIdleTimeout),
+                ProbeMx = ProbeMx,
+                SmtpPort = Port,
+                SmtpTimeout = TestMtaStsPolicyCommand.Max(wait, TestMtaStsPolicyCommand.MinimumSmtpTimeout),
+                Sink = ProbeMx ? new CmdletOperationSink(this, ProgressActivityIds.TestEmailDomain) : null,
             };
             try
             {

@@ -32,7 +32,7 @@ namespace SmtpTools.Core.Tests.EmailDomain
             var items = doc.RootElement.EnumerateArray().ToList();
             Assert.Equal(2, items.Count);
             Assert.Equal(new[] { "Domain", "Grade", "SpfStatus", "DmarcPolicy", "DmarcStatus", "DkimSelectorsFound", "MxCount", "MtaStsMode", "TlsRpt", "Bimi", "Dnssec", "Listed",
-                    "ErrorCount", "WarningCount", "FindingIds", "GradeReasons", "CheckedAt", "Checks", "Findings" },
+                    "Dane", "SmtpTls", "ErrorCount", "WarningCount", "FindingIds", "GradeReasons", "CheckedAt", "Checks", "Findings" },
                 items[0].EnumerateObject().Select(p => p.Name));
             Assert.Equal("b.example", items[1].GetProperty("Domain").GetString());
             Assert.Equal("F", items[1].GetProperty("Grade").GetString());
@@ -52,16 +52,18 @@ namespace SmtpTools.Core.Tests.EmailDomain
             var a = await Report("a.example");
             a.DkimSelectorsFound = "=HYPERLINK(\"x\")";  // as a hostile record could make it
             var lines = Write(EmailDomainReportFormat.Csv, a).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-            Assert.Equal("Domain,Grade,SpfStatus,DmarcPolicy,DmarcStatus,DkimSelectorsFound,MxCount,MtaStsMode,TlsRpt,Bimi,Dnssec,Listed,ErrorCount,WarningCount,FindingIds", lines[0]);
-            Assert.Equal("a.example,A,Valid,reject,Valid,\"'=HYPERLINK(\"\"x\"\")\",,,,,,,0,0,", lines[1]);
+            Assert.Equal("Domain,Grade,SpfStatus,DmarcPolicy,DmarcStatus,DkimSelectorsFound,MxCount,MtaStsMode,TlsRpt,Bimi,Dnssec,Listed,Dane,SmtpTls,ErrorCount,WarningCount,FindingIds", lines[0]);
+            Assert.Equal("a.example,A,Valid,reject,Valid,\"'=HYPERLINK(\"\"x\"\")\",,,,,,,,,0,0,", lines[1]);
         }
 
         [Fact]
         public async Task Markdown_has_a_summary_row_and_a_section_per_domain()
         {
-            var md = Write(EmailDomainReportFormat.Markdown, await Report("a.example"), await Report("c.example", dmarc: null));
+            var a = await Report("a.example");
+            (a.Dane, a.SmtpTls) = ("Match", "Passed");
+            var md = Write(EmailDomainReportFormat.Markdown, a, await Report("c.example", dmarc: null));
             Assert.StartsWith("# Nightly \\<audit\\>\n", md);
-            Assert.Contains("| a.example | A | Valid | p=reject | selector1 |  |  |  |  |  | 0 | 0 |", md);
+            Assert.Contains("| a.example | A | Valid | p=reject | selector1 |  |  |  |  |  | Match | Passed | 0 | 0 |", md);
             Assert.Contains("## c.example: grade C", md);
             Assert.Contains("`DmarcNoRecord`", md);
         }
@@ -125,6 +127,25 @@ namespace SmtpTools.Core.Tests.EmailDomain
             Assert.Equal(EmailDomainChangeType.GradeUp, Assert.Single(back, c => c.Domain == "a.example" && c.Property == "Grade").ChangeType);
             Assert.Equal(EmailDomainChangeType.Removed, Assert.Single(back, c => c.FindingId == "DmarcPolicyNone").ChangeType);
             Assert.All(back.Where(c => c.Domain == "a.example"), c => Assert.Equal(FindingSeverity.Information, c.Severity));
+        }
+
+        [Fact]
+        public async Task Compare_reports_DANE_drift_and_ignores_checks_that_were_not_run()
+        {
+            var before = await Report("a.example");
+            var after = await Report("a.example");
+            (before.Dane, before.SmtpTls) = ("Match", "NotRun");
+            (after.Dane, after.SmtpTls) = ("NoMatch", "Passed");
+            var dane = Assert.Single(EmailDomainComparer.Compare(new[] { before }, new[] { after }));
+            Assert.Equal(((EmailDomainCheck?)EmailDomainCheck.Dane, "Dane", "Match", "NoMatch", FindingSeverity.Error),
+                (dane.Check, dane.Property, dane.Before, dane.After, dane.Severity));
+
+            // Losing STARTTLS on an MX host between two -ProbeMx runs is an error; a report from before the columns existed is no change.
+            before.SmtpTls = "Passed";
+            after.SmtpTls = "NoStartTls";
+            Assert.Equal(FindingSeverity.Error, Assert.Single(EmailDomainComparer.Compare(new[] { before }, new[] { after }), c => c.Property == "SmtpTls").Severity);
+            (before.Dane, before.SmtpTls) = (null, null);
+            Assert.Empty(EmailDomainComparer.Compare(new[] { before }, new[] { after }));
         }
 
         [Fact]
