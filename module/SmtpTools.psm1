@@ -17,6 +17,9 @@ $binaryModule = Import-Module -Name $assembly -ErrorAction Stop -PassThru
 # - SerializationDepth: jobs and remoting serialize one level deep and Export-Clixml two, which would turn nested
 #   results (SpfRecord.Includes[].Mechanisms, DmarcPolicy.AggregateReportUris, SmtpConnectionResult.Certificate)
 #   into strings.
+# - SerializationMethod String for every SmtpTools enum a property holds (nullable ones too, such as
+#   MtaStsPolicy.Mode): otherwise a job or Import-Clixml returns the number (an Int32 that only displays the name),
+#   and `$r.Mode -eq 'Enforce'` is false. As a string the name survives, compares and exports.
 # Update-TypeData is in Microsoft.PowerShell.Utility, which a bare hosted engine does not load, and Constrained
 # Language mode forbids building type data; there the objects keep their plain .NET shape.
 if ($ExecutionContext.SessionState.LanguageMode -eq 'FullLanguage' -and (Get-Command -Name Update-TypeData -ErrorAction Ignore)) {
@@ -39,7 +42,22 @@ if ($ExecutionContext.SessionState.LanguageMode -eq 'FullLanguage' -and (Get-Com
         }
     }
 
-    $typeData = foreach ($type in $outputTypes) {
+    $enumTypes = [System.Collections.Generic.HashSet[type]]::new()
+    foreach ($type in $outputTypes) {
+        foreach ($property in $type.GetProperties()) {
+            $element = & $elementOf $property.PropertyType
+            $underlying = [Nullable]::GetUnderlyingType($element)
+            if ($underlying) { $element = $underlying }
+            if ($element.IsEnum -and $element.Namespace -eq 'SmtpTools') { [void] $enumTypes.Add($element) }
+        }
+    }
+
+    $typeData = @(foreach ($enum in $enumTypes) {
+        $data = [System.Management.Automation.Runspaces.TypeData]::new($enum.FullName)
+        $data.SerializationMethod = 'String'
+        $data
+    })
+    $typeData += foreach ($type in $outputTypes) {
         # MetadataToken order is declaration order.
         $properties = @($type.GetProperties() | Sort-Object -Property MetadataToken)
         $lastArray = -1

@@ -61,11 +61,19 @@ Describe 'Reports from jobs' {
         # Nested results arrive whole (the module's serialization depth), not as strings.
         $good = $back | Where-Object Domain -eq 'grade-good.test'
         $good.Spf.Record | Should -Be 'v=spf1 ip4:192.0.2.0/24 -all'
-        @($good.Checks).Count | Should -Be 9
+        @($good.Checks).Count | Should -Be 11
         $good.MtaStsMode | Should -Be 'enforce'
         @($good.MtaSts.MxPatterns) | Should -Be @('mx1.mail.test', 'mx2.mail.test')
         @($good.Mx.Hosts).Count | Should -Be 2
         @($good.Checks)[0].Status | Should -Be 'Pass'
+        # Enums come back as their names, nullable ones too (MtaStsPolicy.Mode), at every depth.
+        $good.MtaSts.Mode | Should -BeExactly 'Enforce'
+        $good.MtaSts.Mode | Should -BeOfType [string]
+        $good.MtaSts.Status | Should -BeExactly 'Valid'
+        $good.Grade | Should -BeExactly 'A'
+        $good.Spf.Status -eq 'Valid' | Should -BeTrue
+        @($good.DaneResults)[0].Status | Should -BeExactly 'NotChecked'
+        $good.SmtpTls | Should -Be 'NotRun'
 
         ($back | Format-Table | Out-String -Width 120) | Should -BeExactly ($live | Format-Table | Out-String -Width 120)
 
