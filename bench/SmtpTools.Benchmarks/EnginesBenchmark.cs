@@ -25,7 +25,7 @@ namespace SmtpTools.Benchmarks
     {
         private const string Zone = "bench.test";
         public string Name => "engines";
-        public string Description => "cmdlets in pwsh vs libspf2 and pyspf, loopback and a delaying resolver (--domains 2000 --rounds 3 --delay-ms 30 --slow-domains 100 --stream 20000 [--compare other.psd1])";
+        public string Description => "cmdlets in pwsh vs libspf2 and pyspf, loopback and a delaying resolver (--domains 2000 --rounds 3 --delay-ms 30 --slow-domains 100 --stream 20000 --warm-up-seconds 40 [--compare other.psd1])";
 
         private sealed class Sample
         {
@@ -39,11 +39,13 @@ namespace SmtpTools.Benchmarks
         private readonly Dictionary<string, List<Sample>> _samples = new Dictionary<string, List<Sample>>();
         private readonly List<string> _order = new List<string>();
         private string _folder;
+        private int _warmUpSeconds;
 
         public int Run(IReadOnlyDictionary<string, string> options)
         {
             int Int(string key, int fallback) => options.TryGetValue(key, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
             int n = Int("domains", 2000), rounds = Int("rounds", 3), delayMs = Int("delay-ms", 30), slow = Int("slow-domains", 100), stream = Int("stream", 20000);
+            _warmUpSeconds = Int("warm-up-seconds", 40);
             string root = Repository.Root;
             string module = options.TryGetValue("module", out var m) ? m : Path.Combine(root, "out", "SmtpTools", "SmtpTools.psd1");
             if (!File.Exists(module)) throw new InvalidOperationException($"{module} not found: build the module first (dotnet build src/SmtpTools/SmtpTools.csproj -c Release)");
@@ -214,7 +216,7 @@ namespace SmtpTools.Benchmarks
         private IEnumerable<(string, Sample)> Pwsh(string pwsh, string module, string[] servers, string spfCsv, string dmarcList, string[] runs)
         {
             string quotedRuns = string.Join(",", runs.Select(r => "'" + r + "'"));
-            foreach (var l in RunPwsh(pwsh, module, servers, $"-SpfCsv '{spfCsv}' -DmarcList '{dmarcList}' -Runs {quotedRuns}").Where(l => l[0] == "RESULT"))
+            foreach (var l in RunPwsh(pwsh, module, servers, $"-SpfCsv '{spfCsv}' -DmarcList '{dmarcList}' -WarmUpSeconds {_warmUpSeconds} -Runs {quotedRuns}").Where(l => l[0] == "RESULT"))
             {
                 var sample = new Sample { Items = int.Parse(l[2], CultureInfo.InvariantCulture), Seconds = D(l[3]), Cpu = D(l[4]) };
                 int good = int.Parse(l[5], CultureInfo.InvariantCulture);

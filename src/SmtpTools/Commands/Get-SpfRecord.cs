@@ -31,20 +31,13 @@ namespace SmtpTools.Commands
 
         protected override void ProcessRecord()
         {
-            foreach (var domain in Domain ?? new string[1])
+            // Every input ($null included) gets a result or an error, in input order: a blank or malformed name is an
+            // InvalidDomainName error from the auditor, so result rows stay in step with CSV rows.
+            EnqueueEachDomain(Domain, _auditor.AuditAsync, audit =>
             {
-                // Every input ($null included) gets a result or an error, in input order: a blank or malformed name is an
-                // InvalidDomainName error from the auditor, so result rows stay in step with CSV rows.
-                string name = domain;
-                var auditor = _auditor;
-                Enqueue(ct => auditor.AuditAsync(name, ct),
-                    audit =>
-                    {
-                        if (VerboseWanted) WriteVerbose($"{audit.Domain}: {audit.Status}, {audit.DnsLookupCount} DNS lookup(s), {audit.FindingCount} finding(s).");
-                        WriteObject(audit);
-                    },
-                    ex => WriteError(ErrorRecordFactory.FromException(ex, name)));
-            }
+                if (VerboseWanted) WriteVerbose($"{audit.Domain}: {audit.Status}, {audit.DnsLookupCount} DNS lookup(s), {audit.FindingCount} finding(s).");
+                WriteObject(audit);
+            });
         }
 
         protected override void EndProcessing()
