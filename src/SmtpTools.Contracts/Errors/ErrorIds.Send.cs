@@ -33,5 +33,7 @@ namespace SmtpTools
         public const string DkimParametersMissing = nameof(DkimParametersMissing);
         /// <summary>-DkimSelector or -DkimDomain without -DkimKeyPath.</summary>
         public const string DkimKeyPathMissing = nameof(DkimKeyPathMissing);
+        /// <summary>-SkipSentLog names a file that is not a send log (no MessageId or Status column).</summary>
+        public const string SendLogInvalid = nameof(SendLogInvalid);
     }
 }

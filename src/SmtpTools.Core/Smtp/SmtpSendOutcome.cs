@@ -58,6 +58,10 @@ namespace SmtpTools.Core.Smtp
         /// <summary>The file written by a pickup-directory send.</summary>
         public string PickupPath { get; set; }
         public long Size { get; set; }
+        /// <summary>The message met a throttling reply, or waited because the session pool was throttled.</summary>
+        public bool Throttled { get; set; }
+        /// <summary>How long throttling made this message wait (backoff pauses, the lowered rate, fewer sessions).</summary>
+        public TimeSpan ThrottleWait { get; set; }
         /// <summary>The failure, for the caller's error record; null on success.</summary>
         public Exception Error { get; set; }
     }

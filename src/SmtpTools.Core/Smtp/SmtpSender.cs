@@ -259,7 +259,7 @@ namespace SmtpTools.Core.Smtp
                     if (pending.Count > 0 && outcome.Attempts <= _options.MaxRetries)
                     {
                         _sink.Verbose($"{pending.Count} recipient(s) refused temporarily; retrying them only.");
-                        await BackoffAsync(outcome.Attempts, cancellationToken).ConfigureAwait(false);
+                        await BackoffAsync(new SmtpRetry(outcome.Attempts, "RcptTo", client.Refused.FirstOrDefault(r => r.IsTransient)), cancellationToken).ConfigureAwait(false);
                         continue;
                     }
                     foreach (var a in accepted) refused.Remove(a);
@@ -290,7 +290,7 @@ namespace SmtpTools.Core.Smtp
                     if (transient && outcome.Attempts <= _options.MaxRetries)
                     {
                         pending = refusedNow.Where(r => r.IsTransient).Select(r => MailboxAddress.Parse(r.Address)).ToList();
-                        await BackoffAsync(outcome.Attempts, cancellationToken).ConfigureAwait(false);
+                        await BackoffAsync(new SmtpRetry(outcome.Attempts, "RcptTo", refusedNow.FirstOrDefault(r => r.IsTransient)), cancellationToken).ConfigureAwait(false);
                         continue;
                     }
                     var first = refused.Values.First();
@@ -310,7 +310,7 @@ namespace SmtpTools.Core.Smtp
                     if (transient && outcome.Attempts <= _options.MaxRetries)
                     {
                         _sink.Verbose($"Attempt {outcome.Attempts}: {SmtpReplies.Format(code, ex.Message)} (transient, retrying).");
-                        await BackoffAsync(outcome.Attempts, cancellationToken).ConfigureAwait(false);
+                        await BackoffAsync(new SmtpRetry(outcome.Attempts, failedPhase, code, ex.Message), cancellationToken).ConfigureAwait(false);
                         continue;
                     }
                     return Finish(outcome, accepted, refused, watch, SmtpSendStatus.Failed, failedPhase, code, SmtpReplies.EnhancedCodeOf(ex.Message), ex.Message,
@@ -330,7 +330,7 @@ namespace SmtpTools.Core.Smtp
                         {
                             _sink.Verbose($"Attempt {outcome.Attempts}: no final reply after the data ({why}); sending again as -RetryUnconfirmed asks (the recipients may get it twice).");
                             resentUnconfirmed = true;
-                            await BackoffAsync(outcome.Attempts, cancellationToken).ConfigureAwait(false);
+                            await BackoffAsync(new SmtpRetry(outcome.Attempts, "Data", 0, why), cancellationToken).ConfigureAwait(false);
                             continue;
                         }
                         var text = $"The whole message was sent but the server's final reply never came ({why}{(timedOut ? $" within {_options.Timeout.TotalSeconds:0.#} s" : "")}): it may or may not have been accepted.";
@@ -343,7 +343,7 @@ namespace SmtpTools.Core.Smtp
                     if (outcome.Attempts <= _options.MaxRetries)
                     {
                         _sink.Verbose($"Attempt {outcome.Attempts}: connection lost during {phase} ({why}); reconnecting.");
-                        await BackoffAsync(outcome.Attempts, cancellationToken).ConfigureAwait(false);
+                        await BackoffAsync(new SmtpRetry(outcome.Attempts, phase, 0, why), cancellationToken).ConfigureAwait(false);
                         continue;
                     }
                     return Finish(outcome, accepted, refused, watch, SmtpSendStatus.Failed, phase, 0, null, why,
@@ -354,12 +354,12 @@ namespace SmtpTools.Core.Smtp
                 {
                     // Reconnecting failed. Authentication/TLS problems will not fix themselves; a refused socket might.
                     bool retry = ex.Kind == FailureKind.ConnectionError || ex.Kind == FailureKind.OperationTimeout || ex.Kind == FailureKind.ResourceUnavailable;
+                    var reply = ex.InnerException as SmtpCommandException;
                     if (retry && outcome.Attempts <= _options.MaxRetries)
                     {
-                        await BackoffAsync(outcome.Attempts, cancellationToken).ConfigureAwait(false);
+                        await BackoffAsync(new SmtpRetry(outcome.Attempts, "Connect", reply == null ? 0 : (int)reply.StatusCode, reply?.Message ?? ex.Message), cancellationToken).ConfigureAwait(false);
                         continue;
                     }
-                    var reply = ex.InnerException as SmtpCommandException;
                     return Finish(outcome, accepted, refused, watch, SmtpSendStatus.Failed, ConnectPhaseOf(ex),
                         reply == null ? 0 : (int)reply.StatusCode, reply == null ? null : SmtpReplies.EnhancedCodeOf(reply.Message), ex.Message, ex);
                 }
@@ -693,10 +693,17 @@ namespace SmtpTools.Core.Smtp
             return TimeSpan.FromMilliseconds(capped * factor);
         }
 
-        private Task BackoffAsync(int attempt, CancellationToken cancellationToken)
+        /// <summary>
+        /// Set by a session pool: decides how long to wait before a retry (a throttling reply slows the whole pool), or
+        /// throws <see cref="SessionRefusedException"/> to give the message back to the pool.
+        /// </summary>
+        internal Func<SmtpRetry, CancellationToken, Task> RetryPacer { get; set; }
+
+        private Task BackoffAsync(SmtpRetry retry, CancellationToken cancellationToken)
         {
-            var delay = BackoffDelay(attempt);
-            _sink.Verbose($"Waiting {delay.TotalSeconds:0.###} s before attempt {attempt + 1}.");
+            if (RetryPacer != null) return RetryPacer(retry, cancellationToken);
+            var delay = BackoffDelay(retry.Attempt);
+            _sink.Verbose($"Waiting {delay.TotalSeconds:0.###} s before attempt {retry.Attempt + 1}.");
             return Task.Delay(delay, cancellationToken);
         }
 
