@@ -50,7 +50,8 @@ namespace SmtpTools.Core.Smtp
     /// refuses because we have too many is closed and its message handed to another session (nothing was sent);
     /// rate replies slow the whole pool down. Each message keeps the never-twice rule of <see cref="SmtpSender"/>
     /// (a broken session is reopened; a message whose data went out without a verdict is Unconfirmed, not resent).
-    /// Thread-safe: one <see cref="SendAsync(OutgoingMessage, CancellationToken)"/> per worker at a time.
+    /// Thread-safe. Like <see cref="SmtpSender"/>, a send runs its SMTP transaction synchronously on the calling thread, so
+    /// call it from one worker thread per message in flight (the cmdlet's Enqueue does).
     /// </summary>
     public sealed class SmtpSessionPool : IDisposable
     {
