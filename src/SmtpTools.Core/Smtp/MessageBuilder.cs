@@ -368,7 +368,7 @@ namespace SmtpTools.Core.Smtp
             return at > 0 && at < address.Length - 1;
         }
 
-        private static string DomainOf(string address)
+        internal static string DomainOf(string address)
         {
             int at = address.LastIndexOf('@');
             return at > 0 ? address.Substring(at + 1) : "localhost";
