@@ -111,7 +111,7 @@ namespace SmtpTools.Benchmarks
         {
             Host = host,
             Port = port,
-            Security = SmtpSecurityMode.None,
+            Security = SmtpSecurity.None,
             MaxRetries = 0,
         };
 
@@ -123,10 +123,10 @@ namespace SmtpTools.Benchmarks
             Body = text,
         };
 
-        private static void Check(SmtpSendOutcome outcome)
+        private static void Check(SmtpSendResult outcome)
         {
             if (outcome.Status != SmtpSendStatus.Sent)
-                throw new InvalidOperationException($"message not sent: {outcome.ServerResponse} {outcome.Error?.Message}");
+                throw new InvalidOperationException($"message not sent ({outcome.Status}, {outcome.FailedPhase}): {outcome.ServerResponse} {outcome.Hint}");
         }
 
         private static double Median(List<double> values)

@@ -64,7 +64,7 @@ namespace SmtpTools.Benchmarks
 
         private static (int, double, string) Probe(SmtpConnectionProber prober, string host, int port, SmtpProbeOptions options, int n, int concurrency)
         {
-            var results = new SmtpConnectionProbeResult[n];
+            var results = new SmtpConnectionResult[n];
             int next = -1;
             var clock = Stopwatch.StartNew();
             Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
@@ -74,9 +74,9 @@ namespace SmtpTools.Benchmarks
                     results[i] = await prober.ProbeAsync(new SmtpProbeTarget(host, port), options, CancellationToken.None).ConfigureAwait(false);
             }))).GetAwaiter().GetResult();
             clock.Stop();
-            var failed = results.Count(r => r.FailedPhase != SmtpProbePhase.None);
-            if (failed > 0) throw new InvalidOperationException($"{failed} probe(s) of port {port} failed, e.g. {results.First(r => r.FailedPhase != SmtpProbePhase.None).Error}");
-            string Median(Func<SmtpProbeTimings, double> phase)
+            var failed = results.Count(r => r.FailedPhase != SmtpPhase.None);
+            if (failed > 0) throw new InvalidOperationException($"{failed} probe(s) of port {port} failed, e.g. {results.First(r => r.FailedPhase != SmtpPhase.None).Error}");
+            string Median(Func<SmtpConnectionTimings, double> phase)
             {
                 var values = results.Select(r => phase(r.Timings)).OrderBy(t => t).ToArray();
                 return values[values.Length / 2].ToString("0.0", CultureInfo.InvariantCulture);

@@ -107,7 +107,7 @@ $rows | Send-SmtpMessage -SmtpServer $server -Port $port -Security StartTls -Cre
             var target = PSObject.AsPSObject(error.TargetObject);
             Assert.Equal("SmtpTools.SmtpSendResult", target.TypeNames[0]);
             Assert.Equal("Failed", Prop(target, "Status"));
-            Assert.Equal("RcptTo", Prop(target, "FailedPhase"));
+            Assert.Equal("Recipient", Prop(target, "FailedPhase"));
             Assert.Contains("-Credential", Prop(target, "Hint"));
             Assert.Contains("-Credential", error.ErrorDetails.RecommendedAction);
             Assert.Contains("Relay access denied", error.ErrorDetails.Message);

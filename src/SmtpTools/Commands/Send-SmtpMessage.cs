@@ -193,16 +193,8 @@ namespace SmtpTools.Commands
             catch (Exception ex) when (!(ex is PipelineStoppedException))
             {
                 // Missing attachment and the like: this message fails, nothing is sent for it, the others go on.
-                var failed = new SmtpSendResult
-                {
-                    Status = SmtpSendStatus.Failed,
-                    From = From,
-                    Subject = Subject,
-                    Recipients = Recipients().ToArray(),
-                    RecipientList = string.Join("; ", Recipients()),
-                    SmtpServer = PickupDirectory == null ? _endpoint : null,
-                    FailedPhase = "Message",
-                };
+                var failed = _sender.NotSent(new OutgoingMessage { From = From, Subject = Subject, To = Split(To), Cc = Split(Cc), Bcc = Split(Bcc) },
+                    SmtpSendStatus.Failed, SmtpPhase.Message, ex);
                 _failed++;
                 _count++;
                 WriteError(ErrorRecordFactory.FromException(ex, failed));
@@ -214,19 +206,7 @@ namespace SmtpTools.Commands
             if (!ShouldProcess(target, action))
             {
                 _skipped++;
-                if (PassThru)
-                {
-                    var recipients = message.MessagePath != null ? new string[0] : message.AllRecipients.Where(r => !string.IsNullOrWhiteSpace(r)).ToArray();
-                    WriteObject(new SmtpSendResult
-                    {
-                        Status = SmtpSendStatus.Skipped,
-                        From = message.From,
-                        Subject = message.Subject,
-                        Recipients = recipients,
-                        RecipientList = string.Join("; ", recipients),
-                        SmtpServer = PickupDirectory == null ? _endpoint : null,
-                    });
-                }
+                if (PassThru) WriteObject(_sender.NotSent(message, SmtpSendStatus.Skipped, SmtpPhase.None, null));
                 return;
             }
 
@@ -240,8 +220,7 @@ namespace SmtpTools.Commands
             });
 
             var sender = _sender;
-            var outcome = Run(ct => sender.SendAsync(message, ct));
-            var result = Map(outcome);
+            var result = Run(ct => sender.SendAsync(message, ct));
             switch (result.Status)
             {
                 case SmtpSendStatus.Sent: _sent++; break;
@@ -260,11 +239,11 @@ namespace SmtpTools.Commands
             {
                 // A warning, not an error: the error stream holds the messages that were not delivered, and a script that
                 // resends its errors must not send these (they may have arrived). The result says Unconfirmed.
-                WriteWarning($"{result.MessageId} to {target} is unconfirmed: {outcome.Error?.Message} {result.Hint}");
+                WriteWarning($"{result.MessageId} to {target} is unconfirmed: {result.Error?.Message} {result.Hint}");
             }
             else
             {
-                var error = outcome.Error ?? new InvalidOperationException(result.ServerResponse ?? "The message was not sent.");
+                var error = result.Error ?? new InvalidOperationException(result.ServerResponse ?? "The message was not sent.");
                 var record = ErrorRecordFactory.FromException(error, result);
                 var text = $"Message to {target} was not sent ({result.FailedPhase}, {result.Attempts} attempt(s)): {error.Message}";
                 record.ErrorDetails = new ErrorDetails(text) { RecommendedAction = result.Hint };
@@ -323,7 +302,7 @@ namespace SmtpTools.Commands
             {
                 Host = server,
                 Port = port,
-                Security = (SmtpSecurityMode)(int)Security,
+                Security = Security,
                 SkipCertificateCheck = SkipCertificateCheck,
                 Timeout = TimeSpan.FromSeconds(TimeoutSec),
                 MaxRetries = MaxRetries,
@@ -451,9 +430,6 @@ namespace SmtpTools.Commands
         private static List<string> Split(string[] values) =>
             values == null ? new List<string>() : values.Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v.Trim()).ToList();
 
-        private IEnumerable<string> Recipients() =>
-            (To ?? new string[0]).Concat(Cc ?? new string[0]).Concat(Bcc ?? new string[0]).Where(r => !string.IsNullOrWhiteSpace(r));
-
         private static string DescribeTarget(OutgoingMessage message)
         {
             if (message.MessagePath != null) return message.MessagePath;
@@ -480,36 +456,5 @@ namespace SmtpTools.Commands
             var pref = GetVariableValue("DebugPreference");
             return pref is ActionPreference p && p != ActionPreference.SilentlyContinue && p != ActionPreference.Ignore;
         }
-
-        private SmtpSendResult Map(SmtpSendOutcome o) => new SmtpSendResult
-        {
-            Status = (SmtpSendStatus)(int)o.Status,
-            MessageId = o.MessageId,
-            From = o.From,
-            Subject = o.Subject,
-            Recipients = o.Recipients.ToArray(),
-            RecipientList = string.Join("; ", o.Recipients),
-            AcceptedRecipients = o.AcceptedRecipients.ToArray(),
-            RejectedRecipients = o.RejectedRecipients.Select(r => new SmtpRejectedRecipient
-            {
-                Address = r.Address,
-                StatusCode = r.StatusCode,
-                EnhancedStatusCode = r.EnhancedStatusCode,
-                Text = r.Text,
-            }).ToArray(),
-            RejectedCount = o.RejectedRecipients.Count,
-            SmtpServer = o.SmtpServer,
-            ServerResponse = o.ServerResponse,
-            StatusCode = o.StatusCode,
-            EnhancedStatusCode = o.EnhancedStatusCode,
-            FailedPhase = o.FailedPhase,
-            Attempts = o.Attempts,
-            Elapsed = o.Elapsed,
-            TlsProtocol = o.TlsProtocol,
-            Hint = o.Hint,
-            Size = o.Size,
-            PickupPath = o.PickupPath,
-            DkimSigned = DkimKeyPath != null && o.FailedPhase != "Message",
-        };
     }
 }

@@ -114,7 +114,7 @@ namespace SmtpTools.Commands
             _prober = new SmtpConnectionProber(resolver, new CmdletOperationSink(this));
             _options = new SmtpProbeOptions
             {
-                Security = (SmtpSecurityMode)(int)Security,
+                Security = Security,
                 Credential = Credential?.GetNetworkCredential(),
                 Sender = Address(Sender, nameof(Sender)),
                 Recipient = Address(Recipient, nameof(Recipient)),
@@ -201,94 +201,10 @@ namespace SmtpTools.Commands
             Enqueue(ct => prober.ProbeAsync(target, options, ct),
                 result =>
                 {
-                    if (Quiet) WriteObject(result.Status != SmtpProbeStatus.Fail);
-                    else WriteObject(Map(result));
+                    if (Quiet) WriteObject(result.Status != SmtpConnectionStatus.Fail);
+                    else WriteObject(result);
                 },
                 ex => WriteError(ErrorRecordFactory.FromException(ex, target.ToString())));
-        }
-
-        private static SmtpConnectionResult Map(SmtpConnectionProbeResult r)
-        {
-            var findings = r.Findings.ToArray();
-            var c = r.Certificate;
-            return new SmtpConnectionResult
-            {
-                SmtpServer = r.Target.Host,
-                Port = r.Target.Port,
-                Domain = r.Target.Domain,
-                MxPreference = r.Target.MxPreference,
-                IPAddress = r.Address?.ToString(),
-                Status = (SmtpConnectionStatus)(int)r.Status,
-                FailedPhase = (SmtpConnectionPhase)(int)r.FailedPhase,
-                Error = r.Error,
-                ReplyCode = r.ReplyCode,
-                EnhancedStatusCode = r.EnhancedStatusCode,
-                Banner = r.Banner,
-                Capabilities = r.Capabilities.ToArray(),
-                CapabilitiesBeforeTls = r.CapabilitiesBeforeTls?.ToArray(),
-                MaxMessageSize = r.MaxMessageSize,
-                SupportsStartTls = r.SupportsStartTls,
-                ImplicitTls = r.ImplicitTls,
-                IsEncrypted = r.IsEncrypted,
-                TlsProtocol = r.TlsProtocol,
-                CipherSuite = r.CipherSuite,
-                Certificate = c == null ? null : new SmtpCertificateInfo
-                {
-                    Subject = c.Subject,
-                    Issuer = c.Issuer,
-                    SubjectAlternativeNames = c.SubjectAlternativeNames.ToArray(),
-                    NotBefore = c.NotBefore,
-                    NotAfter = c.NotAfter,
-                    DaysUntilExpiry = c.DaysUntilExpiry,
-                    Thumbprint = c.Thumbprint,
-                    Sha256Fingerprint = c.Sha256Fingerprint,
-                    SerialNumber = c.SerialNumber,
-                    SignatureAlgorithm = c.SignatureAlgorithm,
-                    ChainIsValid = c.ChainIsValid,
-                    ChainErrors = c.ChainErrors.ToArray(),
-                    HostnameMatches = c.HostnameMatches,
-                    IsSelfSigned = c.IsSelfSigned,
-                    RevocationUnknown = c.RevocationUnknown,
-                    PolicyErrors = c.PolicyErrors,
-                    Chain = c.Chain.ToArray(),
-                },
-                AuthMechanismsBeforeTls = r.AuthMechanismsBeforeTls?.ToArray(),
-                AuthMechanismsAfterTls = r.AuthMechanismsAfterTls?.ToArray(),
-                AuthMechanism = r.AuthMechanism,
-                Authenticated = r.Authenticated,
-                SenderAccepted = r.SenderAccepted,
-                RecipientAccepted = r.RecipientAccepted,
-                IsOpenRelay = r.IsOpenRelay,
-                Timings = new SmtpConnectionTimings
-                {
-                    Resolve = r.Timings.Resolve,
-                    Connect = r.Timings.Connect,
-                    Banner = r.Timings.Banner,
-                    Ehlo = r.Timings.Ehlo,
-                    StartTls = r.Timings.StartTls,
-                    Authenticate = r.Timings.Authenticate,
-                    Sender = r.Timings.Sender,
-                    Recipient = r.Timings.Recipient,
-                    Total = r.Timings.Total,
-                },
-                Findings = findings,
-                Transcript = r.Transcript.ToArray(),
-                CapabilityList = string.Join(";", r.Capabilities),
-                AuthBeforeTls = r.AuthMechanismsBeforeTls == null ? null : string.Join(" ", r.AuthMechanismsBeforeTls),
-                AuthAfterTls = r.AuthMechanismsAfterTls == null ? null : string.Join(" ", r.AuthMechanismsAfterTls),
-                CertificateSubject = c?.Subject,
-                CertificateIssuer = c?.Issuer,
-                CertificateNotAfter = c?.NotAfter,
-                CertificateDaysUntilExpiry = c?.DaysUntilExpiry,
-                CertificateThumbprint = c?.Thumbprint,
-                CertificateChainIsValid = c?.ChainIsValid,
-                CertificateHostnameMatches = c?.HostnameMatches,
-                TotalMs = r.Timings.Total,
-                FindingCount = findings.Length,
-                ErrorCount = findings.Count(f => f.Severity == FindingSeverity.Error),
-                WarningCount = findings.Count(f => f.Severity == FindingSeverity.Warning),
-                FindingIds = string.Join(";", findings.Select(f => f.Id)),
-            };
         }
     }
 }

@@ -327,7 +327,7 @@ namespace SmtpTools.Core.Tests.Smtp
         [InlineData(DeliveryNotificationOptions.Never | DeliveryNotificationOptions.OnSuccess, MailKit.DeliveryStatusNotification.Never)]
         public void DeliveryNotificationMapsToDsnNotify(DeliveryNotificationOptions options, MailKit.DeliveryStatusNotification? expected)
         {
-            Assert.Equal(expected, RecordingSmtpClient.ToMailKit(options));
+            Assert.Equal(expected, SmtpSessionClient.ToMailKit(options));
         }
     }
 }

@@ -37,12 +37,12 @@ namespace SmtpTools.Core.Tests.Smtp
         {
             Host = Host,
             Port = IntegrationServers.GetInt("SMTPTOOLS_SMTP_SUBMISSION_PORT"),
-            Security = SmtpSecurityMode.StartTls,
+            Security = SmtpSecurity.StartTls,
             Credential = credential ?? AliceCredential,
             RetryBaseDelay = TimeSpan.FromMilliseconds(100),
         };
 
-        private static async Task<SmtpSendOutcome> SendOne(SmtpSenderOptions options, OutgoingMessage message)
+        private static async Task<SmtpSendResult> SendOne(SmtpSenderOptions options, OutgoingMessage message)
         {
             using var sender = new SmtpSender(options);
             await sender.ConnectAsync(CancellationToken.None);
@@ -124,7 +124,7 @@ namespace SmtpTools.Core.Tests.Smtp
         {
             var options = Submission();
             options.Port = IntegrationServers.GetInt("SMTPTOOLS_SMTP_IMPLICIT_TLS_PORT");
-            options.Security = SmtpSecurityMode.SslOnConnect; // the test port is not 465, where Auto would choose this itself
+            options.Security = SmtpSecurity.SslOnConnect; // the test port is not 465, where Auto would choose this itself
             var outcome = await SendOne(options, new OutgoingMessage { From = Alice, To = { Bob }, Subject = "implicit", Body = "over 465" });
             Assert.True(outcome.Status == SmtpSendStatus.Sent, outcome.Error?.ToString());
             Assert.StartsWith("Tls", outcome.TlsProtocol);
@@ -144,10 +144,10 @@ namespace SmtpTools.Core.Tests.Smtp
         [Fact]
         public async Task RelayDeniedWithoutAuthenticationHintsAtCredentials()
         {
-            var options = new SmtpSenderOptions { Host = Host, Port = IntegrationServers.GetInt("SMTPTOOLS_SMTP_PLAIN_PORT"), Security = SmtpSecurityMode.None };
+            var options = new SmtpSenderOptions { Host = Host, Port = IntegrationServers.GetInt("SMTPTOOLS_SMTP_PLAIN_PORT"), Security = SmtpSecurity.None };
             var outcome = await SendOne(options, new OutgoingMessage { From = Alice, To = { "someone@example.net" }, Subject = "relay", Body = "x" });
             Assert.Equal(SmtpSendStatus.Failed, outcome.Status);
-            Assert.Equal("RcptTo", outcome.FailedPhase);
+            Assert.Equal(SmtpPhase.Recipient, outcome.FailedPhase);
             Assert.Equal("5.7.1", outcome.EnhancedStatusCode);
             Assert.Contains("Relay access denied", outcome.ServerResponse);
             Assert.Contains("-Credential", outcome.Hint);
@@ -157,7 +157,7 @@ namespace SmtpTools.Core.Tests.Smtp
         [Fact]
         public async Task UnknownLocalRecipientIsRefusedAndTheOtherStillGetsIt()
         {
-            var options = new SmtpSenderOptions { Host = Host, Port = IntegrationServers.GetInt("SMTPTOOLS_SMTP_PLAIN_PORT"), Security = SmtpSecurityMode.None };
+            var options = new SmtpSenderOptions { Host = Host, Port = IntegrationServers.GetInt("SMTPTOOLS_SMTP_PLAIN_PORT"), Security = SmtpSecurity.None };
             var nobody = "nobody@" + IntegrationServers.Get("SMTPTOOLS_SMTP_DOMAIN");
             var outcome = await SendOne(options, new OutgoingMessage { From = Alice, To = { Bob, nobody }, Subject = "partial", Body = "x" });
             Assert.Equal(SmtpSendStatus.PartiallySent, outcome.Status);
@@ -173,10 +173,10 @@ namespace SmtpTools.Core.Tests.Smtp
         public async Task MessageOverPostfixSizeLimitFailsBeforeUpload()
         {
             var big = WriteFile("big.bin", RandomNumberGenerator.GetBytes(8 * 1024 * 1024)); // 8 MiB → about 11 MB in base64
-            var options = new SmtpSenderOptions { Host = Host, Port = IntegrationServers.GetInt("SMTPTOOLS_SMTP_PLAIN_PORT"), Security = SmtpSecurityMode.None };
+            var options = new SmtpSenderOptions { Host = Host, Port = IntegrationServers.GetInt("SMTPTOOLS_SMTP_PLAIN_PORT"), Security = SmtpSecurity.None };
             var outcome = await SendOne(options, new OutgoingMessage { From = Alice, To = { Bob }, Subject = "too big", Body = "x", Attachments = { big } });
             Assert.Equal(SmtpSendStatus.Failed, outcome.Status);
-            Assert.Equal("Size", outcome.FailedPhase);
+            Assert.Equal(SmtpPhase.Size, outcome.FailedPhase);
             Assert.Equal("SmtpMessageTooLarge", Assert.IsType<SmtpToolsException>(outcome.Error).ErrorId);
             Assert.Contains("10,240,000 bytes", outcome.Hint); // Postfix's message_size_limit, read from EHLO SIZE
             Assert.True(outcome.Size > 10_240_000);
@@ -263,7 +263,7 @@ namespace SmtpTools.Core.Tests.Smtp
             const int count = 200;
             using var sender = new SmtpSender(Submission());
             await sender.ConnectAsync(CancellationToken.None);
-            var outcomes = new List<SmtpSendOutcome>();
+            var outcomes = new List<SmtpSendResult>();
             for (int i = 0; i < count; i++)
                 outcomes.Add(await sender.SendAsync(new OutgoingMessage { From = Alice, To = { i % 2 == 0 ? Bob : Carol }, Subject = "merge " + i, Body = "row " + i }, CancellationToken.None));
             await sender.DisconnectAsync(CancellationToken.None);

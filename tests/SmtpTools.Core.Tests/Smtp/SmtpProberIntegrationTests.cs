@@ -24,7 +24,7 @@ namespace SmtpTools.Core.Tests.Smtp
         private static SmtpConnectionProber NewProber() =>
             new SmtpConnectionProber(new DnsResolver(new DnsResolverOptions { Servers = DnsServerEndpoint.ParseAll(new[] { IntegrationServers.Get("SMTPTOOLS_DNS") }), Timeout = TimeSpan.FromSeconds(5) }));
 
-        private static Task<SmtpConnectionProbeResult> Probe(int port, SmtpProbeOptions options = null, string host = null)
+        private static Task<SmtpConnectionResult> Probe(int port, SmtpProbeOptions options = null, string host = null)
         {
             RequireTestCaTrust();
             return NewProber().ProbeAsync(new SmtpProbeTarget(host ?? Host, port), options ?? new SmtpProbeOptions { Timeout = TimeSpan.FromSeconds(10) }, CancellationToken.None);
@@ -37,17 +37,17 @@ namespace SmtpTools.Core.Tests.Smtp
                 "Set SSL_CERT_FILE to servers.env's SMTPTOOLS_CA_BUNDLE before running the tests (tests/run-tests.sh does): .NET reads it at start-up to trust the test CA.");
         }
 
-        private static string[] Ids(SmtpConnectionProbeResult r) => r.Findings.Select(f => f.Id).ToArray();
+        private static string[] Ids(SmtpConnectionResult r) => r.Findings.Select(f => f.Id).ToArray();
 
         [Fact]
         public async Task SubmissionPortStartTlsOffersAuthOnlyAfterTls()
         {
             var r = await Probe(Port("SMTPTOOLS_SMTP_SUBMISSION_PORT"));
-            Assert.True(r.FailedPhase == SmtpProbePhase.None, r.FailedPhase + ": " + r.Error);
+            Assert.True(r.FailedPhase == SmtpPhase.None, r.FailedPhase + ": " + r.Error);
             // start-servers.sh issues the server certificate for a year, so nothing here deserves a warning.
             Assert.True(r.Certificate.DaysUntilExpiry > SmtpProbeRules.ExpiryWarningDays, "test certificate expires in " + r.Certificate.DaysUntilExpiry + " days");
             Assert.DoesNotContain("SmtpCertificateExpiringSoon", Ids(r));
-            Assert.Equal(SmtpProbeStatus.Pass, r.Status);
+            Assert.Equal(SmtpConnectionStatus.Pass, r.Status);
             Assert.All(r.Findings, f => Assert.NotEqual(FindingSeverity.Error, f.Severity));
             Assert.StartsWith("220 ", r.Banner);
             Assert.True(r.SupportsStartTls);
@@ -61,7 +61,7 @@ namespace SmtpTools.Core.Tests.Smtp
             Assert.DoesNotContain("STARTTLS", r.Capabilities);
             Assert.Contains(r.Capabilities, k => k.StartsWith("AUTH ", StringComparison.Ordinal));
             Assert.True(r.MaxMessageSize > 0);
-            Assert.Equal(IPAddress.Parse(Host), r.Address);
+            Assert.Equal(IPAddress.Parse(Host).ToString(), r.IPAddress);
             var c = r.Certificate;
             Assert.NotNull(c);
             Assert.Contains("mail.smtptools.test", c.Subject);
@@ -79,10 +79,27 @@ namespace SmtpTools.Core.Tests.Smtp
         }
 
         [Fact]
+        public async Task TheCertificatesTheServerPresentedAreKeptAsSentForDane()
+        {
+            // start-servers.sh has Postfix present its certificate followed by the test CA (as DANE-TA needs).
+            var r = await Probe(Port("SMTPTOOLS_SMTP_SUBMISSION_PORT"));
+            Assert.True(r.FailedPhase == SmtpPhase.None, r.FailedPhase + ": " + r.Error);
+            using var leaf = new System.Security.Cryptography.X509Certificates.X509Certificate2(IntegrationServers.Get("SMTPTOOLS_SMTP_CERT"));
+            using var ca = new System.Security.Cryptography.X509Certificates.X509Certificate2(IntegrationServers.Get("SMTPTOOLS_CA_CERT"));
+            Assert.Equal(new[] { leaf.RawData, ca.RawData }, r.Certificate.PresentedChain);
+            Assert.Equal(r.Certificate.Thumbprint, leaf.Thumbprint);
+
+            // A server that sends only its (self-signed) certificate: nothing else is presented, whatever the platform built.
+            var untrusted = await Probe(Port("SMTPTOOLS_SMTP_UNTRUSTED_PORT"), new SmtpProbeOptions { SkipCertificateCheck = true, Timeout = TimeSpan.FromSeconds(10) });
+            var only = Assert.Single(untrusted.Certificate.PresentedChain);
+            Assert.Equal(untrusted.Certificate.Sha256Fingerprint, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(only)));
+        }
+
+        [Fact]
         public async Task ImplicitTlsPort()
         {
-            var r = await Probe(Port("SMTPTOOLS_SMTP_IMPLICIT_TLS_PORT"), new SmtpProbeOptions { Security = SmtpSecurityMode.SslOnConnect, Timeout = TimeSpan.FromSeconds(10) });
-            Assert.True(r.FailedPhase == SmtpProbePhase.None, r.FailedPhase + ": " + r.Error);
+            var r = await Probe(Port("SMTPTOOLS_SMTP_IMPLICIT_TLS_PORT"), new SmtpProbeOptions { Security = SmtpSecurity.SslOnConnect, Timeout = TimeSpan.FromSeconds(10) });
+            Assert.True(r.FailedPhase == SmtpPhase.None, r.FailedPhase + ": " + r.Error);
             Assert.True(r.ImplicitTls);
             Assert.True(r.IsEncrypted);
             Assert.Null(r.SupportsStartTls);
@@ -98,16 +115,16 @@ namespace SmtpTools.Core.Tests.Smtp
         public async Task PlainPortWithoutStartTlsIsAFinding()
         {
             var r = await Probe(Port("SMTPTOOLS_SMTP_PLAIN_PORT"));
-            Assert.True(r.FailedPhase == SmtpProbePhase.None, r.FailedPhase + ": " + r.Error);
+            Assert.True(r.FailedPhase == SmtpPhase.None, r.FailedPhase + ": " + r.Error);
             Assert.False(r.SupportsStartTls);
             Assert.False(r.IsEncrypted);
             Assert.Null(r.Certificate);
             Assert.Contains("SmtpStartTlsNotOffered", Ids(r));
-            Assert.Equal(SmtpProbeStatus.Warning, r.Status);
+            Assert.Equal(SmtpConnectionStatus.Warning, r.Status);
 
-            var required = await Probe(Port("SMTPTOOLS_SMTP_PLAIN_PORT"), new SmtpProbeOptions { Security = SmtpSecurityMode.StartTls, Timeout = TimeSpan.FromSeconds(10) });
-            Assert.Equal(SmtpProbePhase.StartTls, required.FailedPhase);
-            Assert.Equal(SmtpProbeStatus.Fail, required.Status);
+            var required = await Probe(Port("SMTPTOOLS_SMTP_PLAIN_PORT"), new SmtpProbeOptions { Security = SmtpSecurity.StartTls, Timeout = TimeSpan.FromSeconds(10) });
+            Assert.Equal(SmtpPhase.StartTls, required.FailedPhase);
+            Assert.Equal(SmtpConnectionStatus.Fail, required.Status);
             Assert.Contains("does not offer STARTTLS", required.Error);
             Assert.Contains("SmtpStartTlsNotOffered", Ids(required));
         }
@@ -116,14 +133,14 @@ namespace SmtpTools.Core.Tests.Smtp
         public async Task CorrectAndWrongCredentials()
         {
             var ok = await Probe(Port("SMTPTOOLS_SMTP_SUBMISSION_PORT"), new SmtpProbeOptions { Credential = Alice, Timeout = TimeSpan.FromSeconds(10) });
-            Assert.True(ok.FailedPhase == SmtpProbePhase.None, ok.FailedPhase + ": " + ok.Error);
+            Assert.True(ok.FailedPhase == SmtpPhase.None, ok.FailedPhase + ": " + ok.Error);
             Assert.True(ok.Authenticated);
             Assert.NotNull(ok.AuthMechanism);
             Assert.True(ok.Timings.Authenticate > 0);
 
             var wrong = await Probe(Port("SMTPTOOLS_SMTP_SUBMISSION_PORT"), new SmtpProbeOptions { Credential = new NetworkCredential(Alice.UserName, "not-the-password"), Timeout = TimeSpan.FromSeconds(10) });
-            Assert.Equal(SmtpProbePhase.Authenticate, wrong.FailedPhase);
-            Assert.Equal(SmtpProbeStatus.Fail, wrong.Status);
+            Assert.Equal(SmtpPhase.Authenticate, wrong.FailedPhase);
+            Assert.Equal(SmtpConnectionStatus.Fail, wrong.Status);
             Assert.False(wrong.Authenticated);
             Assert.Equal(535, wrong.ReplyCode);
             Assert.StartsWith("535", wrong.Error);
@@ -135,8 +152,8 @@ namespace SmtpTools.Core.Tests.Smtp
         [Fact]
         public async Task SecurityNoneStaysInPlainTextAndHeloNameIsUsed()
         {
-            var r = await Probe(Port("SMTPTOOLS_SMTP_SUBMISSION_PORT"), new SmtpProbeOptions { Security = SmtpSecurityMode.None, HeloName = "probe.smtpconn.test", Timeout = TimeSpan.FromSeconds(10) });
-            Assert.Equal(SmtpProbePhase.None, r.FailedPhase);
+            var r = await Probe(Port("SMTPTOOLS_SMTP_SUBMISSION_PORT"), new SmtpProbeOptions { Security = SmtpSecurity.None, HeloName = "probe.smtpconn.test", Timeout = TimeSpan.FromSeconds(10) });
+            Assert.Equal(SmtpPhase.None, r.FailedPhase);
             Assert.False(r.IsEncrypted);
             Assert.True(r.SupportsStartTls);
             Assert.Null(r.Certificate);
@@ -147,8 +164,8 @@ namespace SmtpTools.Core.Tests.Smtp
             Assert.Equal(0, r.Timings.StartTls);
 
             // Credentials over that plain connection: AUTH is not offered before TLS, so the phase fails without sending anything.
-            var auth = await Probe(Port("SMTPTOOLS_SMTP_SUBMISSION_PORT"), new SmtpProbeOptions { Security = SmtpSecurityMode.None, Credential = Alice, Timeout = TimeSpan.FromSeconds(10) });
-            Assert.Equal(SmtpProbePhase.Authenticate, auth.FailedPhase);
+            var auth = await Probe(Port("SMTPTOOLS_SMTP_SUBMISSION_PORT"), new SmtpProbeOptions { Security = SmtpSecurity.None, Credential = Alice, Timeout = TimeSpan.FromSeconds(10) });
+            Assert.Equal(SmtpPhase.Authenticate, auth.FailedPhase);
             Assert.Contains("STARTTLS", auth.Error);
             Assert.DoesNotContain(auth.Transcript, l => l.StartsWith("C: AUTH", StringComparison.Ordinal));
         }
@@ -157,8 +174,8 @@ namespace SmtpTools.Core.Tests.Smtp
         public async Task ClosedPortFailsAtConnect()
         {
             var r = await Probe(Port("SMTPTOOLS_SMTP_CLOSED_PORT"));
-            Assert.Equal(SmtpProbePhase.Connect, r.FailedPhase);
-            Assert.Equal(SmtpProbeStatus.Fail, r.Status);
+            Assert.Equal(SmtpPhase.Connect, r.FailedPhase);
+            Assert.Equal(SmtpConnectionStatus.Fail, r.Status);
             Assert.Null(r.Banner);
             Assert.False(string.IsNullOrEmpty(r.Error));
         }
@@ -167,11 +184,10 @@ namespace SmtpTools.Core.Tests.Smtp
         public async Task SilentListenerTimesOutAtBanner()
         {
             var r = await Probe(Port("SMTPTOOLS_SMTP_SILENT_PORT"), new SmtpProbeOptions { Timeout = TimeSpan.FromSeconds(1) });
-            Assert.Equal(SmtpProbePhase.Banner, r.FailedPhase);
+            Assert.Equal(SmtpPhase.Banner, r.FailedPhase);
             Assert.Contains("within 1 s", r.Error);
             Assert.Null(r.Banner);
             // Silent to a TLS handshake as well: not an implicit-TLS port, but the error still names the possibility.
-            Assert.False(r.SpeaksTlsFirst);
             Assert.DoesNotContain("SmtpImplicitTlsPort", Ids(r));
             Assert.Contains("-Security SslOnConnect", r.Error);
         }
@@ -184,16 +200,15 @@ namespace SmtpTools.Core.Tests.Smtp
             var port = Port("SMTPTOOLS_SMTP_IMPLICIT_TLS_PORT");
             Assert.NotEqual(465, port);
             var r = await Probe(port, new SmtpProbeOptions { Timeout = TimeSpan.FromSeconds(2) });
-            Assert.Equal(SmtpProbePhase.Banner, r.FailedPhase);
-            Assert.True(r.SpeaksTlsFirst);
+            Assert.Equal(SmtpPhase.Banner, r.FailedPhase);
             Assert.Contains("expects TLS first", r.Error);
             Assert.Contains("-Security SslOnConnect", r.Error);
             var finding = Assert.Single(r.Findings, f => f.Id == "SmtpImplicitTlsPort");
             Assert.Contains("Port " + port, finding.Message);
 
             // And with the hint followed, the same port works.
-            var tls = await Probe(port, new SmtpProbeOptions { Security = SmtpSecurityMode.SslOnConnect, Timeout = TimeSpan.FromSeconds(10) });
-            Assert.Equal(SmtpProbePhase.None, tls.FailedPhase);
+            var tls = await Probe(port, new SmtpProbeOptions { Security = SmtpSecurity.SslOnConnect, Timeout = TimeSpan.FromSeconds(10) });
+            Assert.Equal(SmtpPhase.None, tls.FailedPhase);
             Assert.True(tls.IsEncrypted);
         }
 
@@ -212,7 +227,7 @@ namespace SmtpTools.Core.Tests.Smtp
         public async Task UntrustedCertificateIsACertificateFailureWithChainFacts()
         {
             var r = await Probe(Port("SMTPTOOLS_SMTP_UNTRUSTED_PORT"));
-            Assert.Equal(SmtpProbePhase.StartTls, r.FailedPhase);
+            Assert.Equal(SmtpPhase.StartTls, r.FailedPhase);
             Assert.True(r.SupportsStartTls);
             Assert.Contains("certificate", r.Error);
             Assert.NotNull(r.Certificate);
@@ -222,7 +237,7 @@ namespace SmtpTools.Core.Tests.Smtp
             Assert.Contains(Ids(r), id => id == "SmtpCertificateSelfSigned" || id == "SmtpCertificateUntrusted");
 
             var skipped = await Probe(Port("SMTPTOOLS_SMTP_UNTRUSTED_PORT"), new SmtpProbeOptions { SkipCertificateCheck = true, Timeout = TimeSpan.FromSeconds(10) });
-            Assert.Equal(SmtpProbePhase.None, skipped.FailedPhase);
+            Assert.Equal(SmtpPhase.None, skipped.FailedPhase);
             Assert.True(skipped.IsEncrypted);
             Assert.False(skipped.Certificate.ChainIsValid);
             Assert.Equal(r.Certificate.Thumbprint, skipped.Certificate.Thumbprint);
@@ -235,7 +250,7 @@ namespace SmtpTools.Core.Tests.Smtp
         {
             var options = new SmtpProbeOptions { Sender = "bob@smtptools.test", Recipient = "alice@smtptools.test", Timeout = TimeSpan.FromSeconds(10) };
             var ok = await Probe(Port("SMTPTOOLS_SMTP_PLAIN_PORT"), options);
-            Assert.True(ok.FailedPhase == SmtpProbePhase.None, ok.FailedPhase + ": " + ok.Error);
+            Assert.True(ok.FailedPhase == SmtpPhase.None, ok.FailedPhase + ": " + ok.Error);
             Assert.True(ok.SenderAccepted);
             Assert.True(ok.RecipientAccepted);
             Assert.Contains("C: RSET", ok.Transcript);
@@ -243,7 +258,7 @@ namespace SmtpTools.Core.Tests.Smtp
 
             options.Recipient = "nobody@smtptools.test";
             var refused = await Probe(Port("SMTPTOOLS_SMTP_PLAIN_PORT"), options);
-            Assert.Equal(SmtpProbePhase.Recipient, refused.FailedPhase);
+            Assert.Equal(SmtpPhase.Recipient, refused.FailedPhase);
             Assert.False(refused.RecipientAccepted);
             Assert.True(refused.ReplyCode >= 500, refused.Error);
             Assert.Contains("nobody@smtptools.test", refused.Error);
@@ -255,8 +270,8 @@ namespace SmtpTools.Core.Tests.Smtp
             var relay = await Probe(Port("SMTPTOOLS_SMTP_OPEN_RELAY_PORT"), new SmtpProbeOptions { TestOpenRelay = true, Timeout = TimeSpan.FromSeconds(10) });
             Assert.True(relay.IsOpenRelay, string.Join("\n", relay.Transcript));
             Assert.Contains("SmtpOpenRelay", Ids(relay));
-            Assert.Equal(SmtpProbeStatus.Fail, relay.Status);
-            Assert.Equal(SmtpProbePhase.None, relay.FailedPhase);
+            Assert.Equal(SmtpConnectionStatus.Fail, relay.Status);
+            Assert.Equal(SmtpPhase.None, relay.FailedPhase);
 
             var closed = await Probe(Port("SMTPTOOLS_SMTP_PLAIN_PORT"), new SmtpProbeOptions { TestOpenRelay = true, Timeout = TimeSpan.FromSeconds(10) });
             Assert.False(closed.IsOpenRelay, string.Join("\n", closed.Transcript));
@@ -275,10 +290,10 @@ namespace SmtpTools.Core.Tests.Smtp
             Assert.Equal("SmtpNullMx", nullMx.ErrorId);
 
             var r = await prober.ProbeAsync(new SmtpProbeTarget("gone.smtpconn.test", Port("SMTPTOOLS_SMTP_PLAIN_PORT"), "partial.smtpconn.test", 30), new SmtpProbeOptions(), CancellationToken.None);
-            Assert.Equal(SmtpProbePhase.Resolve, r.FailedPhase);
+            Assert.Equal(SmtpPhase.Resolve, r.FailedPhase);
             var viaMx = await prober.ProbeAsync(new SmtpProbeTarget("mx1.smtpconn.test", Port("SMTPTOOLS_SMTP_PLAIN_PORT"), "smtpconn.test", 10), new SmtpProbeOptions(), CancellationToken.None);
-            Assert.Equal(SmtpProbePhase.None, viaMx.FailedPhase);
-            Assert.Equal(IPAddress.Loopback, viaMx.Address);
+            Assert.Equal(SmtpPhase.None, viaMx.FailedPhase);
+            Assert.Equal(IPAddress.Loopback.ToString(), viaMx.IPAddress);
         }
     }
 }

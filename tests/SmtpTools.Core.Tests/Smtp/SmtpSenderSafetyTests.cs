@@ -43,31 +43,31 @@ namespace SmtpTools.Core.Tests.Smtp
             foreach (var secret in new[] { "password", "token" })
             {
                 // A server that offers STARTTLS and (carelessly) AUTH before it.
-                yield return new object[] { FakeTls.StartTls, SmtpSecurityMode.Auto, secret, Expect.SentOverTls };
-                yield return new object[] { FakeTls.StartTls, SmtpSecurityMode.StartTlsWhenAvailable, secret, Expect.SentOverTls };
-                yield return new object[] { FakeTls.StartTls, SmtpSecurityMode.StartTls, secret, Expect.SentOverTls };
-                yield return new object[] { FakeTls.StartTls, SmtpSecurityMode.None, secret, Expect.SentInClear };
-                yield return new object[] { FakeTls.StartTls, SmtpSecurityMode.SslOnConnect, secret, Expect.TlsFailed };
+                yield return new object[] { FakeTls.StartTls, SmtpSecurity.Auto, secret, Expect.SentOverTls };
+                yield return new object[] { FakeTls.StartTls, SmtpSecurity.StartTlsWhenAvailable, secret, Expect.SentOverTls };
+                yield return new object[] { FakeTls.StartTls, SmtpSecurity.StartTls, secret, Expect.SentOverTls };
+                yield return new object[] { FakeTls.StartTls, SmtpSecurity.None, secret, Expect.SentInClear };
+                yield return new object[] { FakeTls.StartTls, SmtpSecurity.SslOnConnect, secret, Expect.TlsFailed };
                 // A server without STARTTLS that offers AUTH in clear text: the defect of issue 11 item 1.
-                yield return new object[] { FakeTls.None, SmtpSecurityMode.Auto, secret, Expect.StartTlsNotOffered };
-                yield return new object[] { FakeTls.None, SmtpSecurityMode.StartTlsWhenAvailable, secret, Expect.StartTlsNotOffered };
-                yield return new object[] { FakeTls.None, SmtpSecurityMode.StartTls, secret, Expect.StartTlsNotOffered };
-                yield return new object[] { FakeTls.None, SmtpSecurityMode.None, secret, Expect.SentInClear };
-                yield return new object[] { FakeTls.None, SmtpSecurityMode.SslOnConnect, secret, Expect.TlsFailed };
+                yield return new object[] { FakeTls.None, SmtpSecurity.Auto, secret, Expect.StartTlsNotOffered };
+                yield return new object[] { FakeTls.None, SmtpSecurity.StartTlsWhenAvailable, secret, Expect.StartTlsNotOffered };
+                yield return new object[] { FakeTls.None, SmtpSecurity.StartTls, secret, Expect.StartTlsNotOffered };
+                yield return new object[] { FakeTls.None, SmtpSecurity.None, secret, Expect.SentInClear };
+                yield return new object[] { FakeTls.None, SmtpSecurity.SslOnConnect, secret, Expect.TlsFailed };
                 // Implicit TLS.
-                yield return new object[] { FakeTls.Implicit, SmtpSecurityMode.SslOnConnect, secret, Expect.SentOverTls };
-                yield return new object[] { FakeTls.Implicit, SmtpSecurityMode.Auto, secret, Expect.NoGreeting };
+                yield return new object[] { FakeTls.Implicit, SmtpSecurity.SslOnConnect, secret, Expect.SentOverTls };
+                yield return new object[] { FakeTls.Implicit, SmtpSecurity.Auto, secret, Expect.NoGreeting };
             }
             // Without a secret, TLS stays opportunistic where the mode says so.
-            yield return new object[] { FakeTls.None, SmtpSecurityMode.Auto, "none", Expect.SentInClear };
-            yield return new object[] { FakeTls.None, SmtpSecurityMode.StartTlsWhenAvailable, "none", Expect.SentInClear };
-            yield return new object[] { FakeTls.StartTls, SmtpSecurityMode.Auto, "none", Expect.SentOverTls };
-            yield return new object[] { FakeTls.None, SmtpSecurityMode.StartTls, "none", Expect.StartTlsNotOffered };
+            yield return new object[] { FakeTls.None, SmtpSecurity.Auto, "none", Expect.SentInClear };
+            yield return new object[] { FakeTls.None, SmtpSecurity.StartTlsWhenAvailable, "none", Expect.SentInClear };
+            yield return new object[] { FakeTls.StartTls, SmtpSecurity.Auto, "none", Expect.SentOverTls };
+            yield return new object[] { FakeTls.None, SmtpSecurity.StartTls, "none", Expect.StartTlsNotOffered };
         }
 
         [Theory]
         [MemberData(nameof(Matrix))]
-        public async Task SecretsTravelOnlyOverTlsUnlessSecurityNoneWasChosen(FakeTls serverTls, SmtpSecurityMode mode, string secret, Expect expect)
+        public async Task SecretsTravelOnlyOverTlsUnlessSecurityNoneWasChosen(FakeTls serverTls, SmtpSecurity mode, string secret, Expect expect)
         {
             using var server = new FakeSmtpServer(tls: serverTls) { AuthMechanisms = "PLAIN XOAUTH2" };
             var options = new SmtpSenderOptions
@@ -79,7 +79,7 @@ namespace SmtpTools.Core.Tests.Smtp
             if (secret == "token") options.AccessToken = new NetworkCredential("user@example.test", Token);
 
             SmtpToolsException setUp = null;
-            SmtpSendOutcome outcome = null;
+            SmtpSendResult outcome = null;
             using (var sender = new SmtpSender(options))
             {
                 try
@@ -137,7 +137,7 @@ namespace SmtpTools.Core.Tests.Smtp
             }
             // Whatever happened, the secret never crossed the wire readable unless None was chosen.
             var secretText = secret == "password" ? Password : Token;
-            if (secretExpected && mode != SmtpSecurityMode.None)
+            if (secretExpected && mode != SmtpSecurity.None)
                 Assert.DoesNotContain(server.PlainCommands, c => c.StartsWith("AUTH") || Decodes(c).Contains(secretText));
         }
 
@@ -166,7 +166,7 @@ namespace SmtpTools.Core.Tests.Smtp
             server.StartTlsOffered = false;
             var second = await sender.SendAsync(new OutgoingMessage { From = "u@example.test", To = { "b@example.test" }, Body = "2" }, CancellationToken.None);
             Assert.Equal(SmtpSendStatus.Failed, second.Status);
-            Assert.Equal("StartTls", second.FailedPhase);
+            Assert.Equal(SmtpPhase.StartTls, second.FailedPhase);
             Assert.Equal("SmtpStartTlsNotOffered", Assert.IsType<SmtpToolsException>(second.Error).ErrorId);
             Assert.Contains("SslOnConnect", second.Hint);
             Assert.DoesNotContain(server.PlainCommands, c => c.StartsWith("AUTH") || c.StartsWith("MAIL"));
@@ -191,7 +191,7 @@ namespace SmtpTools.Core.Tests.Smtp
         {
             Host = "127.0.0.1",
             Port = _server.Port,
-            Security = SmtpSecurityMode.None,
+            Security = SmtpSecurity.None,
             MaxRetries = maxRetries,
             RetryUnconfirmed = retryUnconfirmed,
             RetryBaseDelay = TimeSpan.FromMilliseconds(5),
@@ -211,11 +211,11 @@ namespace SmtpTools.Core.Tests.Smtp
         /// Runs the (synchronous on the caller) send on a worker, with a token that can be cancelled as the cmdlet's can
         /// (MailKit waited on such a token forever); a hang fails the test instead of the run.
         /// </summary>
-        private Task<SmtpSendOutcome> Bounded(SmtpSender sender, OutgoingMessage message) =>
+        private Task<SmtpSendResult> Bounded(SmtpSender sender, OutgoingMessage message) =>
             Task.Run(() => sender.SendAsync(message, _stop.Token)).WaitAsync(TimeSpan.FromSeconds(60));
 
         /// <summary>Connects a default sender and sends one message (bounded).</summary>
-        private async Task<SmtpSendOutcome> SendOne(OutgoingMessage message)
+        private async Task<SmtpSendResult> SendOne(OutgoingMessage message)
         {
             using var sender = Sender();
             await sender.ConnectAsync(CancellationToken.None);
@@ -223,7 +223,7 @@ namespace SmtpTools.Core.Tests.Smtp
         }
 
         /// <summary>The message failed in <paramref name="phase"/> before any MAIL FROM reached the server; returns its error.</summary>
-        private SmtpToolsException FailedBeforeMailFrom(SmtpSendOutcome o, string phase, string errorId)
+        private SmtpToolsException FailedBeforeMailFrom(SmtpSendResult o, SmtpPhase phase, string errorId)
         {
             Assert.Equal(SmtpSendStatus.Failed, o.Status);
             Assert.Equal(phase, o.FailedPhase);
@@ -266,7 +266,7 @@ namespace SmtpTools.Core.Tests.Smtp
             var next = await Bounded(sender, Msg("next"));
             Assert.Equal(SmtpSendStatus.Failed, stuck.Status);
             Assert.Equal(2, stuck.Attempts);
-            Assert.Equal("MailFrom", stuck.FailedPhase);
+            Assert.Equal(SmtpPhase.Sender, stuck.FailedPhase);
             var error = Assert.IsType<SmtpToolsException>(stuck.Error);
             Assert.Equal("SmtpConnectionLost", error.ErrorId);
             Assert.Equal(FailureKind.OperationTimeout, error.Kind);
@@ -288,7 +288,7 @@ namespace SmtpTools.Core.Tests.Smtp
 
             Assert.Equal(SmtpSendStatus.Unconfirmed, lost.Status);
             Assert.Equal(1, lost.Attempts);
-            Assert.Equal("Data", lost.FailedPhase);
+            Assert.Equal(SmtpPhase.Data, lost.FailedPhase);
             Assert.Null(lost.ServerResponse);
             Assert.Contains("-RetryUnconfirmed", lost.Hint);
             Assert.Contains("Message-ID", lost.Hint);
@@ -330,7 +330,7 @@ namespace SmtpTools.Core.Tests.Smtp
             using var sender = Sender(timeout: TimeSpan.FromSeconds(1));
             await sender.ConnectAsync(CancellationToken.None);
             var watch = Stopwatch.StartNew();
-            var outcomes = new List<SmtpSendOutcome>();
+            var outcomes = new List<SmtpSendResult>();
             for (int i = 0; i < 200; i++)
                 outcomes.Add(await Bounded(sender, new OutgoingMessage { From = $"m{i}@example.test", To = { $"m{i}@example.test" }, Subject = "m" + i, Body = "x" }));
             watch.Stop();
@@ -400,7 +400,7 @@ namespace SmtpTools.Core.Tests.Smtp
             await sender.ConnectAsync(CancellationToken.None);
             var o = await Bounded(sender, Msg("cut"));
             Assert.Equal(SmtpSendStatus.Failed, o.Status);
-            Assert.Equal("The connection was lost during MailFrom 1 time(s): the server closed the connection.", o.Error.Message);
+            Assert.Equal("The connection was lost during MAIL FROM 1 time(s): the server closed the connection.", o.Error.Message);
             Assert.DoesNotContain("ENHANCEDSTATUSCODES", o.ServerResponse);
             Assert.DoesNotContain("SIZE", o.Error.Message);
         }
@@ -423,7 +423,7 @@ namespace SmtpTools.Core.Tests.Smtp
             using var sender = Sender();
             await sender.ConnectAsync(CancellationToken.None);
             var o = await Bounded(sender, new OutgoingMessage { From = "sender@example.test", To = { "zoë@example.test" }, Subject = "utf8", Body = "x" });
-            FailedBeforeMailFrom(o, "MailFrom", "SmtpUtf8NotSupported");
+            FailedBeforeMailFrom(o, SmtpPhase.Sender, "SmtpUtf8NotSupported");
             Assert.Contains("SMTPUTF8", o.Hint);
             Assert.Equal(SmtpSendStatus.Sent, (await Bounded(sender, Msg("ascii"))).Status);
         }
@@ -445,7 +445,7 @@ namespace SmtpTools.Core.Tests.Smtp
             {
                 var eml = Path.Combine(dir, "long.eml");
                 File.WriteAllText(eml, $"From: sender@example.test\r\nTo: {new string('a', 65)}@example.test\r\nSubject: long\r\n\r\nbody\r\n");
-                var error = FailedBeforeMailFrom(await SendOne(new OutgoingMessage { MessagePath = eml }), "Message", "AddressInvalid");
+                var error = FailedBeforeMailFrom(await SendOne(new OutgoingMessage { MessagePath = eml }), SmtpPhase.Message, "AddressInvalid");
                 Assert.Contains("RFC 5321 allows 64", error.Message);
             }
             finally { Directory.Delete(dir, true); }
@@ -470,7 +470,7 @@ namespace SmtpTools.Core.Tests.Smtp
                 using (var f = File.Create(sparse)) f.SetLength(200_000_000);
                 var m = Msg("huge");
                 m.Attachments.Add(sparse);
-                var error = FailedBeforeMailFrom(await SendOne(m), "Size", "SmtpMessageTooLarge");
+                var error = FailedBeforeMailFrom(await SendOne(m), SmtpPhase.Size, "SmtpMessageTooLarge");
                 Assert.Contains("200,000,000 bytes", error.Message);
                 Assert.Contains("50,000", error.Message);
             }
@@ -483,7 +483,7 @@ namespace SmtpTools.Core.Tests.Smtp
             if (!File.Exists("/dev/zero")) return; // a device that never ends; Windows has none to open as a file
             var m = Msg("endless");
             m.Attachments.Add("/dev/zero");
-            var error = FailedBeforeMailFrom(await SendOne(m), "Size", "SmtpMessageTooLarge");
+            var error = FailedBeforeMailFrom(await SendOne(m), SmtpPhase.Size, "SmtpMessageTooLarge");
             Assert.Contains("goes on past", error.Message);
         }
     }

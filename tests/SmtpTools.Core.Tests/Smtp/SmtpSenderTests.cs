@@ -27,7 +27,7 @@ namespace SmtpTools.Core.Tests.Smtp
             IdleCheckAfter = idleCheck ?? TimeSpan.FromSeconds(20),
             Host = "127.0.0.1",
             Port = _server.Port,
-            Security = SmtpSecurityMode.None,
+            Security = SmtpSecurity.None,
             MaxRetries = maxRetries,
             RetryBaseDelay = TimeSpan.FromMilliseconds(5),
             RetryMaxDelay = TimeSpan.FromMilliseconds(40),
@@ -54,7 +54,7 @@ namespace SmtpTools.Core.Tests.Smtp
         public async Task ManyMessagesShareOneSessionAndReportTheFinalReply()
         {
             using var sender = await Connected();
-            var outcomes = new List<SmtpSendOutcome>();
+            var outcomes = new List<SmtpSendResult>();
             for (int i = 1; i <= 5; i++) outcomes.Add(await sender.SendAsync(Msg("m" + i, $"r{i}@example.test"), CancellationToken.None));
             await sender.DisconnectAsync(CancellationToken.None);
 
@@ -63,7 +63,7 @@ namespace SmtpTools.Core.Tests.Smtp
             Assert.Equal("250 2.0.0 Ok: queued as Q1", outcomes[0].ServerResponse);
             Assert.Equal(250, outcomes[0].StatusCode);
             Assert.Equal("2.0.0", outcomes[0].EnhancedStatusCode);
-            Assert.Null(outcomes[0].FailedPhase);
+            Assert.Equal(SmtpPhase.None, outcomes[0].FailedPhase);
             Assert.Equal(1, _server.Connections);
             Assert.Equal(1, sender.ConnectionsOpened);
             Assert.Equal(5, _server.Delivered.Count);
@@ -135,7 +135,7 @@ namespace SmtpTools.Core.Tests.Smtp
             var o = await sender.SendAsync(Msg("big"), CancellationToken.None);
             Assert.Equal(SmtpSendStatus.Failed, o.Status);
             Assert.Equal(1, o.Attempts);
-            Assert.Equal("Data", o.FailedPhase);
+            Assert.Equal(SmtpPhase.Data, o.FailedPhase);
             Assert.Equal(552, o.StatusCode);
             Assert.Equal("5.3.4", o.EnhancedStatusCode);
             Assert.Equal("552 5.3.4 Error: message file too big", o.ServerResponse);
@@ -156,7 +156,7 @@ namespace SmtpTools.Core.Tests.Smtp
             using var sender = await Connected();
             var o = await sender.SendAsync(Msg("m365"), CancellationToken.None);
             Assert.Equal(SmtpSendStatus.Failed, o.Status);
-            Assert.Equal("MailFrom", o.FailedPhase);
+            Assert.Equal(SmtpPhase.Sender, o.FailedPhase);
             Assert.Equal("5.7.139", o.EnhancedStatusCode);
             Assert.Contains("-AccessToken", o.Hint);
         }
@@ -203,7 +203,7 @@ namespace SmtpTools.Core.Tests.Smtp
             using var sender = await Connected();
             var o = await sender.SendAsync(Msg("relay", "outside@elsewhere.test"), CancellationToken.None);
             Assert.Equal(SmtpSendStatus.Failed, o.Status);
-            Assert.Equal("RcptTo", o.FailedPhase);
+            Assert.Equal(SmtpPhase.Recipient, o.FailedPhase);
             Assert.Equal(554, o.StatusCode);
             Assert.Contains("authenticate", o.Hint);
             Assert.Equal(1, o.Attempts);
@@ -249,7 +249,7 @@ namespace SmtpTools.Core.Tests.Smtp
                 m.Attachments.Add(path);
                 var o = await sender.SendAsync(m, CancellationToken.None);
                 Assert.Equal(SmtpSendStatus.Failed, o.Status);
-                Assert.Equal("Size", o.FailedPhase);
+                Assert.Equal(SmtpPhase.Size, o.FailedPhase);
                 Assert.Equal("SmtpMessageTooLarge", Assert.IsType<SmtpToolsException>(o.Error).ErrorId);
                 Assert.Contains("50,000", o.Hint);
                 Assert.True(o.Size > 53_000, o.Size.ToString());
@@ -266,7 +266,7 @@ namespace SmtpTools.Core.Tests.Smtp
             m.Attachments.Add("/nonexistent/file.pdf");
             var o = await sender.SendAsync(m, CancellationToken.None);
             Assert.Equal(SmtpSendStatus.Failed, o.Status);
-            Assert.Equal("Message", o.FailedPhase);
+            Assert.Equal(SmtpPhase.Message, o.FailedPhase);
             Assert.IsType<FileNotFoundException>(o.Error);
             Assert.DoesNotContain(_server.Commands, c => c.StartsWith("MAIL"));
         }
@@ -281,7 +281,7 @@ namespace SmtpTools.Core.Tests.Smtp
                 var path = Path.Combine(dir, "big.bin");
                 File.WriteAllBytes(path, new byte[3_000_000]);
                 var sink = new RecordingSink();
-                using var sender = new SmtpSender(new SmtpSenderOptions { Host = "127.0.0.1", Port = big.Port, Security = SmtpSecurityMode.None }, sink);
+                using var sender = new SmtpSender(new SmtpSenderOptions { Host = "127.0.0.1", Port = big.Port, Security = SmtpSecurity.None }, sink);
                 await sender.ConnectAsync(CancellationToken.None);
                 var m = Msg("big upload");
                 m.Attachments.Add(path);
@@ -330,7 +330,7 @@ namespace SmtpTools.Core.Tests.Smtp
             closed.Start();
             int port = ((IPEndPoint)closed.LocalEndpoint).Port;
             closed.Stop();
-            using var sender = new SmtpSender(new SmtpSenderOptions { Host = "127.0.0.1", Port = port, Security = SmtpSecurityMode.None, Timeout = TimeSpan.FromSeconds(5) });
+            using var sender = new SmtpSender(new SmtpSenderOptions { Host = "127.0.0.1", Port = port, Security = SmtpSecurity.None, Timeout = TimeSpan.FromSeconds(5) });
             var ex = await Assert.ThrowsAsync<SmtpToolsException>(() => sender.ConnectAsync(CancellationToken.None));
             Assert.Equal("SmtpConnectFailed", ex.ErrorId);
             Assert.Equal(FailureKind.ConnectionError, ex.Kind);
@@ -342,7 +342,7 @@ namespace SmtpTools.Core.Tests.Smtp
         {
             using var sender = new SmtpSender(new SmtpSenderOptions
             {
-                Host = "127.0.0.1", Port = _server.Port, Security = SmtpSecurityMode.None, Credential = new NetworkCredential("u", "secret-pw"),
+                Host = "127.0.0.1", Port = _server.Port, Security = SmtpSecurity.None, Credential = new NetworkCredential("u", "secret-pw"),
             });
             var ex = await Assert.ThrowsAsync<SmtpToolsException>(() => sender.ConnectAsync(CancellationToken.None));
             Assert.Equal("SmtpAuthenticationNotOffered", ex.ErrorId);
@@ -430,7 +430,7 @@ namespace SmtpTools.Core.Tests.Smtp
             var debug = sink.DebugLines;
             using var sender = new SmtpSender(new SmtpSenderOptions
             {
-                Host = "127.0.0.1", Port = _server.Port, Security = SmtpSecurityMode.None, ProtocolLog = true,
+                Host = "127.0.0.1", Port = _server.Port, Security = SmtpSecurity.None, ProtocolLog = true,
                 AccessToken = new System.Net.NetworkCredential("user@example.test", Token),
             }, sink);
             await sender.ConnectAsync(CancellationToken.None);

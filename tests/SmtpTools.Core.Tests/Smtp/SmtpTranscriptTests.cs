@@ -20,16 +20,16 @@ namespace SmtpTools.Core.Tests.Smtp
 
         // The scripts are plain text (no TLS handshake can be replayed), so AUTH tests choose -Security None, the only
         // mode in which the prober sends credentials without TLS.
-        private static async Task<SmtpConnectionProbeResult> Replay(ScriptedSmtpStream server, SmtpProbeOptions options = null, int port = 25, bool scriptCoversEverything = true)
+        private static async Task<SmtpConnectionResult> Replay(ScriptedSmtpStream server, SmtpProbeOptions options = null, int port = 25, bool scriptCoversEverything = true)
         {
             var prober = new SmtpConnectionProber(new InMemoryDnsResolver(), null,
-                (address, p, ct) => Task.FromResult<Stream>(server), () => new DateTime(2026, 6, 1, 0, 0, 0, DateTimeKind.Utc));
+                new SmtpConnector((endpoint, ct) => Task.FromResult<Stream>(server)), () => new DateTime(2026, 6, 1, 0, 0, 0, DateTimeKind.Utc));
             var result = await prober.ProbeAsync(new SmtpProbeTarget("192.0.2.25", port), options ?? new SmtpProbeOptions { Timeout = TimeSpan.FromSeconds(5) }, CancellationToken.None);
             if (scriptCoversEverything) Assert.Empty(server.Unexpected);
             return result;
         }
 
-        private static string[] Ids(SmtpConnectionProbeResult r) => r.Findings.Select(f => f.Id).ToArray();
+        private static string[] Ids(SmtpConnectionResult r) => r.Findings.Select(f => f.Id).ToArray();
 
         [Fact]
         public async Task MultiLineBannerCapabilitiesAndAuthBeforeTls()
@@ -38,7 +38,7 @@ namespace SmtpTools.Core.Tests.Smtp
                 .Then(Ehlo, "250-mx.example.test Hello", "250-SIZE 35882577", "250-AUTH=LOGIN PLAIN", "250-AUTH LOGIN PLAIN XOAUTH2", "250-8BITMIME", "250 PIPELINING")
                 .Then("QUIT", "221 2.0.0 Bye");
             var r = await Replay(server);
-            Assert.Equal(SmtpProbePhase.None, r.FailedPhase);
+            Assert.Equal(SmtpPhase.None, r.FailedPhase);
             Assert.Equal("220 mx.example.test ESMTP ready no UCE", r.Banner);
             Assert.Equal(new[] { "SIZE 35882577", "AUTH=LOGIN PLAIN", "AUTH LOGIN PLAIN XOAUTH2", "8BITMIME", "PIPELINING" }, r.Capabilities);
             Assert.Equal(35882577, r.MaxMessageSize);
@@ -49,8 +49,8 @@ namespace SmtpTools.Core.Tests.Smtp
             Assert.Null(r.Certificate);
             Assert.Equal(new[] { "SmtpAuthBeforeTls", "SmtpStartTlsNotOffered" }, Ids(r));
             Assert.All(r.Findings, f => Assert.Equal(FindingSeverity.Warning, f.Severity));
-            Assert.Equal(SmtpProbeStatus.Warning, r.Status);
-            Assert.Equal(IPAddress.Parse("192.0.2.25"), r.Address);
+            Assert.Equal(SmtpConnectionStatus.Warning, r.Status);
+            Assert.Equal(IPAddress.Parse("192.0.2.25").ToString(), r.IPAddress);
             Assert.Equal("QUIT", server.ClientLines.Last());
         }
 
@@ -65,8 +65,8 @@ namespace SmtpTools.Core.Tests.Smtp
             var finding = Assert.Single(r.Findings);
             Assert.Equal("SmtpStartTlsNotOffered", finding.Id);
             Assert.Equal(FindingSeverity.Error, finding.Severity);
-            Assert.Equal(SmtpProbeStatus.Fail, r.Status);
-            Assert.Equal(SmtpProbePhase.None, r.FailedPhase);
+            Assert.Equal(SmtpConnectionStatus.Fail, r.Status);
+            Assert.Equal(SmtpPhase.None, r.FailedPhase);
         }
 
         [Fact]
@@ -74,8 +74,8 @@ namespace SmtpTools.Core.Tests.Smtp
         {
             var server = new ScriptedSmtpStream("220 old.example.test")
                 .Then(Ehlo, "250-old.example.test", "250 8BITMIME");
-            var r = await Replay(server, new SmtpProbeOptions { Security = SmtpSecurityMode.StartTls, Timeout = TimeSpan.FromSeconds(5) });
-            Assert.Equal(SmtpProbePhase.StartTls, r.FailedPhase);
+            var r = await Replay(server, new SmtpProbeOptions { Security = SmtpSecurity.StartTls, Timeout = TimeSpan.FromSeconds(5) });
+            Assert.Equal(SmtpPhase.StartTls, r.FailedPhase);
             Assert.Contains("does not offer STARTTLS", r.Error);
             Assert.Contains("SmtpStartTlsNotOffered", Ids(r));
             Assert.Equal(new[] { "8BITMIME" }, r.Capabilities);
@@ -92,9 +92,9 @@ namespace SmtpTools.Core.Tests.Smtp
                 .Then(null, "334 UGFzc3dvcmQ6")
                 .Then(null, reply)
                 .Then("QUIT", "221 2.0.0 Service closing transmission channel");
-            var options = new SmtpProbeOptions { Credential = new NetworkCredential("user@contoso.example", "S3cret-Passw0rd"), Security = SmtpSecurityMode.None, Timeout = TimeSpan.FromSeconds(5) };
+            var options = new SmtpProbeOptions { Credential = new NetworkCredential("user@contoso.example", "S3cret-Passw0rd"), Security = SmtpSecurity.None, Timeout = TimeSpan.FromSeconds(5) };
             var r = await Replay(server, options);
-            Assert.Equal(SmtpProbePhase.Authenticate, r.FailedPhase);
+            Assert.Equal(SmtpPhase.Authenticate, r.FailedPhase);
             Assert.Equal(reply, r.Error);
             Assert.Equal(535, r.ReplyCode);
             Assert.Equal(enhanced, r.EnhancedStatusCode);
@@ -102,7 +102,7 @@ namespace SmtpTools.Core.Tests.Smtp
             Assert.Equal("LOGIN", r.AuthMechanism);
             var hint = r.Findings.Single(f => f.Id == "SmtpBasicAuthDisabled");
             Assert.Contains("-AccessToken", hint.Message);
-            Assert.Equal(SmtpProbeStatus.Fail, r.Status);
+            Assert.Equal(SmtpConnectionStatus.Fail, r.Status);
 
             // MailKit really sent the secrets; the transcript shows none of them.
             Assert.Contains(Convert.ToBase64String(Encoding.UTF8.GetBytes("S3cret-Passw0rd")), server.ClientLines);
@@ -123,8 +123,8 @@ namespace SmtpTools.Core.Tests.Smtp
                 .Then("QUIT", "221 Bye");
             var token = new System.Security.SecureString();
             foreach (var ch in "ya29.token-value") token.AppendChar(ch);
-            var r = await Replay(server, new SmtpProbeOptions { AccessToken = new NetworkCredential("user@contoso.example", token), Security = SmtpSecurityMode.None, Timeout = TimeSpan.FromSeconds(5) });
-            Assert.Equal(SmtpProbePhase.None, r.FailedPhase);
+            var r = await Replay(server, new SmtpProbeOptions { AccessToken = new NetworkCredential("user@contoso.example", token), Security = SmtpSecurity.None, Timeout = TimeSpan.FromSeconds(5) });
+            Assert.Equal(SmtpPhase.None, r.FailedPhase);
             Assert.True(r.Authenticated);
             Assert.Equal("XOAUTH2", r.AuthMechanism);
             var sent = server.ClientLines.Single(l => l.StartsWith("AUTH XOAUTH2 ", StringComparison.Ordinal));
@@ -141,7 +141,7 @@ namespace SmtpTools.Core.Tests.Smtp
                 .Then("QUIT", "221 Bye");
             var credential = new NetworkCredential("user@example.test", "Cleartext-Passw0rd");
             var r = await Replay(server, new SmtpProbeOptions { Credential = credential, Timeout = TimeSpan.FromSeconds(5) });
-            Assert.Equal(SmtpProbePhase.Authenticate, r.FailedPhase);
+            Assert.Equal(SmtpPhase.Authenticate, r.FailedPhase);
             Assert.Contains("unencrypted", r.Error);
             Assert.DoesNotContain(server.ClientLines, l => l.StartsWith("AUTH", StringComparison.Ordinal));
             Assert.Contains("SmtpAuthBeforeTls", Ids(r));
@@ -150,7 +150,7 @@ namespace SmtpTools.Core.Tests.Smtp
                 .Then(Ehlo, "250-mx", "250 AUTH PLAIN LOGIN")
                 .Then("AUTH PLAIN", "235 2.7.0 Authentication successful")
                 .Then("QUIT", "221 Bye");
-            var ok = await Replay(chosen, new SmtpProbeOptions { Credential = credential, Security = SmtpSecurityMode.None, Timeout = TimeSpan.FromSeconds(5) });
+            var ok = await Replay(chosen, new SmtpProbeOptions { Credential = credential, Security = SmtpSecurity.None, Timeout = TimeSpan.FromSeconds(5) });
             Assert.True(ok.Authenticated);
             Assert.Equal("PLAIN", ok.AuthMechanism);
             Assert.DoesNotContain(chosen.ClientLines.Single(l => l.StartsWith("AUTH", StringComparison.Ordinal)).Substring(11), string.Join("\n", ok.Transcript));
@@ -162,10 +162,10 @@ namespace SmtpTools.Core.Tests.Smtp
             var server = new ScriptedSmtpStream("220 v6 ESMTP")
                 .Then(Ehlo, "250-v6", "250 STARTTLS")
                 .Then("QUIT", "221 Bye");
-            var prober = new SmtpConnectionProber(new InMemoryDnsResolver(), null, (address, p, ct) => Task.FromResult<Stream>(server), () => DateTime.UtcNow);
-            var r = await prober.ProbeAsync(new SmtpProbeTarget("[2001:db8::25]", 25), new SmtpProbeOptions { Security = SmtpSecurityMode.None, Timeout = TimeSpan.FromSeconds(5) }, CancellationToken.None);
-            Assert.True(r.FailedPhase == SmtpProbePhase.None, r.Error);
-            Assert.Equal(IPAddress.Parse("2001:db8::25"), r.Address);
+            var prober = new SmtpConnectionProber(new InMemoryDnsResolver(), null, new SmtpConnector((endpoint, ct) => Task.FromResult<Stream>(server)), () => DateTime.UtcNow);
+            var r = await prober.ProbeAsync(new SmtpProbeTarget("[2001:db8::25]", 25), new SmtpProbeOptions { Security = SmtpSecurity.None, Timeout = TimeSpan.FromSeconds(5) }, CancellationToken.None);
+            Assert.True(r.FailedPhase == SmtpPhase.None, r.Error);
+            Assert.Equal(IPAddress.Parse("2001:db8::25").ToString(), r.IPAddress);
             Assert.True(r.SupportsStartTls);
         }
 
@@ -174,7 +174,7 @@ namespace SmtpTools.Core.Tests.Smtp
         {
             var server = new ScriptedSmtpStream("554 5.7.1 Service unavailable; client host [192.0.2.1] blocked using zen.example");
             var r = await Replay(server);
-            Assert.Equal(SmtpProbePhase.Banner, r.FailedPhase);
+            Assert.Equal(SmtpPhase.Banner, r.FailedPhase);
             Assert.Equal(554, r.ReplyCode);
             Assert.Equal("5.7.1", r.EnhancedStatusCode);
             Assert.StartsWith("554 5.7.1 Service unavailable", r.Error);
@@ -189,7 +189,7 @@ namespace SmtpTools.Core.Tests.Smtp
                 .Then("HELO", "250 ancient.example.test")
                 .Then("QUIT", "221 Bye");
             var r = await Replay(server);
-            Assert.Equal(SmtpProbePhase.None, r.FailedPhase);
+            Assert.Equal(SmtpPhase.None, r.FailedPhase);
             Assert.Empty(r.Capabilities);
             Assert.False(r.SupportsStartTls);
             Assert.Contains("SmtpStartTlsNotOffered", Ids(r));
@@ -201,7 +201,7 @@ namespace SmtpTools.Core.Tests.Smtp
             var server = new ScriptedSmtpStream("220 flaky.example.test ESMTP");
             var r = await Replay(server, scriptCoversEverything: false);
             Assert.StartsWith("EHLO ", Assert.Single(server.Unexpected));
-            Assert.Equal(SmtpProbePhase.Ehlo, r.FailedPhase);
+            Assert.Equal(SmtpPhase.Ehlo, r.FailedPhase);
             Assert.Equal("220 flaky.example.test ESMTP", r.Banner);
             Assert.False(string.IsNullOrEmpty(r.Error));
             Assert.Null(r.SupportsStartTls);
@@ -239,7 +239,7 @@ namespace SmtpTools.Core.Tests.Smtp
             var server = new ScriptedSmtpStream("220 mx ESMTP")
                 .Then(Ehlo, "250-mx.example.test", "250-PIPELINING", "250-SIZE 10240000", "250-VRFY", "250-ETRN", "250-ENHANCEDSTATUSCODES", "250-8BITMIME", "250 DSN");
             var r = await Replay(server, new SmtpProbeOptions { Sender = "a@example.test", Timeout = TimeSpan.FromSeconds(5) }, scriptCoversEverything: false);
-            Assert.Equal(SmtpProbePhase.Sender, r.FailedPhase);
+            Assert.Equal(SmtpPhase.Sender, r.FailedPhase);
             Assert.Equal("The server closed the connection.", r.Error);
         }
 
@@ -251,7 +251,7 @@ namespace SmtpTools.Core.Tests.Smtp
                 .Then("MAIL FROM:<spoof@example.test>", "553 5.7.1 <spoof@example.test>: Sender address rejected: not owned by user")
                 .Then("QUIT", "221 Bye");
             var r = await Replay(server, new SmtpProbeOptions { Sender = "spoof@example.test", Recipient = "x@example.test", Timeout = TimeSpan.FromSeconds(5) });
-            Assert.Equal(SmtpProbePhase.Sender, r.FailedPhase);
+            Assert.Equal(SmtpPhase.Sender, r.FailedPhase);
             Assert.Equal(553, r.ReplyCode);
             Assert.False(r.SenderAccepted);
             Assert.Equal("QUIT", server.ClientLines.Last());
@@ -269,7 +269,7 @@ namespace SmtpTools.Core.Tests.Smtp
                 .Then("RSET", "250 2.0.0 Ok")
                 .Then("QUIT", "221 Bye");
             var r = await Replay(server, new SmtpProbeOptions { Recipient = "grey@example.test", Timeout = TimeSpan.FromSeconds(5) });
-            Assert.Equal(SmtpProbePhase.Recipient, r.FailedPhase);
+            Assert.Equal(SmtpPhase.Recipient, r.FailedPhase);
             Assert.Equal(450, r.ReplyCode);
             Assert.Equal("4.2.0", r.EnhancedStatusCode);
             Assert.Contains("Greylisted", r.Error);
@@ -287,12 +287,12 @@ namespace SmtpTools.Core.Tests.Smtp
                 .Then("RCPT TO:<relay-test@example.invalid>", "250 Ok")
                 .Then("RSET", "250 Ok")
                 .Then("QUIT", "221 Bye");
-            var r = await Replay(server, new SmtpProbeOptions { Security = SmtpSecurityMode.None, TestOpenRelay = true, Timeout = TimeSpan.FromSeconds(5) });
-            Assert.Equal(SmtpProbePhase.None, r.FailedPhase);
+            var r = await Replay(server, new SmtpProbeOptions { Security = SmtpSecurity.None, TestOpenRelay = true, Timeout = TimeSpan.FromSeconds(5) });
+            Assert.Equal(SmtpPhase.None, r.FailedPhase);
             Assert.True(r.SupportsStartTls);
             Assert.True(r.IsOpenRelay);
             Assert.Equal(new[] { "SmtpOpenRelay" }, Ids(r));
-            Assert.Equal(SmtpProbeStatus.Fail, r.Status);
+            Assert.Equal(SmtpConnectionStatus.Fail, r.Status);
             Assert.DoesNotContain("STARTTLS", server.ClientLines);
         }
 
@@ -302,7 +302,7 @@ namespace SmtpTools.Core.Tests.Smtp
             Assert.Equal("5.7.8", new SmtpReply("AUTH", 535, new[] { "5.7.8 Error: authentication failed" }).EnhancedStatusCode);
             Assert.Null(new SmtpReply("EHLO", 250, new[] { "mx.example.test" }).EnhancedStatusCode);
             Assert.Null(new SmtpReply(null, 220, new[] { "1.2.3.4 not a status" }).EnhancedStatusCode);
-            Assert.Equal(new[] { "PLAIN", "LOGIN", "CRAM-MD5" }, SmtpTranscriptRecorder.AuthMechanismsOf(new[] { "auth plain LOGIN", "AUTH=cram-md5 PLAIN", "AUTHX Y" }));
+            Assert.Equal(new[] { "PLAIN", "LOGIN", "CRAM-MD5" }, SmtpTranscript.AuthMechanismsOf(new[] { "auth plain LOGIN", "AUTH=cram-md5 PLAIN", "AUTHX Y" }));
             Assert.True(SmtpReplies.IsBasicAuthDisabled(null, "535 5.7.139 Authentication unsuccessful, the request did not meet the criteria"));
             Assert.False(SmtpReplies.IsBasicAuthDisabled(null, "535 5.7.8 Error: authentication failed"));
         }
@@ -320,30 +320,30 @@ namespace SmtpTools.Core.Tests.Smtp
             var notAfter = new DateTimeOffset(2026, 6, 20, 12, 0, 0, TimeSpan.Zero);
             using var cert = request.CreateSelfSigned(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), notAfter);
 
-            var facts = SmtpCertificateFacts.From(cert, null, System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors, new DateTime(2026, 6, 1, 0, 0, 0, DateTimeKind.Utc));
+            var facts = SmtpCertificateReader.Read(cert, null, System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors, new DateTime(2026, 6, 1, 0, 0, 0, DateTimeKind.Utc));
             Assert.Equal(new[] { "DNS:mx.example.test", "IP:192.0.2.25", "IP:2001:db8::25" }, facts.SubjectAlternativeNames);
             Assert.Equal(19, facts.DaysUntilExpiry);
             Assert.True(facts.IsSelfSigned);
             Assert.False(facts.ChainIsValid);
             Assert.True(facts.HostnameMatches);
-            Assert.False(facts.IsAcceptable);
+            Assert.False(SmtpSecurityPolicy.AcceptsCertificate(facts, skipCertificateCheck: false));
             Assert.Equal(cert.Thumbprint, facts.Thumbprint);
             Assert.Equal(Convert.ToHexString(SHA256.HashData(cert.RawData)), facts.Sha256Fingerprint);
 
-            var result = new SmtpConnectionProbeResult { Target = new SmtpProbeTarget("mx.example.test", 25), Certificate = facts, IsEncrypted = true, TlsProtocol = "Tls11", SupportsStartTls = true };
-            var ids = SmtpProbeRules.Evaluate(result, new SmtpProbeOptions()).Select(f => f.Id).ToArray();
+            var result = new SmtpConnectionResult { SmtpServer = "mx.example.test", Port = 25, Certificate = facts, IsEncrypted = true, TlsProtocol = "Tls11", SupportsStartTls = true };
+            var ids = SmtpProbeRules.Evaluate(result, speaksTlsFirst: false).Select(f => f.Id).ToArray();
             Assert.Equal(new[] { "SmtpWeakTlsProtocol", "SmtpCertificateExpiringSoon", "SmtpCertificateSelfSigned" }, ids);
 
-            var expired = SmtpCertificateFacts.From(cert, null, System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch, new DateTime(2026, 7, 1, 0, 0, 0, DateTimeKind.Utc));
+            var expired = SmtpCertificateReader.Read(cert, null, System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch, new DateTime(2026, 7, 1, 0, 0, 0, DateTimeKind.Utc));
             Assert.True(expired.DaysUntilExpiry < 0);
             Assert.True(expired.ChainIsValid);
             Assert.False(expired.HostnameMatches);
             result.Certificate = expired;
             result.TlsProtocol = "Tls13";
-            ids = SmtpProbeRules.Evaluate(result, new SmtpProbeOptions()).Select(f => f.Id).ToArray();
+            ids = SmtpProbeRules.Evaluate(result, speaksTlsFirst: false).Select(f => f.Id).ToArray();
             Assert.Equal(new[] { "SmtpCertificateExpired", "SmtpCertificateHostnameMismatch" }, ids);
-            result.Findings = SmtpProbeRules.Evaluate(result, new SmtpProbeOptions());
-            Assert.Equal(SmtpProbeStatus.Fail, SmtpProbeRules.StatusOf(result));
+            result.Findings = SmtpProbeRules.Evaluate(result, speaksTlsFirst: false).ToArray();
+            Assert.Equal(SmtpConnectionStatus.Fail, SmtpProbeRules.StatusOf(result));
         }
     }
 }

@@ -11,7 +11,8 @@ namespace SmtpTools.Core.Tests.Support
     /// A recorded SMTP server conversation replayed as a Stream for MailKit's SmtpClient.Connect(Stream …) (the way
     /// MailKit's own tests drive the client): the greeting is readable at once; each complete command line the client
     /// writes is checked against the next step (a prefix, or null for "any line") and releases that step's reply.
-    /// When the script runs out, reads return end of stream (the server hung up).
+    /// After a 354 reply the lines up to the lone "." are message data (<see cref="DataLines"/>), not commands: the "."
+    /// line is the next step. When the script runs out, reads return end of stream (the server hung up).
     /// </summary>
     public sealed class ScriptedSmtpStream : Stream
     {
@@ -19,11 +20,14 @@ namespace SmtpTools.Core.Tests.Support
         private readonly MemoryStream _toClient = new MemoryStream();
         private readonly StringBuilder _fromClient = new StringBuilder();
         private long _readPosition;
+        private bool _inData;
 
         public ScriptedSmtpStream(string greeting) { Enqueue(greeting); }
 
         /// <summary>Lines the client wrote, in order.</summary>
         public List<string> ClientLines { get; } = new List<string>();
+        /// <summary>Message data lines the client wrote after a 354 reply (dot-stuffed, as on the wire).</summary>
+        public List<string> DataLines { get; } = new List<string>();
         /// <summary>Client lines that did not match the script (should stay empty).</summary>
         public List<string> Unexpected { get; } = new List<string>();
 
@@ -62,10 +66,13 @@ namespace SmtpTools.Core.Tests.Support
             {
                 var line = _fromClient.ToString(0, newline);
                 _fromClient.Remove(0, newline + 2);
+                if (_inData && line != ".") { DataLines.Add(line); continue; }
+                _inData = false;
                 ClientLines.Add(line);
                 if (_steps.Count == 0) { Unexpected.Add(line); continue; }
                 var step = _steps.Dequeue();
                 if (step.Prefix != null && !line.StartsWith(step.Prefix, StringComparison.OrdinalIgnoreCase)) Unexpected.Add(line);
+                _inData = step.Reply.StartsWith("354", StringComparison.Ordinal);
                 _toClient.Position = _toClient.Length;
                 Enqueue(step.Reply);
             }

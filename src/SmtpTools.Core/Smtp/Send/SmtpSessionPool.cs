@@ -20,7 +20,7 @@ namespace SmtpTools.Core.Smtp
     /// <summary>Why and where a message is about to be tried again (see <see cref="SmtpSender.RetryPacer"/>).</summary>
     internal sealed class SmtpRetry
     {
-        public SmtpRetry(int attempt, string phase, int statusCode, string text)
+        public SmtpRetry(int attempt, SmtpPhase phase, int statusCode, string text)
         {
             Attempt = attempt;
             Phase = phase;
@@ -28,11 +28,8 @@ namespace SmtpTools.Core.Smtp
             Text = text;
         }
 
-        public SmtpRetry(int attempt, string phase, SmtpRecipientRefusal refusal)
-            : this(attempt, phase, refusal?.StatusCode ?? 0, refusal?.Text) { }
-
         public int Attempt { get; }
-        public string Phase { get; }
+        public SmtpPhase Phase { get; }
         public int StatusCode { get; }
         public string Text { get; }
     }
@@ -124,7 +121,7 @@ namespace SmtpTools.Core.Smtp
 
         /// <summary>Sends one message on a free session, waiting for one (and for the pool's pace) when none is.</summary>
         /// <exception cref="OperationCanceledException">Cancelled (Ctrl+C).</exception>
-        public async Task<SmtpSendOutcome> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
+        public async Task<SmtpSendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
         {
             var turn = await Governor.EnterAsync(cancellationToken).ConfigureAwait(false);
             try
@@ -133,7 +130,7 @@ namespace SmtpTools.Core.Smtp
                 {
                     var session = Rent();
                     session.Turn = turn;
-                    SmtpSendOutcome outcome;
+                    SmtpSendResult outcome;
                     try
                     {
                         outcome = await session.Sender.SendAsync(message, cancellationToken).ConfigureAwait(false);
@@ -243,7 +240,7 @@ namespace SmtpTools.Core.Smtp
             {
                 var turn = session.Turn;
                 var signal = ThrottleReplies.Classify(retry.StatusCode, null, retry.Text);
-                if (signal == ThrottleSignal.Connections && retry.Phase == "Connect")
+                if (signal == ThrottleSignal.Connections && retry.Phase == SmtpPhase.Connect)
                 {
                     Governor.Throttled(turn, signal);
                     // Give the message to a session that is already open, unless this is the only one we have.

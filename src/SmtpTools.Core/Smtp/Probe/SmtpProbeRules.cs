@@ -10,12 +10,13 @@ namespace SmtpTools.Core.Smtp
         /// <summary>Days before NotAfter from which an expiring certificate is reported.</summary>
         public const int ExpiryWarningDays = 30;
 
-        public static IReadOnlyList<Finding> Evaluate(SmtpConnectionProbeResult r, SmtpProbeOptions options)
+        /// <param name="speaksTlsFirst">The port sent no plain-text greeting but completed a TLS handshake on a second connection.</param>
+        public static IReadOnlyList<Finding> Evaluate(SmtpConnectionResult r, bool speaksTlsFirst)
         {
             var findings = new List<Finding>();
-            int port = r.Target?.Port ?? 0;
+            int port = r.Port;
 
-            if (r.AuthMechanismsBeforeTls?.Count > 0)
+            if (r.AuthMechanismsBeforeTls?.Length > 0)
                 findings.Add(FindingCatalog.SmtpAuthBeforeTls.Create(
                     $"AUTH ({string.Join(" ", r.AuthMechanismsBeforeTls)}) is offered on the unencrypted connection: passwords can travel in clear text."));
 
@@ -40,7 +41,7 @@ namespace SmtpTools.Core.Smtp
                     findings.Add(FindingCatalog.SmtpCertificateExpiringSoon.Create($"The server certificate expires in {c.DaysUntilExpiry} day(s), on {c.NotAfter:yyyy-MM-dd}."));
                 if (!c.HostnameMatches)
                     findings.Add(FindingCatalog.SmtpCertificateHostnameMismatch.Create(
-                        $"The certificate does not name {r.Target?.Host} (subject {c.Subject}; names {(c.SubjectAlternativeNames.Count == 0 ? "none" : string.Join(", ", c.SubjectAlternativeNames))})."));
+                        $"The certificate does not name {r.SmtpServer} (subject {c.Subject}; names {(c.SubjectAlternativeNames.Length == 0 ? "none" : string.Join(", ", c.SubjectAlternativeNames))})."));
                 if (c.IsSelfSigned && !c.ChainIsValid)
                     findings.Add(FindingCatalog.SmtpCertificateSelfSigned.Create($"The server certificate is self-signed ({c.Subject}) and not trusted."));
                 else if (!c.ChainIsValid)
@@ -53,11 +54,11 @@ namespace SmtpTools.Core.Smtp
                 findings.Add(FindingCatalog.SmtpOpenRelay.Create(
                     $"The server accepted RCPT TO:<{SmtpProbeOptions.RelayTestRecipient}> without authentication: it relays mail for anyone."));
 
-            if (r.FailedPhase == SmtpProbePhase.Authenticate && SmtpReplies.IsBasicAuthDisabled(r.EnhancedStatusCode, r.Error))
+            if (r.FailedPhase == SmtpPhase.Authenticate && SmtpReplies.IsBasicAuthDisabled(r.EnhancedStatusCode, r.Error))
                 findings.Add(FindingCatalog.SmtpBasicAuthDisabled.Create(
                     "The server rejected password (Basic) authentication (" + (r.EnhancedStatusCode ?? "5.7.139/5.7.30") + "): use an OAuth 2.0 token with -AccessToken."));
 
-            if (r.SpeaksTlsFirst)
+            if (speaksTlsFirst)
                 findings.Add(FindingCatalog.SmtpImplicitTlsPort.Create(
                     $"Port {port} sent no plain-text greeting but completed a TLS handshake: it expects implicit TLS (TLS first). Test it with -Security SslOnConnect."));
 
@@ -65,11 +66,11 @@ namespace SmtpTools.Core.Smtp
         }
 
         /// <summary>Fail: a phase failed or an Error finding; Warning: a Warning finding; else Pass.</summary>
-        public static SmtpProbeStatus StatusOf(SmtpConnectionProbeResult r)
+        public static SmtpConnectionStatus StatusOf(SmtpConnectionResult r)
         {
-            if (r.FailedPhase != SmtpProbePhase.None || r.Findings.Any(f => f.Severity == FindingSeverity.Error)) return SmtpProbeStatus.Fail;
-            if (r.Findings.Any(f => f.Severity == FindingSeverity.Warning)) return SmtpProbeStatus.Warning;
-            return SmtpProbeStatus.Pass;
+            if (r.FailedPhase != SmtpPhase.None || r.Findings.Any(f => f.Severity == FindingSeverity.Error)) return SmtpConnectionStatus.Fail;
+            if (r.Findings.Any(f => f.Severity == FindingSeverity.Warning)) return SmtpConnectionStatus.Warning;
+            return SmtpConnectionStatus.Pass;
         }
     }
 }

@@ -2,37 +2,6 @@ using System;
 
 namespace SmtpTools
 {
-    /// <summary>What happened to one message sent by Send-SmtpMessage.</summary>
-    public enum SmtpSendStatus
-    {
-        /// <summary>Every recipient was accepted and the server confirmed the message.</summary>
-        Sent,
-        /// <summary>The server took the message for some recipients and refused the others (see RejectedRecipients).</summary>
-        PartiallySent,
-        /// <summary>Nothing was delivered to the server.</summary>
-        Failed,
-        /// <summary>Not sent on purpose: -WhatIf, or -Confirm answered No.</summary>
-        Skipped,
-        /// <summary>
-        /// The whole message reached the server, but the connection broke (or timed out) before the server's final reply:
-        /// it may have been delivered. Not sent again unless -RetryUnconfirmed.
-        /// </summary>
-        Unconfirmed,
-    }
-
-    /// <summary>A recipient the server refused at RCPT TO.</summary>
-    public sealed class SmtpRejectedRecipient
-    {
-        public string Address { get; set; }
-        /// <summary>The SMTP reply code, e.g. 550.</summary>
-        public int StatusCode { get; set; }
-        /// <summary>The RFC 3463 code, e.g. 5.1.1; null when the server gave none.</summary>
-        public string EnhancedStatusCode { get; set; }
-        public string Text { get; set; }
-
-        public override string ToString() => $"{Address} ({StatusCode} {Text})";
-    }
-
     /// <summary>One message handled by Send-SmtpMessage: written with -PassThru, and the TargetObject of its error record on failure.</summary>
     public sealed class SmtpSendResult
     {
@@ -45,8 +14,8 @@ namespace SmtpTools
         public string[] AcceptedRecipients { get; set; } = Array.Empty<string>();
         public SmtpRejectedRecipient[] RejectedRecipients { get; set; } = Array.Empty<SmtpRejectedRecipient>();
         /// <summary>Recipients as one "a; b" string (for Export-Csv).</summary>
-        public string RecipientList { get; set; }
-        public int RejectedCount { get; set; }
+        public string RecipientList => Columns.Join(Recipients, "; ");
+        public int RejectedCount => RejectedRecipients?.Length ?? 0;
         /// <summary>host:port; null for -PickupDirectory.</summary>
         public string SmtpServer { get; set; }
         /// <summary>The server's final reply, e.g. "250 2.0.0 Ok: queued as 4F1C2", or the refusal; null when no reply came (Unconfirmed).</summary>
@@ -54,8 +23,8 @@ namespace SmtpTools
         /// <summary>The reply code of ServerResponse (0 when no reply was received).</summary>
         public int StatusCode { get; set; }
         public string EnhancedStatusCode { get; set; }
-        /// <summary>Null on success; else Message, Connect, StartTls, Authenticate, Size, MailFrom, RcptTo or Data (Data also for Unconfirmed).</summary>
-        public string FailedPhase { get; set; }
+        /// <summary>None on success; else Message, Connect, StartTls, Authenticate, Size, Sender, Recipient or Data (Data also for Unconfirmed).</summary>
+        public SmtpPhase FailedPhase { get; set; }
         /// <summary>How many times the transaction was attempted (1 without retries).</summary>
         public int Attempts { get; set; }
         public TimeSpan Elapsed { get; set; }
@@ -67,7 +36,18 @@ namespace SmtpTools
         public long Size { get; set; }
         /// <summary>The .eml written by -PickupDirectory.</summary>
         public string PickupPath { get; set; }
+        /// <summary>The message that went out (or was written) carried the DKIM signature the sender made.</summary>
         public bool DkimSigned { get; set; }
+        /// <summary>The message met a throttling reply, or waited because the session pool was throttled (-ConnectionCount).</summary>
+        public bool Throttled { get; set; }
+        /// <summary>How long throttling made this message wait: backoff pauses, a lowered rate, fewer sessions.</summary>
+        public TimeSpan ThrottleWait { get; set; }
+
+        /// <summary>
+        /// Why the message was not sent (or not confirmed), for its error record; null otherwise. Not a property users
+        /// see: the record's ErrorId, category and message come from it.
+        /// </summary>
+        internal Exception Error { get; set; }
 
         public override string ToString() => $"{Status}: {MessageId}";
     }

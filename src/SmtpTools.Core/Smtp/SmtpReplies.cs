@@ -5,67 +5,6 @@ using System.Text.RegularExpressions;
 
 namespace SmtpTools.Core.Smtp
 {
-    /// <summary>What happened to one message.</summary>
-    public enum SmtpSendStatus
-    {
-        /// <summary>Every recipient was accepted and the server confirmed the data.</summary>
-        Sent,
-        /// <summary>The server confirmed the data for some recipients and refused the others.</summary>
-        PartiallySent,
-        /// <summary>Nothing was delivered to the server.</summary>
-        Failed,
-        /// <summary>Not sent on purpose (-WhatIf, declined -Confirm).</summary>
-        Skipped,
-        /// <summary>The whole message reached the server but its final reply never came (connection lost or timed out): it may have been delivered, so it is not sent again unless asked.</summary>
-        Unconfirmed,
-    }
-
-    /// <summary>One recipient the server refused at RCPT TO.</summary>
-    public sealed class SmtpRecipientRefusal
-    {
-        public string Address { get; set; }
-        public int StatusCode { get; set; }
-        /// <summary>RFC 3463 code, e.g. 5.1.1, or null when the server gave none.</summary>
-        public string EnhancedStatusCode { get; set; }
-        public string Text { get; set; }
-        public bool IsTransient => StatusCode >= 400 && StatusCode < 500;
-        public override string ToString() => $"{Address}: {StatusCode} {Text}";
-    }
-
-    /// <summary>The result of sending (or writing to a pickup directory) one message.</summary>
-    public sealed class SmtpSendOutcome
-    {
-        public SmtpSendStatus Status { get; set; }
-        public string MessageId { get; set; }
-        public string From { get; set; }
-        public string Subject { get; set; }
-        public IReadOnlyList<string> Recipients { get; set; } = Array.Empty<string>();
-        public IReadOnlyList<string> AcceptedRecipients { get; set; } = Array.Empty<string>();
-        public IReadOnlyList<SmtpRecipientRefusal> RejectedRecipients { get; set; } = Array.Empty<SmtpRecipientRefusal>();
-        /// <summary>host:port, or null for a pickup directory.</summary>
-        public string SmtpServer { get; set; }
-        /// <summary>The last reply that decided the outcome, with its code, e.g. "250 2.0.0 Ok: queued as 4F1".</summary>
-        public string ServerResponse { get; set; }
-        public int StatusCode { get; set; }
-        public string EnhancedStatusCode { get; set; }
-        /// <summary>Null on success; otherwise Message, Connect, StartTls, Authenticate, Size, MailFrom, RcptTo or Data (also for Unconfirmed).</summary>
-        public string FailedPhase { get; set; }
-        public int Attempts { get; set; }
-        public TimeSpan Elapsed { get; set; }
-        /// <summary>e.g. Tls13, or null on a plain connection.</summary>
-        public string TlsProtocol { get; set; }
-        public string Hint { get; set; }
-        /// <summary>The file written by a pickup-directory send.</summary>
-        public string PickupPath { get; set; }
-        public long Size { get; set; }
-        /// <summary>The message met a throttling reply, or waited because the session pool was throttled.</summary>
-        public bool Throttled { get; set; }
-        /// <summary>How long throttling made this message wait (backoff pauses, the lowered rate, fewer sessions).</summary>
-        public TimeSpan ThrottleWait { get; set; }
-        /// <summary>The failure, for the caller's error record; null on success.</summary>
-        public Exception Error { get; set; }
-    }
-
     /// <summary>Reply-code helpers and the plain-language hints for well-known refusals.</summary>
     public static class SmtpReplies
     {
@@ -109,6 +48,18 @@ namespace SmtpTools.Core.Smtp
             text = (text ?? "").Trim();
             int nl = text.IndexOfAny(new[] { '\r', '\n' });
             return nl < 0 ? text : text.Substring(0, nl).Trim();
+        }
+
+        /// <summary>A phase as messages name it: the SMTP command for the steps of a mail transaction (MAIL FROM, RCPT TO, DATA).</summary>
+        public static string Describe(SmtpPhase phase)
+        {
+            switch (phase)
+            {
+                case SmtpPhase.Sender: return "MAIL FROM";
+                case SmtpPhase.Recipient: return "RCPT TO";
+                case SmtpPhase.Data: return "DATA";
+                default: return phase.ToString();
+            }
         }
 
         /// <summary>"code text" on one line (multi-line replies joined with spaces).</summary>

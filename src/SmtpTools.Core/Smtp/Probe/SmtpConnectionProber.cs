@@ -8,7 +8,6 @@ using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using MailKit.Net.Smtp;
-using MailKit.Security;
 using MimeKit;
 using SmtpTools.Core.Diagnostics;
 using SmtpTools.Core.Dns;
@@ -25,20 +24,21 @@ namespace SmtpTools.Core.Smtp
     {
         private readonly IDnsResolver _resolver;
         private readonly IOperationSink _sink;
-        private readonly Func<IPAddress, int, CancellationToken, Task<Stream>> _connect;
+        private readonly SmtpConnector _connector;
         private readonly Func<DateTime> _utcNow;
 
         /// <param name="resolver">The DNS layer for MX lookups (and host names when <see cref="SmtpProbeOptions.ResolveWithDnsLayer"/>).</param>
         /// <param name="sink">Verbose (phases) and Debug (the redacted transcript) messages; may be null.</param>
-        public SmtpConnectionProber(IDnsResolver resolver, IOperationSink sink = null)
-            : this(resolver, sink, ConnectSocketAsync, () => DateTime.UtcNow) { }
+        /// <param name="connector">Where the byte streams come from; null: TCP (tests pass a scripted server).</param>
+        public SmtpConnectionProber(IDnsResolver resolver, IOperationSink sink = null, SmtpConnector connector = null)
+            : this(resolver, sink, connector, () => DateTime.UtcNow) { }
 
-        /// <summary>For tests: <paramref name="connect"/> supplies the byte stream (e.g. a scripted SMTP server).</summary>
-        internal SmtpConnectionProber(IDnsResolver resolver, IOperationSink sink, Func<IPAddress, int, CancellationToken, Task<Stream>> connect, Func<DateTime> utcNow)
+        /// <summary>For tests: <paramref name="utcNow"/> pins the time certificates are judged against.</summary>
+        internal SmtpConnectionProber(IDnsResolver resolver, IOperationSink sink, SmtpConnector connector, Func<DateTime> utcNow)
         {
             _resolver = resolver ?? throw new ArgumentNullException(nameof(resolver));
             _sink = sink ?? NullOperationSink.Instance;
-            _connect = connect;
+            _connector = connector ?? SmtpConnector.Tcp;
             _utcNow = utcNow;
         }
 
@@ -70,7 +70,7 @@ namespace SmtpTools.Core.Smtp
         /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
         /// <exception cref="ArgumentNullException">target or options is null.</exception>
         /// <exception cref="ArgumentException">HeloName, Sender or Recipient cannot go into an SMTP command (see <see cref="SmtpInputRules"/>).</exception>
-        public async Task<SmtpConnectionProbeResult> ProbeAsync(SmtpProbeTarget target, SmtpProbeOptions options, CancellationToken cancellationToken)
+        public async Task<SmtpConnectionResult> ProbeAsync(SmtpProbeTarget target, SmtpProbeOptions options, CancellationToken cancellationToken)
         {
             if (target == null) throw new ArgumentNullException(nameof(target));
             if (options == null) throw new ArgumentNullException(nameof(options));
@@ -79,82 +79,46 @@ namespace SmtpTools.Core.Smtp
             NormalizeAddress(options.Sender, nameof(options.Sender));
             NormalizeAddress(options.Recipient, nameof(options.Recipient));
             var clock = Stopwatch.StartNew();
-            var result = new SmtpConnectionProbeResult { Target = target };
-            var recorder = new SmtpTranscriptRecorder(clock, line => _sink.Debug($"{target}: {line}"));
-            var run = new ProbeRun(this, target, options, result, recorder, cancellationToken);
-            try
+            var result = new SmtpConnectionResult { SmtpServer = target.Host, Port = target.Port, Domain = target.Domain, MxPreference = target.MxPreference };
+            using (var session = new SmtpSession(options, line => _sink.Debug($"{target}: {line}"), clock, _utcNow))
             {
-                await run.ExecuteAsync().ConfigureAwait(false);
+                var run = new ProbeRun(this, target, options, result, session, cancellationToken);
+                var transcript = session.Transcript;
+                try
+                {
+                    await run.ExecuteAsync().ConfigureAwait(false);
+                }
+                finally
+                {
+                    transcript.Stop();
+                    clock.Stop();
+                    result.Timings = TimingsOf(transcript, clock);
+                    result.Transcript = transcript.Lines.ToArray();
+                }
+                // A check of what the handshake presented (DANE, issue 14) goes here, before the findings are judged:
+                // result.Certificate.PresentedChain holds the server's certificates as sent, _resolver answers TLSA queries.
+                result.Findings = SmtpProbeRules.Evaluate(result, run.SpeaksTlsFirst).ToArray();
             }
-            finally
-            {
-                recorder.Stop();
-                clock.Stop();
-                FillTimings(result.Timings, recorder, clock);
-                result.Transcript = recorder.Transcript;
-            }
-            result.Findings = SmtpProbeRules.Evaluate(result, options);
             result.Status = SmtpProbeRules.StatusOf(result);
-            _sink.Verbose($"{target}: {result.Status}" + (result.FailedPhase == SmtpProbePhase.None ? "" : $" (failed at {result.FailedPhase}: {result.Error})") + $" in {result.Timings.Total:0} ms.");
+            _sink.Verbose($"{target}: {result.Status}" + (result.FailedPhase == SmtpPhase.None ? "" : $" (failed at {result.FailedPhase}: {result.Error})") + $" in {result.Timings.Total:0} ms.");
             return result;
         }
 
-        private static void FillTimings(SmtpProbeTimings timings, SmtpTranscriptRecorder recorder, Stopwatch clock)
+        private static SmtpConnectionTimings TimingsOf(SmtpTranscript transcript, Stopwatch clock)
         {
-            double Ms(SmtpProbePhase phase) => Math.Round(recorder.DurationOf(phase), 2);
-            timings.Resolve = Ms(SmtpProbePhase.Resolve);
-            timings.Connect = Ms(SmtpProbePhase.Connect);
-            timings.Banner = Ms(SmtpProbePhase.Banner);
-            timings.Ehlo = Ms(SmtpProbePhase.Ehlo);
-            timings.StartTls = Ms(SmtpProbePhase.StartTls);
-            timings.Authenticate = Ms(SmtpProbePhase.Authenticate);
-            timings.Sender = Ms(SmtpProbePhase.Sender);
-            timings.Recipient = Ms(SmtpProbePhase.Recipient);
-            timings.Total = Math.Round(clock.Elapsed.TotalMilliseconds, 2);
-        }
-
-        private static async Task<Stream> ConnectSocketAsync(IPAddress address, int port, CancellationToken cancellationToken)
-        {
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
+            double Ms(SmtpPhase phase) => Math.Round(transcript.DurationOf(phase), 2);
+            return new SmtpConnectionTimings
             {
-                using (cancellationToken.Register(() => socket.Dispose()))
-                    await socket.ConnectAsync(new IPEndPoint(address, port)).ConfigureAwait(false);
-                cancellationToken.ThrowIfCancellationRequested();
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        }
-
-        /// <summary>Exposes MailKit's command channel for MAIL/RCPT/RSET (SmtpClient has no public envelope-only API).</summary>
-        private sealed class ProbeSmtpClient : SmtpClient
-        {
-            public ProbeSmtpClient(MailKit.IProtocolLogger logger) : base(logger) { }
-
-            public async Task<SmtpReplyInfo> CommandAsync(string command, CancellationToken cancellationToken)
-            {
-                try
-                {
-                    var response = await SendCommandAsync(command, cancellationToken).ConfigureAwait(false);
-                    return new SmtpReplyInfo((int)response.StatusCode, response.Response);
-                }
-                catch (SmtpCommandException ex)
-                {
-                    return new SmtpReplyInfo((int)ex.StatusCode, ex.Message);
-                }
-            }
-        }
-
-        private readonly struct SmtpReplyInfo
-        {
-            public SmtpReplyInfo(int code, string text) { Code = code; Text = text; }
-            public int Code { get; }
-            public string Text { get; }
-            public bool IsPositive => Code >= 200 && Code < 400;
+                Resolve = Ms(SmtpPhase.Resolve),
+                Connect = Ms(SmtpPhase.Connect),
+                Banner = Ms(SmtpPhase.Banner),
+                Ehlo = Ms(SmtpPhase.Ehlo),
+                StartTls = Ms(SmtpPhase.StartTls),
+                Authenticate = Ms(SmtpPhase.Authenticate),
+                Sender = Ms(SmtpPhase.Sender),
+                Recipient = Ms(SmtpPhase.Recipient),
+                Total = Math.Round(clock.Elapsed.TotalMilliseconds, 2),
+            };
         }
 
         /// <summary>Thrown inside a run to stop at a failed phase; never leaves <see cref="ProbeAsync"/>.</summary>
@@ -169,20 +133,26 @@ namespace SmtpTools.Core.Smtp
             private readonly SmtpConnectionProber _owner;
             private readonly SmtpProbeTarget _target;
             private readonly SmtpProbeOptions _options;
-            private readonly SmtpConnectionProbeResult _result;
-            private readonly SmtpTranscriptRecorder _recorder;
+            private readonly SmtpConnectionResult _result;
+            private readonly SmtpSession _session;
+            private readonly SmtpTranscript _transcript;
             private readonly CancellationToken _cancel;
             private CancellationTokenSource _idle;
+            private IPAddress _address;
 
-            public ProbeRun(SmtpConnectionProber owner, SmtpProbeTarget target, SmtpProbeOptions options, SmtpConnectionProbeResult result, SmtpTranscriptRecorder recorder, CancellationToken cancel)
+            public ProbeRun(SmtpConnectionProber owner, SmtpProbeTarget target, SmtpProbeOptions options, SmtpConnectionResult result, SmtpSession session, CancellationToken cancel)
             {
                 _owner = owner;
                 _target = target;
                 _options = options;
                 _result = result;
-                _recorder = recorder;
+                _session = session;
+                _transcript = session.Transcript;
                 _cancel = cancel;
             }
+
+            /// <summary>The port sent no plain-text greeting but completed a TLS handshake on a second connection: it expects implicit TLS.</summary>
+            public bool SpeaksTlsFirst { get; private set; }
 
             private IOperationSink Sink => _owner._sink;
 
@@ -190,31 +160,29 @@ namespace SmtpTools.Core.Smtp
             {
                 using (_idle = CancellationTokenSource.CreateLinkedTokenSource(_cancel))
                 {
-                    _recorder.Activity += Touch;
+                    _transcript.Activity += Touch;
                     try
                     {
                         var addresses = await ResolveAsync().ConfigureAwait(false);
-                        using (var stream = await ConnectAsync(addresses).ConfigureAwait(false))
-                        using (_idle.Token.Register(() => stream.Dispose()))
-                        using (var client = new ProbeSmtpClient(_recorder))
-                        {
-                            await SmtpSessionAsync(client, stream).ConfigureAwait(false);
-                        }
+                        var stream = await ConnectAsync(addresses).ConfigureAwait(false);
+                        using (_idle.Token.Register(_session.Abort))
+                            await SmtpSessionAsync(stream).ConfigureAwait(false);
                     }
                     catch (PhaseFailed) { }
                     finally
                     {
-                        _recorder.Activity -= Touch;
+                        _transcript.Activity -= Touch;
                     }
                 }
             }
 
+            /// <summary>Every byte either way restarts the idle timer: a step may take as long as the server keeps talking.</summary>
             private void Touch()
             {
                 try { _idle.CancelAfter(_options.Timeout); } catch (ObjectDisposedException) { }
             }
 
-            private void Fail(SmtpProbePhase phase, string error, SmtpReply reply = null)
+            private void Fail(SmtpPhase phase, string error, SmtpReply reply = null)
             {
                 _result.FailedPhase = phase;
                 _result.Error = error;
@@ -227,16 +195,18 @@ namespace SmtpTools.Core.Smtp
             }
 
             /// <summary>Turns an exception of a phase into the result's failure; cancellation by the caller propagates.</summary>
-            private void FailWith(SmtpProbePhase phase, Exception ex)
+            private void FailWith(SmtpPhase phase, Exception ex)
             {
                 _cancel.ThrowIfCancellationRequested();
                 if (_idle.IsCancellationRequested)
                     Fail(phase, $"No answer from the server within {_options.Timeout.TotalSeconds:0.#} s (timed out in phase {phase}).");
-                var last = _recorder.LastReply;
+                var last = _transcript.LastReply;
                 if (ex is SmtpCommandException command)
                     Fail(phase, last != null && !last.IsPositive ? last.Text : $"{(int)command.StatusCode} {command.Message}", last);
-                if (ex is AuthenticationException && last != null && !last.IsPositive)
+                if (ex is MailKit.Security.AuthenticationException && last != null && !last.IsPositive)
                     Fail(phase, last.Text, last);
+                if (ex is SmtpToolsException own)
+                    Fail(phase, own.Message);
                 Fail(phase, Describe(ex));
             }
 
@@ -248,7 +218,7 @@ namespace SmtpTools.Core.Smtp
 
             private async Task<IReadOnlyList<IPAddress>> ResolveAsync()
             {
-                _recorder.Enter(SmtpProbePhase.Resolve);
+                _transcript.Enter(SmtpPhase.Resolve);
                 var host = _target.Host.Trim('[', ']');
                 if (IPAddress.TryParse(host, out var literal)) return new[] { literal };
                 try
@@ -264,7 +234,7 @@ namespace SmtpTools.Core.Smtp
                         if (addresses.Count == 0)
                         {
                             var failed = v4.IsTemporaryFailure ? v4 : v6.IsTemporaryFailure ? v6 : v4;
-                            Fail(SmtpProbePhase.Resolve, failed.IsTemporaryFailure
+                            Fail(SmtpPhase.Resolve, failed.IsTemporaryFailure
                                 ? $"Resolving {host} failed: {failed.Status} {failed.Error}".TrimEnd()
                                 : $"{host} has no A or AAAA record ({failed.Status}).");
                         }
@@ -273,7 +243,7 @@ namespace SmtpTools.Core.Smtp
                     {
                         // Without -DnsServer a host name means what it means to every other program here (hosts file included).
                         addresses.AddRange(await System.Net.Dns.GetHostAddressesAsync(host).ConfigureAwait(false));
-                        if (addresses.Count == 0) Fail(SmtpProbePhase.Resolve, $"{host} has no address.");
+                        if (addresses.Count == 0) Fail(SmtpPhase.Resolve, $"{host} has no address.");
                     }
                     // IPv4 first: loopback test setups and most MTAs listen there; v6 is tried when v4 fails.
                     return addresses.OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1).ToArray();
@@ -281,23 +251,25 @@ namespace SmtpTools.Core.Smtp
                 catch (PhaseFailed) { throw; }
                 catch (Exception ex)
                 {
-                    FailWith(SmtpProbePhase.Resolve, ex);
+                    FailWith(SmtpPhase.Resolve, ex);
                     return null;
                 }
             }
 
             private async Task<Stream> ConnectAsync(IReadOnlyList<IPAddress> addresses)
             {
-                _recorder.Enter(SmtpProbePhase.Connect);
+                _transcript.Enter(SmtpPhase.Connect);
                 Exception last = null;
                 foreach (var address in addresses)
                 {
-                    _result.Address = address;
+                    _address = address;
+                    _result.IPAddress = address.ToString();
                     Touch();
                     try
                     {
                         Sink.Verbose($"{_target}: connecting to {address}.");
-                        return await _owner._connect(address, _target.Port, _idle.Token).ConfigureAwait(false);
+                        // The idle timer bounds the connection (its cancellation says "timed out in phase Connect").
+                        return await _owner._connector.ConnectAsync(new IPEndPoint(address, _target.Port), System.Threading.Timeout.InfiniteTimeSpan, _idle.Token).ConfigureAwait(false);
                     }
                     catch (Exception ex) when (!_cancel.IsCancellationRequested)
                     {
@@ -305,123 +277,103 @@ namespace SmtpTools.Core.Smtp
                         if (_idle.IsCancellationRequested) break;
                     }
                 }
-                FailWith(SmtpProbePhase.Connect, last ?? new IOException("No address to connect to."));
+                FailWith(SmtpPhase.Connect, last ?? new IOException("No address to connect to."));
                 return null;
             }
 
-            private async Task SmtpSessionAsync(ProbeSmtpClient client, Stream stream)
+            private async Task SmtpSessionAsync(Stream stream)
             {
-                var mode = _options.Security;
-                var implicitTls = mode == SmtpSecurityMode.SslOnConnect || (mode == SmtpSecurityMode.Auto && _target.Port == 465);
+                var mode = SmtpSecurityPolicy.EffectiveMode(_options.Security, _target.Port, willAuthenticate: false);
+                var implicitTls = mode == SmtpSecurity.SslOnConnect;
                 _result.ImplicitTls = implicitTls;
-                client.Timeout = (int)Math.Min(int.MaxValue, _options.Timeout.TotalMilliseconds);
-                if (!string.IsNullOrWhiteSpace(_options.HeloName)) client.LocalDomain = _options.HeloName.Trim();
-                if (_options.SkipCertificateCheck) client.CheckCertificateRevocation = false;
-                client.ServerCertificateValidationCallback = (sender, certificate, chain, errors) =>
-                {
-                    _recorder.HandshakeSeen();
-                    if (certificate == null) return _options.SkipCertificateCheck;
-                    _result.Certificate = SmtpCertificateFacts.From(certificate, chain, errors, _owner._utcNow());
-                    return _result.Certificate.IsAcceptable || _options.SkipCertificateCheck;
-                };
-
-                var socketOptions = implicitTls ? SecureSocketOptions.SslOnConnect : mode.ToSecureSocketOptions();
-                _recorder.Enter(implicitTls ? SmtpProbePhase.StartTls : SmtpProbePhase.Banner);
-                _recorder.FollowCommands = true;
+                _transcript.Enter(implicitTls ? SmtpPhase.StartTls : SmtpPhase.Banner);
+                _transcript.FollowCommands = true;
                 Touch();
                 try
                 {
-                    await client.ConnectAsync(stream, MailKitHost(_target.Host), _target.Port, socketOptions, _idle.Token).ConfigureAwait(false);
+                    await _session.StartAsync(stream, _target.Host, _target.Port, mode, _idle.Token).ConfigureAwait(false);
                 }
                 catch (NotSupportedException) when (!_idle.IsCancellationRequested)
                 {
                     // MailKit: -Security StartTls but the server did not offer STARTTLS.
-                    CollectEhloFacts(client, connected: false);
-                    Fail(SmtpProbePhase.StartTls, "The server does not offer STARTTLS (-Security StartTls requires it).");
+                    CollectEhloFacts(connected: false);
+                    Fail(SmtpPhase.StartTls, "The server does not offer STARTTLS (-Security StartTls requires it).");
                 }
                 catch (Exception ex)
                 {
-                    CollectEhloFacts(client, connected: false);
-                    var phase = _recorder.CurrentPhase;
-                    if (ex is SslHandshakeException || ex is System.Security.Authentication.AuthenticationException) phase = SmtpProbePhase.StartTls;
-                    if (phase == SmtpProbePhase.None || phase == SmtpProbePhase.Connect) phase = SmtpProbePhase.Banner;
-                    if (phase == SmtpProbePhase.Banner && _result.Banner == null && !implicitTls && _idle.IsCancellationRequested && !_cancel.IsCancellationRequested)
+                    CollectEhloFacts(connected: false);
+                    var phase = _transcript.CurrentPhase;
+                    if (ex is MailKit.Security.SslHandshakeException || ex is System.Security.Authentication.AuthenticationException) phase = SmtpPhase.StartTls;
+                    if (phase == SmtpPhase.None || phase == SmtpPhase.Connect) phase = SmtpPhase.Banner;
+                    if (phase == SmtpPhase.Banner && _result.Banner == null && !implicitTls && _idle.IsCancellationRequested && !_cancel.IsCancellationRequested)
                     {
                         // Silence instead of a greeting: a port that expects TLS first (like 465) behaves exactly so.
                         var waited = $"No greeting within {_options.Timeout.TotalSeconds:0.#} s";
-                        _result.SpeaksTlsFirst = await SpeaksTlsFirstAsync().ConfigureAwait(false);
-                        Fail(phase, _result.SpeaksTlsFirst
+                        SpeaksTlsFirst = await SpeaksTlsFirstAsync().ConfigureAwait(false);
+                        Fail(phase, SpeaksTlsFirst
                             ? waited + ": the port expects TLS first (implicit TLS); test it with -Security SslOnConnect."
                             : waited + " (timed out in phase Banner). A port that expects TLS first stays silent too: if it is one, use -Security SslOnConnect.");
                     }
-                    var certificate = _result.Certificate;
-                    if (phase == SmtpProbePhase.StartTls && certificate != null && !_options.SkipCertificateCheck && (!certificate.ChainIsValid || !certificate.HostnameMatches))
-                        Fail(phase, "The server certificate was rejected: " + CertificateProblem(_result.Certificate));
+                    var certificate = _result.Certificate = _session.Certificate;
+                    if (phase == SmtpPhase.StartTls && certificate != null && !_options.SkipCertificateCheck && (!certificate.ChainIsValid || !certificate.HostnameMatches))
+                        Fail(phase, "The server certificate was rejected: " + CertificateProblem(certificate));
                     FailWith(phase, ex);
                 }
                 finally
                 {
-                    _recorder.FollowCommands = false;
+                    _transcript.FollowCommands = false;
+                    _result.Certificate = _session.Certificate;
                 }
-                CollectEhloFacts(client, connected: true);
-                Sink.Verbose($"{_target}: {_result.Banner}; {(_result.IsEncrypted ? _result.TlsProtocol + " " + _result.CipherSuite : "not encrypted")}; {_result.Capabilities.Count} EHLO keyword(s).");
+                CollectEhloFacts(connected: true);
+                Sink.Verbose($"{_target}: {_result.Banner}; {(_result.IsEncrypted ? _result.TlsProtocol + " " + _result.CipherSuite : "not encrypted")}; {_result.Capabilities.Length} EHLO keyword(s).");
 
                 try
                 {
-                    if (_options.TestOpenRelay) await RelayTestAsync(client).ConfigureAwait(false);
-                    if (_options.Credential != null || _options.AccessToken != null) await AuthenticateAsync(client).ConfigureAwait(false);
-                    if (_options.Sender != null || _options.Recipient != null) await EnvelopeAsync(client).ConfigureAwait(false);
+                    if (_options.TestOpenRelay) await RelayTestAsync().ConfigureAwait(false);
+                    if (_options.HasSecrets) await AuthenticateAsync().ConfigureAwait(false);
+                    if (_options.Sender != null || _options.Recipient != null) await EnvelopeAsync().ConfigureAwait(false);
                 }
                 finally
                 {
                     // Also after a failed phase: leave with QUIT rather than a dropped connection in the server's log.
-                    _recorder.Stop();
-                    await TryQuitAsync(client).ConfigureAwait(false);
+                    _transcript.Stop();
+                    await TryQuitAsync().ConfigureAwait(false);
                 }
             }
 
             /// <summary>Does the port complete a TLS handshake on a new connection (any certificate: this only asks what it speaks)?</summary>
             private async Task<bool> SpeaksTlsFirstAsync()
             {
-                if (_result.Address == null) return false;
-                using (var limit = CancellationTokenSource.CreateLinkedTokenSource(_cancel))
+                if (_address == null) return false;
+                try
                 {
-                    limit.CancelAfter(_options.Timeout);
-                    try
+                    using (var stream = await _owner._connector.ConnectAsync(new IPEndPoint(_address, _target.Port), _options.Timeout, _cancel).ConfigureAwait(false))
+                    using (var ssl = new System.Net.Security.SslStream(stream, false, (sender, certificate, chain, errors) => true))
+                    using (var limit = CancellationTokenSource.CreateLinkedTokenSource(_cancel))
                     {
-                        using (var stream = await _owner._connect(_result.Address, _target.Port, limit.Token).ConfigureAwait(false))
-                        using (var ssl = new System.Net.Security.SslStream(stream, false, (sender, certificate, chain, errors) => true))
+                        limit.CancelAfter(_options.Timeout);
                         using (limit.Token.Register(() => ssl.Dispose()))
                         {
-                            await ssl.AuthenticateAsClientAsync(MailKitHost(_target.Host)).ConfigureAwait(false);
+                            await ssl.AuthenticateAsClientAsync(_target.Host.Trim('[', ']')).ConfigureAwait(false);
                             return ssl.IsAuthenticated;
                         }
                     }
-                    catch (Exception) when (!_cancel.IsCancellationRequested)
-                    {
-                        return false;
-                    }
-                }
-            }
-
-            private async Task TryQuitAsync(ProbeSmtpClient client)
-            {
-                if (_cancel.IsCancellationRequested || _idle.IsCancellationRequested || !client.IsConnected) return;
-                try
-                {
-                    Touch();
-                    await client.DisconnectAsync(true, _idle.Token).ConfigureAwait(false);
                 }
                 catch (Exception) when (!_cancel.IsCancellationRequested)
                 {
-                    // QUIT is a courtesy; the result is already complete.
+                    return false;
                 }
             }
 
-            /// <summary>MailKit adds the brackets of an IPv6 literal itself when it builds its URI: give it the bare address.</summary>
-            private static string MailKitHost(string host) => host.Trim('[', ']');
+            private async Task TryQuitAsync()
+            {
+                if (_cancel.IsCancellationRequested || _idle.IsCancellationRequested || !_session.IsConnected) return;
+                Touch();
+                // QUIT is a courtesy; the result is already complete.
+                await _session.QuitAsync(_idle.Token).ConfigureAwait(false);
+            }
 
-            private static string CertificateProblem(SmtpCertificateFacts c)
+            private static string CertificateProblem(SmtpCertificateInfo c)
             {
                 var problems = new List<string>();
                 if (!c.HostnameMatches) problems.Add("the certificate does not name this host");
@@ -430,10 +382,10 @@ namespace SmtpTools.Core.Smtp
                 return string.Join("; ", problems);
             }
 
-            /// <summary>EHLO facts from the recorded replies (present even when MailKit's Connect failed half-way), TLS facts from MailKit.</summary>
-            private void CollectEhloFacts(ProbeSmtpClient client, bool connected)
+            /// <summary>EHLO facts from the recorded replies (present even when MailKit's Connect failed half-way), TLS facts from the session.</summary>
+            private void CollectEhloFacts(bool connected)
             {
-                var replies = _recorder.Replies;
+                var replies = _transcript.Replies;
                 var greeting = replies.FirstOrDefault(r => r.Command == null);
                 if (greeting != null) _result.Banner = greeting.Text;
                 int startTlsIndex = -1;
@@ -446,147 +398,108 @@ namespace SmtpTools.Core.Smtp
 
                 if (plain.reply != null)
                 {
-                    var keywords = SmtpTranscriptRecorder.KeywordsOf(plain.reply);
-                    _result.CapabilitiesBeforeTls = keywords;
-                    _result.AuthMechanismsBeforeTls = SmtpTranscriptRecorder.AuthMechanismsOf(keywords);
+                    var keywords = SmtpTranscript.KeywordsOf(plain.reply);
+                    _result.CapabilitiesBeforeTls = keywords.ToArray();
+                    _result.AuthMechanismsBeforeTls = SmtpTranscript.AuthMechanismsOf(keywords).ToArray();
                     _result.SupportsStartTls = keywords.Any(k => k.Equals("STARTTLS", StringComparison.OrdinalIgnoreCase));
                 }
                 if (latest != null)
                 {
-                    var keywords = SmtpTranscriptRecorder.KeywordsOf(latest);
-                    _result.Capabilities = keywords;
+                    var keywords = SmtpTranscript.KeywordsOf(latest);
+                    _result.Capabilities = keywords.ToArray();
                     var size = keywords.FirstOrDefault(k => k.StartsWith("SIZE", StringComparison.OrdinalIgnoreCase) && (k.Length == 4 || k[4] == ' '));
                     if (size != null) _result.MaxMessageSize = long.TryParse(size.Substring(4).Trim(), out var max) ? max : 0;
                 }
                 if (secured.reply != null)
-                    _result.AuthMechanismsAfterTls = SmtpTranscriptRecorder.AuthMechanismsOf(SmtpTranscriptRecorder.KeywordsOf(secured.reply));
+                    _result.AuthMechanismsAfterTls = SmtpTranscript.AuthMechanismsOf(SmtpTranscript.KeywordsOf(secured.reply)).ToArray();
 
-                if (connected && client.IsSecure)
+                if (connected && _session.IsSecure)
                 {
                     _result.IsEncrypted = true;
-                    _result.TlsProtocol = client.SslProtocol.ToString();
-                    _result.CipherSuite = CipherSuiteOf(client);
-                    if (_result.AuthMechanismsAfterTls == null) _result.AuthMechanismsAfterTls = client.AuthenticationMechanisms.Select(m => m.ToUpperInvariant()).ToArray();
+                    _result.TlsProtocol = _session.TlsProtocol;
+                    _result.CipherSuite = _session.CipherSuite;
+                    if (_result.AuthMechanismsAfterTls == null) _result.AuthMechanismsAfterTls = _session.AuthenticationMechanisms.Select(m => m.ToUpperInvariant()).ToArray();
                 }
             }
 
-            /// <summary>SmtpClient.SslCipherSuite exists only in MailKit's .NET 5+ builds; Core compiles against netstandard2.0.</summary>
-            private static string CipherSuiteOf(SmtpClient client)
-            {
-                var property = client.GetType().GetProperty("SslCipherSuite");
-                var suite = property?.GetValue(client)?.ToString();
-                if (!string.IsNullOrEmpty(suite)) return suite;
-                return $"{client.SslCipherAlgorithm} {client.SslCipherStrength}-bit, {client.SslHashAlgorithm}, {client.SslKeyExchangeAlgorithm}";
-            }
-
-            private async Task RelayTestAsync(ProbeSmtpClient client)
+            private async Task RelayTestAsync()
             {
                 // Unauthenticated, with the null reverse path so no sender check gets in the way of the question.
-                _recorder.Enter(SmtpProbePhase.Recipient);
+                _transcript.Enter(SmtpPhase.Recipient);
                 try
                 {
                     Touch();
-                    var mail = await client.CommandAsync("MAIL FROM:<>", _idle.Token).ConfigureAwait(false);
+                    var mail = await _session.CommandAsync("MAIL FROM:<>", _idle.Token).ConfigureAwait(false);
                     if (!mail.IsPositive)
                     {
-                        Sink.Verbose($"{_target}: relay test inconclusive, MAIL FROM:<> refused: {mail.Code} {mail.Text}");
+                        Sink.Verbose($"{_target}: relay test inconclusive, MAIL FROM:<> refused: {mail.Text}");
                         _result.IsOpenRelay = false;
                         return;
                     }
-                    var rcpt = await client.CommandAsync("RCPT TO:<" + SmtpProbeOptions.RelayTestRecipient + ">", _idle.Token).ConfigureAwait(false);
+                    var rcpt = await _session.CommandAsync("RCPT TO:<" + SmtpProbeOptions.RelayTestRecipient + ">", _idle.Token).ConfigureAwait(false);
                     _result.IsOpenRelay = rcpt.IsPositive;
-                    Sink.Verbose($"{_target}: relay test RCPT TO:<{SmtpProbeOptions.RelayTestRecipient}> answered {rcpt.Code} {rcpt.Text}");
-                    await client.CommandAsync("RSET", _idle.Token).ConfigureAwait(false);
+                    Sink.Verbose($"{_target}: relay test RCPT TO:<{SmtpProbeOptions.RelayTestRecipient}> answered {rcpt.Text}");
+                    await _session.CommandAsync("RSET", _idle.Token).ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {
-                    FailWith(SmtpProbePhase.Recipient, ex);
+                    FailWith(SmtpPhase.Recipient, ex);
                 }
             }
 
-            private async Task AuthenticateAsync(ProbeSmtpClient client)
+            private async Task AuthenticateAsync()
             {
-                _recorder.Enter(SmtpProbePhase.Authenticate);
+                _transcript.Enter(SmtpPhase.Authenticate);
                 _result.Authenticated = false;
-                if (client.AuthenticationMechanisms.Count == 0)
-                {
-                    var hint = !_result.IsEncrypted && _result.SupportsStartTls == true ? " (use STARTTLS: many servers offer AUTH only after it)" : "";
-                    Fail(SmtpProbePhase.Authenticate, "The server offers no AUTH mechanism on this connection" + hint + ".");
-                }
-                if (!_result.IsEncrypted && _options.Security != SmtpSecurityMode.None)
-                    Fail(SmtpProbePhase.Authenticate, "Refusing to send credentials over an unencrypted connection (the server offers no STARTTLS here); -Security None allows it.");
-                _recorder.MaskClient = true;
                 try
                 {
                     Touch();
-                    if (_options.AccessToken != null)
-                    {
-                        var offered = client.AuthenticationMechanisms;
-                        SaslMechanism mechanism = offered.Contains("OAUTHBEARER") && !offered.Contains("XOAUTH2")
-                            ? (SaslMechanism)new SaslMechanismOAuthBearer(_options.AccessToken)
-                            : new SaslMechanismOAuth2(_options.AccessToken);
-                        _result.AuthMechanism = mechanism.MechanismName;
-                        await client.AuthenticateAsync(mechanism, _idle.Token).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        await client.AuthenticateAsync(_options.Credential, _idle.Token).ConfigureAwait(false);
-                    }
+                    await _session.AuthenticateAsync(_idle.Token).ConfigureAwait(false);
                     _result.Authenticated = true;
                 }
                 catch (Exception ex)
                 {
-                    if (_result.AuthMechanism == null) _result.AuthMechanism = LastAuthMechanism();
-                    FailWith(SmtpProbePhase.Authenticate, ex);
+                    _result.AuthMechanism = _session.AuthMechanism;
+                    FailWith(SmtpPhase.Authenticate, ex);
                 }
-                finally
-                {
-                    _recorder.MaskClient = false;
-                }
-                if (_result.AuthMechanism == null) _result.AuthMechanism = LastAuthMechanism();
+                _result.AuthMechanism = _session.AuthMechanism;
                 Sink.Verbose($"{_target}: authenticated with {_result.AuthMechanism}.");
             }
 
-            private string LastAuthMechanism()
+            private async Task EnvelopeAsync()
             {
-                var line = _recorder.Transcript.LastOrDefault(l => l.StartsWith("C: AUTH ", StringComparison.OrdinalIgnoreCase));
-                return line?.Split(' ').ElementAtOrDefault(2)?.ToUpperInvariant();
-            }
-
-            private async Task EnvelopeAsync(ProbeSmtpClient client)
-            {
-                _recorder.Enter(SmtpProbePhase.Sender);
+                _transcript.Enter(SmtpPhase.Sender);
                 try
                 {
                     Touch();
-                    var mail = await client.CommandAsync("MAIL FROM:<" + (_options.Sender ?? "") + ">", _idle.Token).ConfigureAwait(false);
+                    var mail = await _session.CommandAsync("MAIL FROM:<" + (_options.Sender ?? "") + ">", _idle.Token).ConfigureAwait(false);
                     _result.SenderAccepted = mail.IsPositive;
-                    if (!mail.IsPositive) Fail(SmtpProbePhase.Sender, _recorder.LastReply?.Text ?? $"{mail.Code} {mail.Text}", _recorder.LastReply);
+                    if (!mail.IsPositive) Fail(SmtpPhase.Sender, _transcript.LastReply?.Text ?? mail.Text, _transcript.LastReply);
                     if (_options.Recipient != null)
                     {
-                        _recorder.Enter(SmtpProbePhase.Recipient);
-                        var rcpt = await client.CommandAsync("RCPT TO:<" + _options.Recipient + ">", _idle.Token).ConfigureAwait(false);
+                        _transcript.Enter(SmtpPhase.Recipient);
+                        var rcpt = await _session.CommandAsync("RCPT TO:<" + _options.Recipient + ">", _idle.Token).ConfigureAwait(false);
                         _result.RecipientAccepted = rcpt.IsPositive;
                         if (!rcpt.IsPositive)
                         {
-                            await TryResetAsync(client).ConfigureAwait(false);
-                            Fail(SmtpProbePhase.Recipient, ReplyTo("RCPT")?.Text ?? $"{rcpt.Code} {rcpt.Text}", ReplyTo("RCPT"));
+                            await TryResetAsync().ConfigureAwait(false);
+                            Fail(SmtpPhase.Recipient, ReplyTo("RCPT")?.Text ?? rcpt.Text, ReplyTo("RCPT"));
                         }
                     }
-                    await TryResetAsync(client).ConfigureAwait(false);
+                    await TryResetAsync().ConfigureAwait(false);
                 }
                 catch (PhaseFailed) { throw; }
                 catch (Exception ex)
                 {
-                    FailWith(_recorder.CurrentPhase, ex);
+                    FailWith(_transcript.CurrentPhase, ex);
                 }
             }
 
-            private SmtpReply ReplyTo(string verb) => _recorder.Replies.LastOrDefault(r => r.Command == verb);
+            private SmtpReply ReplyTo(string verb) => _transcript.Replies.LastOrDefault(r => r.Command == verb);
 
-            private async Task TryResetAsync(ProbeSmtpClient client)
+            private async Task TryResetAsync()
             {
-                try { await client.CommandAsync("RSET", _idle.Token).ConfigureAwait(false); }
+                try { await _session.CommandAsync("RSET", _idle.Token).ConfigureAwait(false); }
                 catch (Exception) when (!_cancel.IsCancellationRequested) { }
             }
         }

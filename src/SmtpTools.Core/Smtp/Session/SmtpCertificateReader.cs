@@ -11,47 +11,16 @@ using Org.BouncyCastle.Asn1.X509;
 namespace SmtpTools.Core.Smtp
 {
     /// <summary>
-    /// What a server certificate says and how it validated, captured inside the TLS validation callback (the chain is
-    /// only valid there). Shared by anything that opens TLS to an SMTP server.
+    /// Reads what a server certificate says and how it validated, inside the TLS validation callback (the chain is only
+    /// valid there). Shared by every SMTP session.
     /// </summary>
-    public sealed class SmtpCertificateFacts
+    public static class SmtpCertificateReader
     {
-        public string Subject { get; set; }
-        public string Issuer { get; set; }
-        /// <summary>"DNS:name", "IP:address", "email:..." entries of the subjectAltName extension.</summary>
-        public IReadOnlyList<string> SubjectAlternativeNames { get; set; } = Array.Empty<string>();
-        public DateTime NotBefore { get; set; }
-        public DateTime NotAfter { get; set; }
-        /// <summary>Whole days from now until NotAfter; negative when expired.</summary>
-        public int DaysUntilExpiry { get; set; }
-        /// <summary>SHA-1 of the certificate, upper-case hex (as Windows shows it).</summary>
-        public string Thumbprint { get; set; }
-        /// <summary>SHA-256 of the certificate, upper-case hex.</summary>
-        public string Sha256Fingerprint { get; set; }
-        public string SerialNumber { get; set; }
-        public string SignatureAlgorithm { get; set; }
-        /// <summary>The platform built a chain to a trusted root without errors.</summary>
-        public bool ChainIsValid { get; set; }
-        /// <summary>Revocation could not be checked (no CRL/OCSP published or reachable); not counted as a chain error.</summary>
-        public bool RevocationUnknown { get; set; }
-        /// <summary>The certificate is trusted and names the host: what a TLS client should accept.</summary>
-        public bool IsAcceptable => ChainIsValid && HostnameMatches;
-        /// <summary>Chain problems as "Status: text" (e.g. "UntrustedRoot: self-signed certificate").</summary>
-        public IReadOnlyList<string> ChainErrors { get; set; } = Array.Empty<string>();
-        /// <summary>The certificate names the host that was connected to.</summary>
-        public bool HostnameMatches { get; set; }
-        /// <summary>Subject and issuer are the same name.</summary>
-        public bool IsSelfSigned { get; set; }
-        /// <summary>The SslPolicyErrors the platform reported ("None" when the certificate is acceptable).</summary>
-        public string PolicyErrors { get; set; }
-        /// <summary>Subjects of the chain the platform built, leaf first.</summary>
-        public IReadOnlyList<string> Chain { get; set; } = Array.Empty<string>();
-
         private const X509ChainStatusFlags RevocationUnknownFlags = X509ChainStatusFlags.RevocationStatusUnknown | X509ChainStatusFlags.OfflineRevocation;
 
         /// <summary>Captures the facts; call it from a RemoteCertificateValidationCallback.</summary>
         /// <exception cref="ArgumentNullException">certificate is null.</exception>
-        public static SmtpCertificateFacts From(X509Certificate certificate, X509Chain chain, SslPolicyErrors errors, DateTime utcNow)
+        public static SmtpCertificateInfo Read(X509Certificate certificate, X509Chain chain, SslPolicyErrors errors, DateTime utcNow)
         {
             if (certificate == null) throw new ArgumentNullException(nameof(certificate));
             var cert = certificate as X509Certificate2 ?? new X509Certificate2(certificate);
@@ -74,11 +43,11 @@ namespace SmtpTools.Core.Smtp
             if (chainFlag && chainErrors.Count == 0 && !revocationUnknown)
                 chainErrors.Add("RemoteCertificateChainErrors: the chain could not be validated");
             var notAfterUtc = cert.NotAfter.ToUniversalTime();
-            return new SmtpCertificateFacts
+            return new SmtpCertificateInfo
             {
                 Subject = cert.Subject,
                 Issuer = cert.Issuer,
-                SubjectAlternativeNames = SubjectAlternativeNamesOf(raw),
+                SubjectAlternativeNames = SubjectAlternativeNamesOf(raw).ToArray(),
                 NotBefore = cert.NotBefore.ToUniversalTime(),
                 NotAfter = notAfterUtc,
                 DaysUntilExpiry = (int)Math.Floor((notAfterUtc - utcNow).TotalDays),
@@ -88,12 +57,33 @@ namespace SmtpTools.Core.Smtp
                 SignatureAlgorithm = cert.SignatureAlgorithm?.FriendlyName ?? cert.SignatureAlgorithm?.Value,
                 ChainIsValid = !chainFlag || chainErrors.Count == 0,
                 RevocationUnknown = revocationUnknown,
-                ChainErrors = chainErrors,
+                ChainErrors = chainErrors.ToArray(),
                 HostnameMatches = (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0,
                 IsSelfSigned = cert.SubjectName.RawData.SequenceEqual(cert.IssuerName.RawData),
                 PolicyErrors = errors.ToString(),
-                Chain = subjects,
+                Chain = subjects.ToArray(),
+                PresentedChain = PresentedChainOf(cert, chain),
             };
+        }
+
+        /// <summary>
+        /// The certificates the server sent, leaf first, as DER: what DANE (RFC 7671) matches TLSA records against. .NET
+        /// hands the peer's certificates to the validation callback in the chain's ExtraStore; where a platform does not
+        /// (.NET Framework), the chain it built stands in for them (it may end in a root from the local store that the
+        /// server did not send).
+        /// </summary>
+        internal static byte[][] PresentedChainOf(X509Certificate2 leaf, X509Chain chain)
+        {
+            var presented = new List<byte[]> { leaf.RawData };
+            var others = chain == null ? Enumerable.Empty<X509Certificate2>()
+                : chain.ChainPolicy.ExtraStore.Count > 0 ? chain.ChainPolicy.ExtraStore.Cast<X509Certificate2>()
+                : chain.ChainElements.Cast<X509ChainElement>().Select(e => e.Certificate);
+            foreach (var certificate in others)
+            {
+                var der = certificate.RawData;
+                if (!presented.Any(p => p.SequenceEqual(der))) presented.Add(der);
+            }
+            return presented.ToArray();
         }
 
         /// <summary>The subjectAltName entries of a DER certificate, read with BouncyCastle (netstandard2.0 has no SAN API).</summary>

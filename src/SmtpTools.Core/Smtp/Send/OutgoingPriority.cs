@@ -1,0 +1,10 @@
+namespace SmtpTools.Core.Smtp
+{
+    /// <summary>Send-MailMessage's -Priority values.</summary>
+    public enum OutgoingPriority
+    {
+        Normal,
+        High,
+        Low,
+    }
+}
