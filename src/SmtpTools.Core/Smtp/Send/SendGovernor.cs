@@ -203,6 +203,22 @@ namespace SmtpTools.Core.Smtp
             }
         }
 
+        /// <summary>
+        /// While the pool opened its sessions, the server refused <paramref name="refused"/> of them because it had enough of
+        /// ours ("too many connections") and accepted <paramref name="open"/>: use at most that many.
+        /// </summary>
+        public void SessionsRefused(int refused, int open)
+        {
+            if (refused <= 0) return;
+            lock (_lock)
+            {
+                ThrottleReplies += refused;
+                _quiet = 0;
+                AllowedSessions = Math.Max(1, Math.Min(AllowedSessions, open));
+                if (AllowedSessions < LowestSessions) LowestSessions = AllowedSessions;
+            }
+        }
+
         /// <summary>Gives a turn back; a session above the allowed number should then be closed by the caller (see <see cref="SessionSurplus"/>).</summary>
         public void Leave(SendTurn turn)
         {

@@ -1,5 +1,8 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
+using System.Text;
 using SmtpTools.Core.Bounces;
 using SmtpTools.Core.Errors;
 using SmtpTools.Core.IO;
@@ -24,15 +27,43 @@ namespace SmtpTools.Core.Smtp
 
         public bool Contains(string messageId) => _sent.Find(messageId) != null;
 
-        /// <summary>Reads a send log; a file that does not exist yet is an empty log (the first run of a resumable merge).</summary>
+        /// <summary>Where the results that could not reach the log before a stop (Ctrl+C) are kept: the log's path + ".stopped.csv".</summary>
+        public static string StoppedPath(string path) => path + ".stopped.csv";
+
+        /// <summary>
+        /// Appends results that were sent (or may have been) but could not be written to the pipeline any more, because the
+        /// run was stopped while they were in flight, to <see cref="StoppedPath"/>; the next <see cref="Read"/> reads them.
+        /// </summary>
+        public static void AppendStopped(string path, IEnumerable<SmtpSendResult> results)
+        {
+            var stopped = StoppedPath(path);
+            bool header = !File.Exists(stopped) || new FileInfo(stopped).Length == 0;
+            using (var writer = new StreamWriter(new FileStream(stopped, FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false)))
+            {
+                if (header) writer.Write("\"Status\",\"MessageId\",\"Subject\",\"RecipientList\",\"ServerResponse\"\r\n");
+                foreach (var r in results)
+                    writer.Write(string.Join(",", new[] { r.Status.ToString(), r.MessageId, r.Subject, r.RecipientList, r.ServerResponse }.Select(Quote)) + "\r\n");
+            }
+        }
+
+        private static string Quote(string value) => "\"" + (value ?? "").Replace("\"", "\"\"") + "\"";
+
+        /// <summary>Reads a send log (and what a stopped run left in <see cref="StoppedPath"/>); a file that does not exist yet is an empty log (the first run of a resumable merge).</summary>
         /// <exception cref="SmtpToolsException">SendLogInvalid: the file has no MessageId or Status column. IO errors as thrown by the file system.</exception>
         public static SentLog Read(string path, bool retryUnconfirmed)
         {
             var log = new SentLog();
-            if (!File.Exists(path)) return log;
+            log.ReadFile(path, retryUnconfirmed);
+            log.ReadFile(StoppedPath(path), retryUnconfirmed);
+            return log;
+        }
+
+        private void ReadFile(string path, bool retryUnconfirmed)
+        {
+            if (!File.Exists(path)) return;
             using (var csv = CsvRecords.Open(path))
             {
-                if (csv.Header.Count == 0) return log;
+                if (csv.Header.Count == 0) return;
                 int id = csv.ColumnOf("MessageId"), status = csv.ColumnOf("Status");
                 if (id < 0 || status < 0)
                     throw new SmtpToolsException(ErrorIds.SendLogInvalid, FailureKind.InvalidData,
@@ -42,11 +73,10 @@ namespace SmtpTools.Core.Smtp
                     };
                 for (var row = csv.Next(); row != null; row = csv.Next())
                 {
-                    log.Rows++;
-                    if (IsSent(row[status], retryUnconfirmed)) log._sent.Add(row[id], row[status]);
+                    Rows++;
+                    if (IsSent(row[status], retryUnconfirmed)) _sent.Add(row[id], row[status]);
                 }
             }
-            return log;
         }
 
         private static bool IsSent(string status, bool retryUnconfirmed)

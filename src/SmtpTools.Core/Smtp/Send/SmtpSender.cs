@@ -96,7 +96,16 @@ namespace SmtpTools.Core.Smtp
             {
                 // Files are read up to the server's SIZE (known once connected), so an oversized one fails before it fills the memory.
                 var limit = _options.PickupDirectory != null ? MessageSizeLimit.Default : MessageSizeLimit.ForServer(MaxMessageSize);
-                message = MessageBuilder.Build(source, limit);
+                message = MessageBuilder.Build(source, limit, _options.Attachments);
+                if (_options.SkipSent != null && _options.SkipSent.Contains(message.MessageId))
+                {
+                    // A resumed merge: an earlier run sent this row (its Message-ID is in the log). Never twice.
+                    var already = NotSent(source, SmtpSendStatus.AlreadySent, SmtpPhase.None, null);
+                    already.MessageId = message.MessageId;
+                    already.Elapsed = watch.Elapsed;
+                    message.Dispose();
+                    return already;
+                }
                 _options.DkimSigner?.Sign(message);
                 signed = _options.DkimSigner != null;
             }
@@ -570,22 +579,19 @@ namespace SmtpTools.Core.Smtp
             }
         }
 
-        /// <summary>How long Ctrl+C waits for the verdict of a message whose data already went out.</summary>
-        internal static TimeSpan VerdictGrace { get; set; } = TimeSpan.FromSeconds(5);
-
         /// <summary>
         /// Ctrl+C during a transaction: before the end of the data, close the socket at once (the server cannot have the
         /// message); after it, give the server a moment to confirm, so the caller learns that the message was sent
         /// instead of leaving it unknown.
         /// </summary>
-        private static void AbortOnCancel(SmtpSession session)
+        private void AbortOnCancel(SmtpSession session)
         {
             if (!session.DataEnded)
             {
                 session.Abort();
                 return;
             }
-            Task.Delay(VerdictGrace).ContinueWith(_ => session.Abort(), TaskScheduler.Default);
+            Task.Delay(_options.VerdictGrace).ContinueWith(_ => session.Abort(), TaskScheduler.Default);
         }
 
         /// <summary>Gives the session up without QUIT (it is broken, or Ctrl+C).</summary>

@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using SmtpTools.Core.Diagnostics;
+using SmtpTools.Core.Errors;
 
 namespace SmtpTools.Core.Smtp
 {
@@ -74,6 +76,12 @@ namespace SmtpTools.Core.Smtp
             _sink = sink ?? NullOperationSink.Instance;
             _newSender = newSender ?? (() => new SmtpSender(_options, _sink));
             _perSession = _pool.MaxMessagesPerConnection;
+            // Each session's transaction runs synchronously on a pool thread (see SmtpSender.SendAsync); without enough
+            // threads ready, the runtime adds them only every half second or so, and a short merge would never use more
+            // sessions than there are cores. Raising the minimum only lets the pool start threads without that delay.
+            ThreadPool.GetMinThreads(out int workers, out int io);
+            int wanted = _pool.ConnectionCount + Environment.ProcessorCount;
+            if (workers < wanted) ThreadPool.SetMinThreads(wanted, io);
             // A pickup directory has no sessions to share: one writer, as many at once as asked.
             Governor = new SendGovernor(options.PickupDirectory != null ? 1 : _pool.ConnectionCount, _pool.RateLimit);
             // Fails on bad options at once (no server, a bad EHLO name), as a single sender does.
@@ -84,6 +92,12 @@ namespace SmtpTools.Core.Smtp
         }
 
         public SendGovernor Governor { get; }
+
+        /// <summary>The result of a message that never reaches a session (see <see cref="SmtpSender.NotSent"/>).</summary>
+        public SmtpSendResult NotSent(OutgoingMessage source, SmtpSendStatus status, SmtpPhase failedPhase, Exception error)
+        {
+            lock (_lock) return (_all.Count > 0 ? _all[0].Sender : _newSender()).NotSent(source, status, failedPhase, error);
+        }
 
         /// <summary>SMTP sessions opened over the pool's life (reconnects included).</summary>
         public int ConnectionsOpened
@@ -110,19 +124,75 @@ namespace SmtpTools.Core.Smtp
         /// <summary>Messages per session before it is replaced; lowered when a server says a session carried too many. 0: no limit.</summary>
         public int MessagesPerSession { get { lock (_lock) return _perSession; } }
 
-        /// <summary>Opens and authenticates the first session, so a set-up failure (credentials, TLS) shows before any message.</summary>
-        /// <exception cref="SmtpToolsException">As <see cref="SmtpSender.ConnectAsync"/>.</exception>
-        public Task ConnectAsync(CancellationToken cancellationToken)
+        /// <summary>
+        /// Opens and authenticates the first session, so a set-up failure (credentials, TLS) shows before any message; then
+        /// the others, side by side. A server that refuses some of them because it has enough of ours (anvil's "too many
+        /// connections") costs the pool those sessions, nothing more; any other failure of an extra session leaves it to
+        /// be opened when a message needs it.
+        /// </summary>
+        /// <exception cref="SmtpToolsException">As <see cref="SmtpSender.ConnectAsync"/>, for the first session.</exception>
+        public async Task ConnectAsync(CancellationToken cancellationToken)
         {
             Session first;
             lock (_lock) first = _all[0];
-            return first.Sender.ConnectAsync(cancellationToken);
+            await first.Sender.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            if (_options.PickupDirectory != null || Governor.MaxSessions == 1) return;
+            int refused = 0;
+            var extra = new List<Session>();
+            for (int i = 1; i < Governor.MaxSessions; i++) extra.Add(new Session(_newSender()));
+            var opening = extra.Select(async session =>
+            {
+                try
+                {
+                    await session.Sender.ConnectAsync(cancellationToken).ConfigureAwait(false);
+                    return session;
+                }
+                catch (SmtpToolsException ex) when (ThrottleReplies.Classify(ReplyCode(ex), null, ex.Message) == ThrottleSignal.Connections)
+                {
+                    Interlocked.Increment(ref refused);
+                    _sink.Verbose($"Session refused ({ex.Message}).");
+                }
+                catch (SmtpToolsException ex)
+                {
+                    _sink.Verbose($"An extra session could not be opened now ({ex.Message}); it is tried again when a message needs it.");
+                }
+                session.Sender.Dispose();
+                return null;
+            }).ToList();
+            var opened = await Task.WhenAll(opening).ConfigureAwait(false);
+            if (refused > 0)
+            {
+                // The server takes as many of our sessions as opened: that many from now on (it may grow back later).
+                Governor.SessionsRefused(refused, 1 + opened.Count(o => o != null));
+                _sink.Verbose($"{Governor.AllowedSessions} session(s) from now on.");
+            }
+            foreach (var session in opened)
+            {
+                if (session == null) continue;
+                Hook(session);
+                lock (_lock)
+                {
+                    _all.Add(session);
+                    _idle.Push(session);
+                    if (_all.Count > PeakSessions) PeakSessions = _all.Count;
+                }
+            }
         }
+
+        private static int ReplyCode(SmtpToolsException ex) => ex.InnerException is MailKit.Net.Smtp.SmtpCommandException reply ? (int)reply.StatusCode : 0;
 
         /// <summary>Sends one message on a free session, waiting for one (and for the pool's pace) when none is.</summary>
         /// <exception cref="OperationCanceledException">Cancelled (Ctrl+C).</exception>
         public async Task<SmtpSendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
         {
+            // A row a resumed merge already sent costs no session and no share of the rate (the sender checks again after
+            // building, for message files whose Message-ID is inside them).
+            if (message.MessageId != null && _options.SkipSent != null && _options.SkipSent.Contains(message.MessageId))
+            {
+                var already = NotSent(message, SmtpSendStatus.AlreadySent, SmtpPhase.None, null);
+                already.MessageId = Bounces.SendLogIndex.Normalize(message.MessageId);
+                return already;
+            }
             var turn = await Governor.EnterAsync(cancellationToken).ConfigureAwait(false);
             try
             {

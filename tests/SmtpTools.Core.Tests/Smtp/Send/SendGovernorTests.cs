@@ -104,6 +104,20 @@ namespace SmtpTools.Core.Tests.Smtp.Send
         }
 
         [Fact]
+        public async Task Sessions_refused_while_opening_leave_as_many_as_were_accepted()
+        {
+            var governor = Governor(new FakeClock(), 4);
+            governor.SessionsRefused(refused: 2, open: 2);
+            Assert.Equal(2, governor.AllowedSessions);
+            Assert.Equal(2, governor.ThrottleReplies);
+            var a = await governor.EnterAsync(CancellationToken.None);
+            var b = await governor.EnterAsync(CancellationToken.None);
+            Assert.False(governor.EnterAsync(CancellationToken.None).IsCompleted);
+            governor.Leave(a);
+            governor.Leave(b);
+        }
+
+        [Fact]
         public async Task Rate_replies_cost_sessions_first_then_rate_with_a_growing_pause()
         {
             var clock = new FakeClock();

@@ -17,7 +17,7 @@ namespace SmtpTools.Core.Tests.Smtp.Send
         {
             Host = "127.0.0.1",
             Port = server.Port,
-            Security = SmtpSecurityMode.None,
+            Security = SmtpSecurity.None,
             MaxRetries = maxRetries,
             RetryBaseDelay = TimeSpan.FromMilliseconds(20),
         };
@@ -32,7 +32,7 @@ namespace SmtpTools.Core.Tests.Smtp.Send
 
         private static string MessageIdOf(string data) => Regex.Match(data, @"(?im)^Message-Id:\s*<([^>]+)>").Groups[1].Value;
 
-        private static async Task<SmtpSendOutcome[]> SendAll(SmtpSessionPool pool, int count)
+        private static async Task<SmtpSendResult[]> SendAll(SmtpSessionPool pool, int count)
         {
             await pool.ConnectAsync(CancellationToken.None);
             var outcomes = await Task.WhenAll(Enumerable.Range(0, count).Select(i => Task.Run(() => pool.SendAsync(Message(i), CancellationToken.None))));
