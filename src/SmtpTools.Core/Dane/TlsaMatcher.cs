@@ -229,7 +229,7 @@ namespace SmtpTools.Core.Dane
 
         private static IReadOnlyList<string> DnsNamesOf(BcCertificate cert)
         {
-            var dns = SmtpCertificateFacts.SubjectAlternativeNamesOf(cert.GetEncoded())
+            var dns = SmtpCertificateReader.SubjectAlternativeNamesOf(cert.GetEncoded())
                 .Where(n => n.StartsWith("DNS:", StringComparison.Ordinal)).Select(n => n.Substring(4)).ToList();
             if (dns.Count > 0) return dns;
             return cert.SubjectDN.GetValueList(X509Name.CN).Cast<object>().Select(v => v.ToString()).ToList();

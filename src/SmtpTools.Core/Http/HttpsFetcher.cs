@@ -213,10 +213,10 @@ namespace SmtpTools.Core.Http
 
         private async Task ExchangeAsync(Stream stream, Uri url, string host, long maxBytes, string accept, HttpsResponse response, CancellationToken token, Action touch)
         {
-            SmtpCertificateFacts facts = null;
+            SmtpCertificateInfo facts = null;
             using (var ssl = new SslStream(stream, leaveInnerStreamOpen: true, (sender, certificate, chain, errors) =>
             {
-                if (certificate != null) facts = SmtpCertificateFacts.From(certificate, chain, errors, _utcNow());
+                if (certificate != null) facts = SmtpCertificateReader.Read(certificate, chain, errors, _utcNow());
                 return errors == SslPolicyErrors.None;
             }))
             {
@@ -230,7 +230,7 @@ namespace SmtpTools.Core.Http
                 catch (AuthenticationException ex)
                 {
                     response.Certificate = facts;
-                    if (facts != null && !facts.IsAcceptable)
+                    if (facts != null && !facts.IsAcceptable())
                         Fail(response, HttpsFetchFailure.Certificate, "the certificate was refused: " + CertificateProblem(facts, host, _utcNow()));
                     else
                         Fail(response, HttpsFetchFailure.TlsFailed, "the TLS handshake failed: " + Describe(ex));
@@ -252,7 +252,7 @@ namespace SmtpTools.Core.Http
         }
 
         /// <summary>Why a certificate was refused, in the words an admin fixes it with.</summary>
-        internal static string CertificateProblem(SmtpCertificateFacts facts, string host, DateTime utcNow)
+        internal static string CertificateProblem(SmtpCertificateInfo facts, string host, DateTime utcNow)
         {
             var problems = new List<string>();
             if (!facts.HostnameMatches)

@@ -60,7 +60,7 @@ namespace SmtpTools.Core.Http
         /// <summary>The TLS version negotiated (e.g. Tls13).</summary>
         public string TlsProtocol { get; internal set; }
         /// <summary>The server certificate and how it validated; null when the handshake did not get that far.</summary>
-        public SmtpCertificateFacts Certificate { get; internal set; }
+        public SmtpCertificateInfo Certificate { get; internal set; }
 
         public bool IsSuccess => Failure == HttpsFetchFailure.None;
 

@@ -292,33 +292,33 @@ namespace SmtpTools.Core.MtaSts
 
         private async Task<MtaStsMxHost> ProbeUncachedAsync(string host, string domain, CancellationToken cancellationToken)
         {
-            var options = new SmtpProbeOptions { Security = SmtpSecurityMode.StartTls, Timeout = _options.SmtpTimeout, ResolveWithDnsLayer = true };
+            var options = new SmtpProbeOptions { Security = SmtpSecurity.StartTls, Timeout = _options.SmtpTimeout, ResolveWithDnsLayer = true };
             var probe = await _prober.ProbeAsync(new SmtpProbeTarget(host, _options.SmtpPort, domain), options, cancellationToken).ConfigureAwait(false);
             return ProbeFacts(host, _options.SmtpPort, probe);
         }
 
         /// <summary>What an enforcing MTA-STS sender makes of a STARTTLS probe (RFC 8461 4.2).</summary>
-        internal static MtaStsMxHost ProbeFacts(string host, int port, SmtpConnectionProbeResult probe)
+        internal static MtaStsMxHost ProbeFacts(string host, int port, SmtpConnectionResult probe)
         {
             var certificate = probe.Certificate;
             var facts = new MtaStsMxHost
             {
                 Host = host,
                 Port = port,
-                Address = probe.Address?.ToString(),
+                Address = probe.IPAddress,
                 StartTls = probe.SupportsStartTls,
                 TlsProtocol = probe.IsEncrypted ? probe.TlsProtocol : null,
-                CertificateValid = certificate?.IsAcceptable,
+                CertificateValid = certificate?.IsAcceptable(),
                 CertificateNames = certificate == null ? Array.Empty<string>()
                     : certificate.SubjectAlternativeNames.Where(n => n.StartsWith("DNS:", StringComparison.Ordinal)).Select(n => n.Substring(4)).ToArray(),
                 CertificateNotAfter = certificate?.NotAfter,
             };
-            if (probe.FailedPhase == SmtpProbePhase.None && probe.IsEncrypted && certificate != null && certificate.IsAcceptable)
+            if (probe.FailedPhase == SmtpPhase.None && probe.IsEncrypted && certificate != null && certificate.IsAcceptable())
             {
                 facts.TlsResult = MtaStsMxTlsResult.Passed;
                 return facts;
             }
-            if (certificate != null && !certificate.IsAcceptable)
+            if (certificate != null && !certificate.IsAcceptable())
             {
                 facts.TlsResult = MtaStsMxTlsResult.CertificateRejected;
                 facts.TlsError = "the certificate was refused: " + HttpsFetcher.CertificateProblem(certificate, host, DateTime.UtcNow) + ".";
@@ -328,7 +328,7 @@ namespace SmtpTools.Core.MtaSts
                 facts.TlsResult = MtaStsMxTlsResult.NoStartTls;
                 facts.TlsError = "EHLO does not list STARTTLS.";
             }
-            else if (probe.FailedPhase == SmtpProbePhase.StartTls)
+            else if (probe.FailedPhase == SmtpPhase.StartTls)
             {
                 facts.TlsResult = MtaStsMxTlsResult.TlsFailed;
                 facts.TlsError = probe.Error;

@@ -42,7 +42,7 @@ namespace SmtpTools.Core.Tests.Http
             Assert.Equal(IntegrationServers.Get("SMTPTOOLS_HTTPS_ADDRESS"), r.Address.ToString());
             Assert.Equal("text/plain", r.MediaType);
             Assert.Equal(Committed("enforce.sts.test"), Encoding.UTF8.GetString(r.Body));
-            Assert.True(r.Certificate.IsAcceptable);
+            Assert.True(r.Certificate.IsAcceptable());
             Assert.StartsWith("Tls1", r.TlsProtocol);
         }
 
@@ -201,7 +201,7 @@ namespace SmtpTools.Core.Tests.Http
         public void CertificateProblemNamesEveryReason()
         {
             var now = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-            var facts = new SmtpCertificateFacts
+            var facts = new SmtpCertificateInfo
             {
                 Subject = "CN=mta-sts.other.example", Issuer = "CN=Test CA",
                 SubjectAlternativeNames = new[] { "DNS:mta-sts.other.example", "IP:192.0.2.1" },

@@ -83,7 +83,7 @@ namespace SmtpTools.Core.Tests.MtaSts
             Assert.Throws<ArgumentNullException>(() => new MtaStsChecker(dns, new HttpsFetcher(dns), null, new MtaStsOptions { ProbeMx = true }));
         }
 
-        private static SmtpCertificateFacts Certificate(bool acceptable) => new SmtpCertificateFacts
+        private static SmtpCertificateInfo Certificate(bool acceptable) => new SmtpCertificateInfo
         {
             Subject = "CN=mx.example.com", Issuer = "CN=CA", SubjectAlternativeNames = new[] { "DNS:mx.example.com", "IP:192.0.2.1" },
             NotBefore = DateTime.UtcNow.AddDays(-1), NotAfter = DateTime.UtcNow.AddDays(90), ChainIsValid = true, HostnameMatches = acceptable,
@@ -92,24 +92,24 @@ namespace SmtpTools.Core.Tests.MtaSts
         [Fact]
         public void ProbeVerdictsAreWhatAnEnforcingSenderConcludes()
         {
-            var passed = MtaStsChecker.ProbeFacts("mx.example.com", 25, new SmtpConnectionProbeResult { SupportsStartTls = true, IsEncrypted = true, TlsProtocol = "Tls13", Certificate = Certificate(true) });
+            var passed = MtaStsChecker.ProbeFacts("mx.example.com", 25, new SmtpConnectionResult { SupportsStartTls = true, IsEncrypted = true, TlsProtocol = "Tls13", Certificate = Certificate(true) });
             Assert.Equal(MtaStsMxTlsResult.Passed, passed.TlsResult);
             Assert.Equal(new[] { "mx.example.com" }, passed.CertificateNames);
             Assert.Equal("Tls13", passed.TlsProtocol);
             Assert.Null(passed.TlsError);
 
-            var badName = MtaStsChecker.ProbeFacts("mx2.example.com", 25, new SmtpConnectionProbeResult { SupportsStartTls = true, FailedPhase = SmtpProbePhase.StartTls, Error = "rejected", Certificate = Certificate(false) });
+            var badName = MtaStsChecker.ProbeFacts("mx2.example.com", 25, new SmtpConnectionResult { SupportsStartTls = true, FailedPhase = SmtpPhase.StartTls, Error = "rejected", Certificate = Certificate(false) });
             Assert.Equal(MtaStsMxTlsResult.CertificateRejected, badName.TlsResult);
             Assert.Contains("not valid for mx2.example.com (it names mx.example.com)", badName.TlsError);
 
-            var plain = MtaStsChecker.ProbeFacts("mx.example.com", 25, new SmtpConnectionProbeResult { SupportsStartTls = false, FailedPhase = SmtpProbePhase.StartTls, Error = "The server does not offer STARTTLS" });
+            var plain = MtaStsChecker.ProbeFacts("mx.example.com", 25, new SmtpConnectionResult { SupportsStartTls = false, FailedPhase = SmtpPhase.StartTls, Error = "The server does not offer STARTTLS" });
             Assert.Equal(MtaStsMxTlsResult.NoStartTls, plain.TlsResult);
 
-            var handshake = MtaStsChecker.ProbeFacts("mx.example.com", 25, new SmtpConnectionProbeResult { SupportsStartTls = true, FailedPhase = SmtpProbePhase.StartTls, Error = "handshake failed" });
+            var handshake = MtaStsChecker.ProbeFacts("mx.example.com", 25, new SmtpConnectionResult { SupportsStartTls = true, FailedPhase = SmtpPhase.StartTls, Error = "handshake failed" });
             Assert.Equal(MtaStsMxTlsResult.TlsFailed, handshake.TlsResult);
             Assert.Equal("handshake failed", handshake.TlsError);
 
-            var down = MtaStsChecker.ProbeFacts("mx.example.com", 25, new SmtpConnectionProbeResult { FailedPhase = SmtpProbePhase.Connect, Error = "Connection refused." });
+            var down = MtaStsChecker.ProbeFacts("mx.example.com", 25, new SmtpConnectionResult { FailedPhase = SmtpPhase.Connect, Error = "Connection refused." });
             Assert.Equal(MtaStsMxTlsResult.Unreachable, down.TlsResult);
             Assert.Null(down.StartTls);
         }

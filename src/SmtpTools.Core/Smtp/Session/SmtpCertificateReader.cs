@@ -66,6 +66,9 @@ namespace SmtpTools.Core.Smtp
             };
         }
 
+        /// <summary>Whether a client that verifies certificates accepts this one: a trusted chain and a name match.</summary>
+        public static bool IsAcceptable(this SmtpCertificateInfo certificate) => certificate.ChainIsValid && certificate.HostnameMatches;
+
         /// <summary>
         /// The certificates the server sent, leaf first, as DER: what DANE (RFC 7671) matches TLSA records against. .NET
         /// hands the peer's certificates to the validation callback in the chain's ExtraStore; where a platform does not
