@@ -32,6 +32,18 @@ namespace SmtpTools.Core.Tests.Smtp.Send
         private static SendGovernor Governor(FakeClock clock, int sessions, double rate = 0) =>
             new SendGovernor(sessions, rate, () => clock.Now, clock.Delay, new Random(1)) { RecoverAfter = 5 };
 
+        /// <summary>Ten messages, 0.1 s apart: the pool achieves 10 messages/s before any throttling.</summary>
+        private static async Task TenMessagesAtTenPerSecond(SendGovernor governor, FakeClock clock)
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                var t = await governor.EnterAsync(CancellationToken.None);
+                clock.Advance(TimeSpan.FromMilliseconds(100));
+                governor.Succeeded();
+                governor.Leave(t);
+            }
+        }
+
         [Fact]
         public async Task RateLimit_spaces_the_messages_of_the_whole_pool()
         {
@@ -122,14 +134,7 @@ namespace SmtpTools.Core.Tests.Smtp.Send
         {
             var clock = new FakeClock();
             var governor = Governor(clock, 4);
-            for (int i = 0; i < 10; i++)
-            {
-                // ten messages, 0.1 s apart: 10 messages/s achieved
-                var t = await governor.EnterAsync(CancellationToken.None);
-                clock.Advance(TimeSpan.FromMilliseconds(100));
-                governor.Succeeded();
-                governor.Leave(t);
-            }
+            await TenMessagesAtTenPerSecond(governor, clock);
             var turn = await governor.EnterAsync(CancellationToken.None);
             governor.Throttled(turn, ThrottleSignal.Rate);
             Assert.Equal(2, governor.AllowedSessions);
@@ -186,13 +191,7 @@ namespace SmtpTools.Core.Tests.Smtp.Send
         {
             var clock = new FakeClock();
             var governor = Governor(clock, 1);
-            for (int i = 0; i < 10; i++)
-            {
-                var t = await governor.EnterAsync(CancellationToken.None);
-                clock.Advance(TimeSpan.FromMilliseconds(100));
-                governor.Succeeded();
-                governor.Leave(t);
-            }
+            await TenMessagesAtTenPerSecond(governor, clock);
             var turn = await governor.EnterAsync(CancellationToken.None);
             governor.Throttled(turn, ThrottleSignal.Rate);
             governor.Leave(turn);
