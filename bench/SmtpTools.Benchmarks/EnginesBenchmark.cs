@@ -223,11 +223,10 @@ namespace SmtpTools.Benchmarks
             }
         }
 
-        private List<string[]> RunPwsh(string pwsh, string module, string[] servers, string arguments)
+        private static List<string[]> RunPwsh(string pwsh, string module, string[] servers, string arguments)
         {
-            string script = Path.Combine(AppContext.BaseDirectory, "engines.ps1");
             string serverList = string.Join(",", servers.Select(s => "'" + s + "'"));
-            return RunScript(pwsh, $"& '{script}' -Module '{module}' -Servers {serverList} {arguments}");
+            return PwshProcess.RunScript(pwsh, "engines.ps1", $"-Module '{module}' -Servers {serverList} {arguments}", "RESULT", "STREAM");
         }
 
         /// <summary>Runs <paramref name="command"/> in a new pwsh; its RESULT and STREAM lines, split at tabs.</summary>

@@ -16,5 +16,7 @@ namespace SmtpTools
         /// it may have been delivered. Not sent again unless -RetryUnconfirmed.
         /// </summary>
         Unconfirmed,
+        /// <summary>Not sent: the -SkipSentLog log shows that an earlier run sent it (or left it Unconfirmed).</summary>
+        AlreadySent,
     }
 }

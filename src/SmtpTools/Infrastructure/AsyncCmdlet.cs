@@ -56,6 +56,9 @@ namespace SmtpTools.Infrastructure
         /// <summary>Enqueued records whose results have been written.</summary>
         protected int CompletedCount => _completed;
 
+        /// <summary>More for the progress line (e.g. the sessions in use), read on the pipeline thread; null for nothing.</summary>
+        protected virtual string ProgressDetail => null;
+
         private int _enqueued;
         private int _completed;
         private readonly System.Diagnostics.Stopwatch _sinceProgress = System.Diagnostics.Stopwatch.StartNew();
@@ -211,7 +214,8 @@ namespace SmtpTools.Infrastructure
             if (ProgressActivity == null) return;
             if (_sinceProgress.ElapsedMilliseconds < 200 && _completed % 100 != 0) return;
             _sinceProgress.Restart();
-            WriteProgress(new ProgressRecord(ProgressActivityId, ProgressActivity, $"{_completed} {ProgressUnit}, {_enqueued - _completed} in progress") { PercentComplete = -1 });
+            var detail = ProgressDetail;
+            WriteProgress(new ProgressRecord(ProgressActivityId, ProgressActivity, $"{_completed} {ProgressUnit}, {_enqueued - _completed} in progress" + (detail != null ? ", " + detail : "")) { PercentComplete = -1 });
         }
 
         private void PumpUntil(Func<bool> done)

@@ -96,7 +96,16 @@ namespace SmtpTools.Core.Smtp
             {
                 // Files are read up to the server's SIZE (known once connected), so an oversized one fails before it fills the memory.
                 var limit = _options.PickupDirectory != null ? MessageSizeLimit.Default : MessageSizeLimit.ForServer(MaxMessageSize);
-                message = MessageBuilder.Build(source, limit);
+                message = MessageBuilder.Build(source, limit, _options.Attachments);
+                if (_options.SkipSent != null && _options.SkipSent.Contains(message.MessageId))
+                {
+                    // A resumed merge: an earlier run sent this row (its Message-ID is in the log). Never twice.
+                    var already = NotSent(source, SmtpSendStatus.AlreadySent, SmtpPhase.None, null);
+                    already.MessageId = message.MessageId;
+                    already.Elapsed = watch.Elapsed;
+                    message.Dispose();
+                    return already;
+                }
                 _options.DkimSigner?.Sign(message);
                 signed = _options.DkimSigner != null;
             }
@@ -158,7 +167,7 @@ namespace SmtpTools.Core.Smtp
                 var attempt = await AttemptAsync(delivery, message, notify, cancellationToken).ConfigureAwait(false);
                 var done = Classify(delivery, attempt);
                 if (done != null) return done;
-                await BackoffAsync(delivery.Result.Attempts, cancellationToken).ConfigureAwait(false);
+                await BackoffAsync(RetryOf(delivery, attempt), cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -259,11 +268,14 @@ namespace SmtpTools.Core.Smtp
                 string reply;
                 try
                 {
-                    using (cancellationToken.Register(session.Abort))
+                    using (cancellationToken.Register(() => AbortOnCancel(session)))
                         reply = session.Send(format, message, delivery.Sender, delivery.Pending, notify, delivery.Progress);
                 }
-                catch (Exception) when (cancellationToken.IsCancellationRequested)
+                catch (Exception ex) when (cancellationToken.IsCancellationRequested)
                 {
+                    // Cancelled after the data went out: the server may have it, so the result says Unconfirmed (never resent).
+                    if (session.DataEnded)
+                        return new Attempt { Kind = AttemptKind.ConnectionLost, Phase = SmtpPhase.Data, DataSent = true, Error = ex };
                     throw new OperationCanceledException("Sending was cancelled.", cancellationToken);
                 }
                 finally
@@ -567,6 +579,21 @@ namespace SmtpTools.Core.Smtp
             }
         }
 
+        /// <summary>
+        /// Ctrl+C during a transaction: before the end of the data, close the socket at once (the server cannot have the
+        /// message); after it, give the server a moment to confirm, so the caller learns that the message was sent
+        /// instead of leaving it unknown.
+        /// </summary>
+        private void AbortOnCancel(SmtpSession session)
+        {
+            if (!session.DataEnded)
+            {
+                session.Abort();
+                return;
+            }
+            Task.Delay(_options.VerdictGrace).ContinueWith(_ => session.Abort(), TaskScheduler.Default);
+        }
+
         /// <summary>Gives the session up without QUIT (it is broken, or Ctrl+C).</summary>
         private void Drop()
         {
@@ -584,11 +611,37 @@ namespace SmtpTools.Core.Smtp
             return TimeSpan.FromMilliseconds(capped * factor);
         }
 
-        private Task BackoffAsync(int attempt, CancellationToken cancellationToken)
+        /// <summary>
+        /// Set by a session pool: decides how long to wait before a retry (a throttling reply slows the whole pool), or
+        /// throws <see cref="SessionRefusedException"/> to give the message back to the pool.
+        /// </summary>
+        internal Func<SmtpRetry, CancellationToken, Task> RetryPacer { get; set; }
+
+        private Task BackoffAsync(SmtpRetry retry, CancellationToken cancellationToken)
         {
-            var delay = BackoffDelay(attempt);
-            _sink.Verbose($"Waiting {delay.TotalSeconds:0.###} s before attempt {attempt + 1}.");
+            if (RetryPacer != null) return RetryPacer(retry, cancellationToken);
+            var delay = BackoffDelay(retry.Attempt);
+            _sink.Verbose($"Waiting {delay.TotalSeconds:0.###} s before attempt {retry.Attempt + 1}.");
             return Task.Delay(delay, cancellationToken);
+        }
+
+        /// <summary>The reply that made an attempt fail, for the retry decision.</summary>
+        private static SmtpRetry RetryOf(Delivery delivery, Attempt attempt)
+        {
+            int code = attempt.Code;
+            string text = attempt.Reply;
+            if (attempt.Kind == AttemptKind.Sent || attempt.Kind == AttemptKind.NoRecipient)
+            {
+                var refused = attempt.RefusedNow.FirstOrDefault(IsTransient);
+                code = refused?.StatusCode ?? 0;
+                text = refused?.Text;
+            }
+            else if (attempt.Error?.InnerException is SmtpCommandException reply)
+            {
+                code = (int)reply.StatusCode;
+                text = reply.Message;
+            }
+            return new SmtpRetry(delivery.Result.Attempts, attempt.Phase, code, text ?? SmtpReplies.DescribeFailure(attempt.Error));
         }
 
         private static long MeasureSize(MimeMessage message)
