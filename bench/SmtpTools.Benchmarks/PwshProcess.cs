@@ -22,13 +22,6 @@ namespace SmtpTools.Benchmarks
             return pwsh;
         }
 
-        public static string RepoRoot()
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir != null && !File.Exists(Path.Combine(dir.FullName, "SmtpTools.sln"))) dir = dir.Parent;
-            return dir?.FullName ?? Directory.GetCurrentDirectory();
-        }
-
         /// <summary>The built module (out/SmtpTools), or --module.</summary>
         public static string Module(string root, IReadOnlyDictionary<string, string> options)
         {

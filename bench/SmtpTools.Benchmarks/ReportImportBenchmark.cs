@@ -135,7 +135,7 @@ namespace SmtpTools.Benchmarks
 
         private static IEnumerable<string[]> Bounces(string root, int rounds, bool engines, CmdletRunner cmdlets)
         {
-            string corpus = Path.Combine(RepositoryRoot(), "tests", "testdata", "bounces", "files");
+            string corpus = Path.Combine(Repository.Root, "tests", "testdata", "bounces", "files");
             var mails = Directory.GetFiles(corpus, "*.eml");
             if (cmdlets != null)
             {
@@ -172,8 +172,8 @@ namespace SmtpTools.Benchmarks
         /// <summary>Runs one cmdlet over a path in a new pwsh process (report-import.ps1) and makes a table row of its RESULT line.</summary>
         private sealed class CmdletRunner
         {
-            private readonly string _pwsh = EnginesBenchmark.Pwsh(RepositoryRoot());
-            private readonly string _module = Path.Combine(RepositoryRoot(), "out", "SmtpTools", "SmtpTools.psd1");
+            private readonly string _pwsh = PwshProcess.Find(Repository.Root);
+            private readonly string _module = Path.Combine(Repository.Root, "out", "SmtpTools", "SmtpTools.psd1");
 
             public string[] Run(string name, string command, string path, string warmUp, bool exportCsv = false)
             {
@@ -201,13 +201,6 @@ namespace SmtpTools.Benchmarks
                 Console.WriteLine($"{name}: {L(3):N0} objects in {D(4):F1} s");
                 return Row(f[1], L(2), L(3), TimeSpan.FromSeconds(D(4)), TimeSpan.FromSeconds(D(5)), L(6), L(7));
             }
-        }
-
-        private static string RepositoryRoot()
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "SmtpTools.sln"))) return dir.FullName;
-            throw new InvalidOperationException("run the benchmark from inside the repository (SmtpTools.sln not found above " + AppContext.BaseDirectory + ")");
         }
 
         private static TimeSpan Cpu()

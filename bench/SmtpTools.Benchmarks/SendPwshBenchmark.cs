@@ -31,7 +31,7 @@ namespace SmtpTools.Benchmarks
             int Int(string key, int fallback) => options.TryGetValue(key, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
             int messages = Int("messages", 2000), size = Int("size", 2048), rounds = Int("rounds", 3);
             string server = options.TryGetValue("server", out var s) ? s : "127.0.0.1:2527";
-            string root = PwshProcess.RepoRoot();
+            string root = Repository.Root;
             string module = PwshProcess.Module(root, options);
             string pwsh = PwshProcess.Find(root);
             Console.WriteLine($"send-pwsh: {messages} messages of {size} bytes into {server}, {Environment.ProcessorCount} cores, {rounds} interleaved rounds (medians), load {LoadAverage()}");

@@ -89,10 +89,11 @@ Describe 'Send-SmtpMessage resumable merge (issue 17)' {
         $log = Join-Path $dir 'sent.csv'
         $script = Join-Path $dir 'merge.ps1'
         # The merge as a user would write it: rows from a CSV, the log appended by Export-Csv, the same log read back.
+        # -RateLimit 50 keeps it running for about 10 s, so Ctrl+C comes mid-run however fast the machine is.
         1..500 | ForEach-Object { [pscustomobject]@{ To = $alice; Subject = "$run pester $_"; Body = "Row $_" } } | Export-Csv (Join-Path $dir 'rows.csv') -NoTypeInformation
         @"
 Import-Module '$ModuleManifest'
-Import-Csv '$dir/rows.csv' | Send-SmtpMessage -SmtpServer $server -Port $plainPort -Security None -From merge@example.test -ConnectionCount 2 -SkipSentLog '$log' -PassThru |
+Import-Csv '$dir/rows.csv' | Send-SmtpMessage -SmtpServer $server -Port $plainPort -Security None -From merge@example.test -ConnectionCount 2 -RateLimit 50 -SkipSentLog '$log' -PassThru |
   Export-Csv -Path '$log' -Append -NoTypeInformation
 "@ | Set-Content $script
 
