@@ -76,16 +76,11 @@ namespace SmtpTools.Commands
             // A selector column of a CSV row applies to that row only.
             var selectors = DkimSelector?.Where(s => !string.IsNullOrWhiteSpace(s)).ToArray();
             var auditor = _auditor;
-            // A missing array (a null bound from the pipeline) is one blank input: it gets its InvalidDomainName error too.
-            foreach (var domain in Domain ?? new string[1])
+            EnqueueEachDomain(Domain, (name, ct) => auditor.AuditAsync(name, selectors, ct), report =>
             {
-                var name = domain;
-                Enqueue(ct => auditor.AuditAsync(name, selectors, ct), report =>
-                {
-                    if (VerboseWanted) WriteVerbose($"{report.Domain}: grade {report.Grade}, {report.ErrorCount} error(s), {report.WarningCount} warning(s).");
-                    WriteObject(report);
-                }, ex => WriteError(ErrorRecordFactory.FromException(ex, name)));
-            }
+                if (VerboseWanted) WriteVerbose($"{report.Domain}: grade {report.Grade}, {report.ErrorCount} error(s), {report.WarningCount} warning(s).");
+                WriteObject(report);
+            });
         }
 
         protected override void EndProcessing()

@@ -66,6 +66,20 @@ namespace SmtpTools.Infrastructure
             base.Dispose(disposing);
         }
 
+        /// <summary>
+        /// One Core check per input domain, started now and written in input order by <paramref name="write"/>; an input
+        /// the check refuses (InvalidDomainName …) or that fails is a non-terminating error in its place.
+        /// </summary>
+        protected void EnqueueEachDomain<T>(string[] domains, System.Func<string, System.Threading.CancellationToken, System.Threading.Tasks.Task<T>> check, System.Action<T> write)
+        {
+            // A missing array (a null bound from the pipeline) is one blank input: it gets its InvalidDomainName error too.
+            foreach (var domain in domains ?? new string[1])
+            {
+                string name = domain;
+                Enqueue(ct => check(name, ct), write, ex => WriteError(ErrorRecordFactory.FromException(ex, name)));
+            }
+        }
+
         /// <summary>Builds the resolver for a cmdlet; a bad server specification terminates the cmdlet.</summary>
         internal static IDnsResolver CreateResolver(PSCmdlet cmdlet, string[] servers, int timeoutSec, int throttleLimit)
         {

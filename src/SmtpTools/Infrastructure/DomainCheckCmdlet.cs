@@ -52,19 +52,12 @@ namespace SmtpTools.Infrastructure
 
         protected override void ProcessRecord()
         {
-            var check = CheckForRecord(_check);
-            foreach (var domain in Domain ?? new string[1])
+            EnqueueEachDomain(Domain, CheckForRecord(_check), result =>
             {
-                string name = domain;
-                Enqueue(ct => check(name, ct),
-                    result =>
-                    {
-                        if (VerboseWanted) WriteVerbose(Describe(result));
-                        if (Quiet) WriteObject(Passed(result));
-                        else WriteObject(result);
-                    },
-                    ex => WriteError(ErrorRecordFactory.FromException(ex, name)));
-            }
+                if (VerboseWanted) WriteVerbose(Describe(result));
+                if (Quiet) WriteObject(Passed(result));
+                else WriteObject(result);
+            });
         }
 
         protected override void EndProcessing()
