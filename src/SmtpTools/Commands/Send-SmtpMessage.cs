@@ -1,6 +1,5 @@
 using System;
 using System.Collections;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
@@ -198,9 +197,6 @@ namespace SmtpTools.Commands
         private int _sent, _partial, _unconfirmed, _failed, _skipped, _already, _count;
         private string _endpoint, _sentLogPath;
         private RowMessageIds _rowIds;
-        // Results not yet written to the pipeline, by input position: what a stop (Ctrl+C) must not lose.
-        private readonly ConcurrentDictionary<long, Task<SmtpSendResult>> _unwritten = new ConcurrentDictionary<long, Task<SmtpSendResult>>();
-        private long _position;
 
         protected override void BeginProcessing()
         {
@@ -255,7 +251,7 @@ namespace SmtpTools.Commands
                 // Missing attachment and the like: this message fails, nothing is sent for it, the others go on.
                 var failed = _pool.NotSent(new OutgoingMessage { From = From, Subject = Subject, To = Split(To), Cc = Split(Cc), Bcc = Split(Bcc) },
                     SmtpSendStatus.Failed, SmtpPhase.Message, ex);
-                Queue(Task.FromResult(failed), null, null, ex);
+                Queue(Task.FromResult(failed), null, inputError: ex);
                 return;
             }
 
@@ -268,29 +264,19 @@ namespace SmtpTools.Commands
 
             if (!_connected) Connect();
             var pool = _pool;
-            Queue(null, ct => pool.SendAsync(message, ct), target);
+            Queue(null, ct => pool.SendAsync(message, ct), target, message);
         }
 
-        /// <summary>One record's result into the ordered output; it counts as unwritten until it is written.</summary>
+        /// <summary>One record's result into the ordered output (a stop before it is written: see <see cref="KeepStoppedResults"/>).</summary>
         /// <param name="inputError">The cmdlet's own failure to make the message from the record (its error record as is).</param>
-        private void Queue(Task<SmtpSendResult> ready, Func<CancellationToken, Task<SmtpSendResult>> send, string target = null, Exception inputError = null)
+        /// <param name="message">The message being sent, which names the record should its outcome be unknown when the pipeline stops.</param>
+        private void Queue(Task<SmtpSendResult> ready, Func<CancellationToken, Task<SmtpSendResult>> send, string target = null, OutgoingMessage message = null, Exception inputError = null)
         {
-            long position = _position++;
-            Enqueue(ct =>
+            Enqueue(ct => ready ?? send(ct), result =>
             {
-                var task = ready ?? send(ct);
-                _unwritten[position] = task;
-                return task;
-            }, result =>
-            {
-                _unwritten.TryRemove(position, out _);
                 if (inputError != null) ReportInputError(result, inputError);
                 else Report(result, target);
-            }, error =>
-            {
-                _unwritten.TryRemove(position, out _);
-                WriteError(ErrorRecordFactory.FromException(error, target));
-            });
+            }, error => WriteError(ErrorRecordFactory.FromException(error, target)), message);
         }
 
         private void ReportInputError(SmtpSendResult failed, Exception error)
@@ -367,33 +353,49 @@ namespace SmtpTools.Commands
         {
             if (disposing)
             {
-                if (CancellationToken.IsCancellationRequested) KeepStoppedResults();
+                KeepStoppedResults();
                 _pool?.Dispose();
             }
             base.Dispose(disposing);
         }
 
         /// <summary>
-        /// After Ctrl+C nothing more can be written to the pipeline, so the log lacks the messages that were in flight or
-        /// waiting for an earlier one. Those whose data had not gone out were abandoned (the server cannot have them);
-        /// the others get a moment for their verdict, and every one that was (or may have been) delivered is appended to
-        /// the log's stopped file, which the next -SkipSentLog run reads: resuming never sends a row twice.
+        /// When the pipeline ends before every result was written (Ctrl+C, a terminating error, Select-Object -First),
+        /// the log lacks the messages that were in flight, waiting for an earlier one in the ordered output, or whose
+        /// write the stop cut short. Those whose data had not gone out are abandoned (the server cannot have them); the
+        /// others get a moment for their verdict. Every one that was, or may have been, delivered is appended to the log's
+        /// stopped file, which the next -SkipSentLog run reads: resuming never sends a row twice. A message still without
+        /// an outcome after the grace counts as Unconfirmed.
         /// </summary>
         private void KeepStoppedResults()
         {
-            if (_sentLogPath == null || _unwritten.IsEmpty) return;
-            var tasks = _unwritten.Values.ToArray();
-            try { Task.WaitAll(tasks, _verdictGrace + TimeSpan.FromSeconds(2)); }
-            catch (AggregateException) { } // cancelled before the data went out: not delivered
-            var delivered = tasks.Where(t => t.Status == TaskStatus.RanToCompletion).Select(t => t.Result)
-                .Where(r => r.Status == SmtpSendStatus.Sent || r.Status == SmtpSendStatus.PartiallySent || r.Status == SmtpSendStatus.Unconfirmed)
-                .ToList();
-            if (delivered.Count == 0) return;
-            try { SentLog.AppendStopped(_sentLogPath, delivered); }
+            // Without a log to complete, the work still running is only cancelled (before the pool's sessions go).
+            var unwritten = AbandonUnwritten(_sentLogPath == null ? TimeSpan.Zero : _verdictGrace + TimeSpan.FromSeconds(2));
+            if (_sentLogPath == null) return;
+            var kept = new List<SmtpSendResult>();
+            var unknown = new List<string>();
+            foreach (var record in unwritten)
+            {
+                var work = (Task<SmtpSendResult>)record.Work;
+                // Faulted or cancelled: nothing reached the server (the sender turns every other outcome into a result).
+                if (work.Status == TaskStatus.RanToCompletion)
+                {
+                    if (SentLog.CountsAsSent(work.Result.Status)) kept.Add(work.Result);
+                }
+                else if (!work.IsCompleted && record.Tag is OutgoingMessage message)
+                {
+                    if (message.MessageId != null) kept.Add(_pool.Unknown(message));
+                    else unknown.Add(message.MessagePath ?? DescribeTarget(message));
+                }
+            }
+            if (unknown.Count > 0)
+                Host?.UI?.WriteWarningLine($"Send-SmtpMessage was stopped while these messages were on their way; whether the server has them is unknown: {string.Join(", ", unknown)}");
+            if (kept.Count == 0) return;
+            try { SentLog.AppendStopped(_sentLogPath, kept); }
             catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
             {
                 // The last resort: the host, so a person can see which rows went out.
-                Host?.UI?.WriteWarningLine($"Send-SmtpMessage was stopped; these messages were sent but are not in {_sentLogPath}: {string.Join(", ", delivered.Select(r => r.MessageId))} ({ex.Message})");
+                Host?.UI?.WriteWarningLine($"Send-SmtpMessage was stopped; these messages were (or may have been) sent but are not in {_sentLogPath}: {string.Join(", ", kept.Select(r => r.MessageId))} ({ex.Message})");
             }
         }
 

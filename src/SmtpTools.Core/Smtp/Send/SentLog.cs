@@ -14,10 +14,13 @@ namespace SmtpTools.Core.Smtp
     /// re-run of an interrupted mail merge (-SkipSentLog) sends each row once. A row counts as sent when any entry for
     /// its Message-ID says Sent, PartiallySent (its accepted recipients have it) or AlreadySent (an earlier re-run
     /// skipped it); Unconfirmed too, unless <c>retryUnconfirmed</c> (the server may have it: never twice unless asked).
+    /// A row whose entries all say Unconfirmed stays unconfirmed (<see cref="IsUnconfirmed"/>): a re-run reports it
+    /// Unconfirmed again, not AlreadySent, so that a later run with -RetryUnconfirmed still knows to send it.
     /// Message-IDs are compared as <see cref="SendLogIndex"/> compares them for bounces.
     /// </summary>
     public sealed class SentLog
     {
+        private static readonly object Confirmed = "Confirmed", OnlyUnconfirmed = "Unconfirmed";
         private readonly SendLogIndex _sent = new SendLogIndex();
 
         /// <summary>Message-IDs that count as sent.</summary>
@@ -26,6 +29,13 @@ namespace SmtpTools.Core.Smtp
         public int Rows { get; private set; }
 
         public bool Contains(string messageId) => _sent.Find(messageId) != null;
+
+        /// <summary>Whether the log knows of <paramref name="messageId"/> only that its final reply was lost (every entry Unconfirmed).</summary>
+        public bool IsUnconfirmed(string messageId) => _sent.Find(messageId) == OnlyUnconfirmed;
+
+        /// <summary>Whether a result with this status means the server has (or may have) the message, so a resumed run must not send it again.</summary>
+        public static bool CountsAsSent(SmtpSendStatus status) =>
+            status == SmtpSendStatus.Sent || status == SmtpSendStatus.PartiallySent || status == SmtpSendStatus.Unconfirmed || status == SmtpSendStatus.AlreadySent;
 
         /// <summary>Where the results that could not reach the log before a stop (Ctrl+C) are kept: the log's path + ".stopped.csv".</summary>
         public static string StoppedPath(string path) => path + ".stopped.csv";
@@ -74,23 +84,18 @@ namespace SmtpTools.Core.Smtp
                 for (var row = csv.Next(); row != null; row = csv.Next())
                 {
                     Rows++;
-                    if (IsSent(row[status], retryUnconfirmed)) _sent.Add(row[id], row[status]);
+                    switch ((row[status] ?? "").Trim())
+                    {
+                        case "Sent":
+                        case "PartiallySent":
+                        case "AlreadySent":
+                            _sent.Add(row[id], Confirmed);
+                            break;
+                        case "Unconfirmed":
+                            if (!retryUnconfirmed && _sent.Find(row[id]) == null) _sent.Add(row[id], OnlyUnconfirmed);
+                            break;
+                    }
                 }
-            }
-        }
-
-        private static bool IsSent(string status, bool retryUnconfirmed)
-        {
-            switch ((status ?? "").Trim())
-            {
-                case "Sent":
-                case "PartiallySent":
-                case "AlreadySent":
-                    return true;
-                case "Unconfirmed":
-                    return !retryUnconfirmed;
-                default:
-                    return false;
             }
         }
     }

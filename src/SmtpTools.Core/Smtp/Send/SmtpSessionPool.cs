@@ -22,15 +22,18 @@ namespace SmtpTools.Core.Smtp
     /// <summary>Why and where a message is about to be tried again (see <see cref="SmtpSender.RetryPacer"/>).</summary>
     internal sealed class SmtpRetry
     {
-        public SmtpRetry(int attempt, SmtpPhase phase, int statusCode, string text)
+        public SmtpRetry(int attempt, SmtpPhase phase, int statusCode, string text, bool messageOut = false)
         {
             Attempt = attempt;
             Phase = phase;
             StatusCode = statusCode;
             Text = text;
+            MessageOut = messageOut;
         }
 
         public int Attempt { get; }
+        /// <summary>Some recipients have (or may have) the message already: only this sender, which knows whom, may go on with it.</summary>
+        public bool MessageOut { get; }
         public SmtpPhase Phase { get; }
         public int StatusCode { get; }
         public string Text { get; }
@@ -96,8 +99,17 @@ namespace SmtpTools.Core.Smtp
         /// <summary>The result of a message that never reaches a session (see <see cref="SmtpSender.NotSent"/>).</summary>
         public SmtpSendResult NotSent(OutgoingMessage source, SmtpSendStatus status, SmtpPhase failedPhase, Exception error)
         {
-            lock (_lock) return (_all.Count > 0 ? _all[0].Sender : _newSender()).NotSent(source, status, failedPhase, error);
+            lock (_lock) return AnySender().NotSent(source, status, failedPhase, error);
         }
+
+        /// <summary>The result of a message that was on its way when the run was stopped and has no outcome (see <see cref="SmtpSender.Unknown"/>).</summary>
+        public SmtpSendResult Unknown(OutgoingMessage source)
+        {
+            lock (_lock) return AnySender().Unknown(source);
+        }
+
+        /// <summary>A sender for results that need no session (call under the lock).</summary>
+        private SmtpSender AnySender() => _all.Count > 0 ? _all[0].Sender : _newSender();
 
         /// <summary>SMTP sessions opened over the pool's life (reconnects included).</summary>
         public int ConnectionsOpened
@@ -189,9 +201,7 @@ namespace SmtpTools.Core.Smtp
             // building, for message files whose Message-ID is inside them).
             if (message.MessageId != null && _options.SkipSent != null && _options.SkipSent.Contains(message.MessageId))
             {
-                var already = NotSent(message, SmtpSendStatus.AlreadySent, SmtpPhase.None, null);
-                already.MessageId = Bounces.SendLogIndex.Normalize(message.MessageId);
-                return already;
+                lock (_lock) return AnySender().SentBefore(message, message.MessageId);
             }
             var turn = await Governor.EnterAsync(cancellationToken).ConfigureAwait(false);
             try
@@ -313,10 +323,11 @@ namespace SmtpTools.Core.Smtp
                 if (signal == ThrottleSignal.Connections && retry.Phase == SmtpPhase.Connect)
                 {
                     Governor.Throttled(turn, signal);
-                    // Give the message to a session that is already open, unless this is the only one we have.
+                    // Give the message to a session that is already open, unless this is the only one we have, or part
+                    // of the message went out already (another sender would start it afresh, to every recipient).
                     bool others;
                     lock (_lock) others = _all.Count > 1;
-                    if (others) throw new SessionRefusedException(SmtpReplies.Format(retry.StatusCode, retry.Text));
+                    if (others && !retry.MessageOut) throw new SessionRefusedException(SmtpReplies.Format(retry.StatusCode, retry.Text));
                 }
                 else if (signal == ThrottleSignal.SessionLimit)
                 {
