@@ -98,7 +98,9 @@ Import-Csv '$dir/rows.csv' | Send-SmtpMessage -SmtpServer $server -Port $plainPo
   Export-Csv -Path '$log' -Append -NoTypeInformation
 "@ | Set-Content $script
 
-        $child = Start-Process -FilePath $pwsh -ArgumentList '-NoLogo', '-NoProfile', '-NonInteractive', '-File', $script -PassThru
+        # env --default-signal: a test run started in the background (bash `&`) passes SIGINT on as ignored, and the
+        # runtime keeps it ignored; a person's Ctrl+C in a terminal always reaches pwsh. env then becomes pwsh (same id).
+        $child = Start-Process -FilePath env -ArgumentList '--default-signal=INT', $pwsh, '-NoLogo', '-NoProfile', '-NonInteractive', '-File', $script -PassThru
         $deadline = (Get-Date).AddSeconds(60)
         while (-not $child.HasExited -and (Get-Date) -lt $deadline -and -not ((Test-Path $log) -and @(Get-Content $log).Count -gt 100)) { Start-Sleep -Milliseconds 50 }
         $child.HasExited | Should -BeFalse -Because 'the merge must still be running when Ctrl+C comes'

@@ -24,6 +24,22 @@ namespace SmtpTools.Core.Tests.Smtp.Send
                 Assert.Equal(first.Next(Row(to)), second.Next(Row(to)));
         }
 
+        /// <summary>
+        /// The derivation is a contract with every log written so far: a resumed merge recognises rows only if this version
+        /// makes the ids an earlier one made. Recomputed here from the documented recipe, not taken from the code.
+        /// </summary>
+        [Fact]
+        public void Ids_follow_the_documented_recipe_so_logs_of_earlier_versions_still_match()
+        {
+            static string Hex(string text) => System.Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text))).Substring(0, 32).ToLowerInvariant();
+            // From, To, Cc, Bcc, Subject, Body, TextBody, HtmlBody, attachments, message path: values end with NUL, list items with U+0001.
+            string content = Hex("Billing <billing@example.test>\0a@example.test\u0001\0\0\0Invoice\0Dear customer\0\0\0/data/invoice.pdf\u0001\0\0");
+            var ids = new RowMessageIds();
+            Assert.Equal(content + ".merge@example.test", ids.Next(Row("a@example.test")));
+            // The second identical row: the hash of the first's key, '#' and its occurrence number.
+            Assert.Equal(Hex(content + "#2") + ".merge@example.test", ids.Next(Row("a@example.test")));
+        }
+
         [Fact]
         public void Ids_are_well_formed_and_name_the_sender_domain()
         {
