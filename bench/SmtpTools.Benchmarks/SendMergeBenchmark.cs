@@ -29,7 +29,7 @@ namespace SmtpTools.Benchmarks
             string pwsh = PwshProcess.Find(root);
             var checkpoints = new[] { rows / 10, rows / 2, rows }.Distinct().Where(c => c > 0).ToArray();
             string work = Directory.CreateTempSubdirectory("send-merge-").FullName;
-            Console.WriteLine($"send-merge: {rows} rows, {attachmentKb} KiB attachment each, -ConnectionCount {sessions}, into {server}, {Environment.ProcessorCount} cores, load {Load()}");
+            Console.WriteLine($"send-merge: {rows} rows, {attachmentKb} KiB attachment each, -ConnectionCount {sessions}, into {server}, {Environment.ProcessorCount} cores, load {SendPwshBenchmark.LoadAverage()}");
             try
             {
                 var lines = PwshProcess.RunScript(pwsh, "send-merge.ps1",
@@ -39,18 +39,15 @@ namespace SmtpTools.Benchmarks
                 foreach (var l in lines.Where(l => l[0] == "POINT"))
                 {
                     int done = int.Parse(l[1], CultureInfo.InvariantCulture);
-                    double seconds = D(l[2]), cpu = D(l[3]), ws = D(l[4]), heap = D(l[5]), read = D(l[6]) / (1024 * 1024);
+                    double D(int i) => SendPwshBenchmark.D(l[i]);
+                    double seconds = D(2), cpu = D(3), ws = D(4), heap = D(5), read = D(6) / (1024 * 1024);
                     Console.WriteLine($"{done,8} {seconds,8:0.0} {done / seconds,7:0} {cpu * 1000 / done,11:0.00} {ws,15:0} {heap,8:0.0} {read,8:0.0}");
                 }
                 var end = lines.Single(l => l[0] == "DONE");
-                Console.WriteLine($"log rows: {end[2]} of {end[1]}; attachment bytes if read per message: {(double)rows * attachmentKb / 1024:0} MB; load {Load()}");
+                Console.WriteLine($"log rows: {end[2]} of {end[1]}; attachment bytes if read per message: {(double)rows * attachmentKb / 1024:0} MB; load {SendPwshBenchmark.LoadAverage()}");
             }
             finally { Directory.Delete(work, true); }
             return 0;
         }
-
-        private static string Load() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
-
-        private static double D(string s) => double.Parse(s, CultureInfo.InvariantCulture);
     }
 }

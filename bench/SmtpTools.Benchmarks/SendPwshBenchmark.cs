@@ -97,9 +97,10 @@ namespace SmtpTools.Benchmarks
             return new Sample { Messages = messages, Seconds = D(f[1]), Cpu = D(f[2]) + D(f[3]) };
         }
 
-        private static string LoadAverage() => System.IO.File.Exists("/proc/loadavg") ? string.Join(" ", System.IO.File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+        /// <summary>The load average (1, 5, 15 minutes), printed beside every figure.</summary>
+        internal static string LoadAverage() => System.IO.File.Exists("/proc/loadavg") ? string.Join(" ", System.IO.File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
-        private static double D(string s) => double.Parse(s, CultureInfo.InvariantCulture);
+        internal static double D(string s) => double.Parse(s, CultureInfo.InvariantCulture);
 
         private static double Median(IEnumerable<double> values)
         {

@@ -26,7 +26,7 @@ $log = Join-Path $Work 'sent.csv'
 Remove-Item $log, "$log.stopped.csv" -ErrorAction Ignore
 
 # Bytes this process has read through read() (files and sockets): what shows whether the attachment is read per message.
-function Get-ReadBytes { [long](((Get-Content /proc/self/io) -match '^rchar:') -replace '\D', '') }
+function Get-ReadBytes { [long]((@(Get-Content /proc/self/io) -match '^rchar:')[0] -replace '\D', '') }
 
 function Get-Rows {
     foreach ($i in 1..$Rows) { [pscustomobject]@{ To = "rcpt$i@example.test"; Subject = "Price list $i"; Body = "Dear customer $i, the new price list is attached."; Attachment = $attachment } }
