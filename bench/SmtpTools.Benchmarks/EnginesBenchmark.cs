@@ -47,9 +47,8 @@ namespace SmtpTools.Benchmarks
             int n = Int("domains", 2000), rounds = Int("rounds", 3), delayMs = Int("delay-ms", 30), slow = Int("slow-domains", 100), stream = Int("stream", 20000);
             _warmUpSeconds = Int("warm-up-seconds", 40);
             string root = Repository.Root;
-            string module = options.TryGetValue("module", out var m) ? m : Path.Combine(root, "out", "SmtpTools", "SmtpTools.psd1");
-            if (!File.Exists(module)) throw new InvalidOperationException($"{module} not found: build the module first (dotnet build src/SmtpTools/SmtpTools.csproj -c Release)");
-            string pwsh = Pwsh(root);
+            string module = PwshProcess.Module(root, options);
+            string pwsh = PwshProcess.Find(root);
             // --compare <psd1>: another build of the module (e.g. the previous commit) measured in the same rounds.
             string before = options.TryGetValue("compare", out var c) ? c : null;
             if (before != null && !File.Exists(before)) throw new InvalidOperationException($"{before} not found");
@@ -225,31 +224,10 @@ namespace SmtpTools.Benchmarks
             }
         }
 
-        private List<string[]> RunPwsh(string pwsh, string module, string[] servers, string arguments)
+        private static List<string[]> RunPwsh(string pwsh, string module, string[] servers, string arguments)
         {
-            string script = Path.Combine(AppContext.BaseDirectory, "engines.ps1");
             string serverList = string.Join(",", servers.Select(s => "'" + s + "'"));
-            return RunScript(pwsh, $"& '{script}' -Module '{module}' -Servers {serverList} {arguments}");
-        }
-
-        /// <summary>Runs <paramref name="command"/> in a new pwsh; its RESULT and STREAM lines, split at tabs.</summary>
-        internal static List<string[]> RunScript(string pwsh, string command)
-        {
-            var psi = new ProcessStartInfo(pwsh, $"-NoLogo -NoProfile -NonInteractive -Command \"{command}\"")
-            {
-                RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-            };
-            psi.Environment["POWERSHELL_TELEMETRY_OPTOUT"] = "1";
-            psi.Environment["POWERSHELL_UPDATECHECK"] = "Off";
-            using var p = Process.Start(psi);
-            var error = p.StandardError.ReadToEndAsync();
-            var lines = new List<string[]>();
-            string line;
-            while ((line = p.StandardOutput.ReadLine()) != null)
-                if (line.StartsWith("RESULT\t", StringComparison.Ordinal) || line.StartsWith("STREAM\t", StringComparison.Ordinal)) lines.Add(line.Split('\t'));
-            p.WaitForExit();
-            if (p.ExitCode != 0 || lines.Count == 0) throw new InvalidOperationException("pwsh run failed: " + error.Result);
-            return lines;
+            return PwshProcess.RunScript(pwsh, "engines.ps1", $"-Module '{module}' -Servers {serverList} {arguments}", "RESULT", "STREAM");
         }
 
         /// <summary>spfquery.libspf2 over the file's cases in a private mount namespace whose /etc/resolv.conf names <paramref name="server"/>.</summary>
@@ -335,18 +313,6 @@ namespace SmtpTools.Benchmarks
         }
 
         /// <summary>The pinned pwsh as a .NET tool in the git-ignored .tools folder, installed on first use.</summary>
-        internal static string Pwsh(string root)
-        {
-            string folder = Path.Combine(root, ".tools", "pwsh-7.6.10");
-            string pwsh = Path.Combine(folder, "pwsh");
-            if (File.Exists(pwsh)) return pwsh;
-            Console.WriteLine($"installing PowerShell 7.6.10 into {folder}");
-            using var p = Process.Start(new ProcessStartInfo("dotnet", new[] { "tool", "install", "--tool-path", folder, "PowerShell", "--version", "7.6.10" }) { UseShellExecute = false });
-            p.WaitForExit();
-            if (p.ExitCode != 0 || !File.Exists(pwsh)) throw new InvalidOperationException("could not install pwsh 7.6.10 as a .NET tool");
-            return pwsh;
-        }
-
         internal static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
         internal static double D(string s) => double.Parse(s, CultureInfo.InvariantCulture);

@@ -14,7 +14,7 @@ namespace SmtpTools.Benchmarks
 
     internal static class Program
     {
-        private static readonly IBenchmark[] All = { new SpfAuditBenchmark(), new DmarcAuditBenchmark(), new SmtpProbeBenchmark(), new SendBenchmark(), new EnginesBenchmark(), new ReportImportBenchmark(), new EmailDomainBenchmark(), new MailTransportBenchmark(), new TransportDnsBenchmark() };
+        private static readonly IBenchmark[] All = { new SpfAuditBenchmark(), new DmarcAuditBenchmark(), new SmtpProbeBenchmark(), new SendBenchmark(), new EnginesBenchmark(), new ReportImportBenchmark(), new EmailDomainBenchmark(), new MailTransportBenchmark(), new TransportDnsBenchmark(), new SendPwshBenchmark(), new SendMergeBenchmark() };
 
         /// <summary>dotnet run -c Release --project bench/SmtpTools.Benchmarks -- spf-audit [--domains 2000] [--no-pyspf] | dmarc-audit [--domains 2000] | smtp-probe [--probes 200] | send [--rounds 5] | engines [--domains 2000 --rounds 3] | report-import [--files 10000] [--large-mb 1024] | mail-transport [--domains 2000] | transport-dns [--domains 2000 --rounds 3]</summary>
         private static int Main(string[] args)

@@ -172,7 +172,7 @@ namespace SmtpTools.Benchmarks
         /// <summary>Runs one cmdlet over a path in a new pwsh process (report-import.ps1) and makes a table row of its RESULT line.</summary>
         private sealed class CmdletRunner
         {
-            private readonly string _pwsh = EnginesBenchmark.Pwsh(Repository.Root);
+            private readonly string _pwsh = PwshProcess.Find(Repository.Root);
             private readonly string _module = Path.Combine(Repository.Root, "out", "SmtpTools", "SmtpTools.psd1");
 
             public string[] Run(string name, string command, string path, string warmUp, bool exportCsv = false)

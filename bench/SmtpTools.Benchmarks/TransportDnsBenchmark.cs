@@ -52,7 +52,7 @@ namespace SmtpTools.Benchmarks
             if (!coreOnly)
             {
                 if (!File.Exists(module)) throw new InvalidOperationException($"{module} is missing: dotnet build src/SmtpTools/SmtpTools.csproj -c Release first");
-                pwsh = Pwsh(root);
+                pwsh = PwshProcess.Find(root);
                 list = Path.Combine(knot.Folder, "domains.txt");
                 File.WriteAllLines(list, names);
             }
@@ -125,8 +125,7 @@ namespace SmtpTools.Benchmarks
         /// <summary>The three cmdlets in one pwsh process (transport-dns.ps1), one new pipeline each.</summary>
         private static IEnumerable<(string, Sample)> Cmdlets(string pwsh, string module, string server, string list, int n)
         {
-            string script = Path.Combine(AppContext.BaseDirectory, "transport-dns.ps1");
-            foreach (var f in RunScript(pwsh, $"& '{script}' -Module '{module}' -Server '{server}' -DomainList '{list}'").Where(l => l[0] == "RESULT"))
+            foreach (var f in PwshProcess.RunScript(pwsh, "transport-dns.ps1", $"-Module '{module}' -Server '{server}' -DomainList '{list}'", "RESULT"))
             {
                 int items = int.Parse(f[2], CultureInfo.InvariantCulture), good = int.Parse(f[5], CultureInfo.InvariantCulture);
                 if (items != n || good != n) throw new InvalidOperationException($"{f[1]}: {good} of {items} results as expected for {n} domains: the zone or the cmdlet is broken");

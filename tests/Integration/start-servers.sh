@@ -9,6 +9,8 @@
 #   Postfix    127.0.0.1:2525 plain (no STARTTLS, no AUTH)      2587 STARTTLS, AUTH after TLS
 #              127.0.0.1:2465 implicit TLS + AUTH               2588 STARTTLS with an untrusted self-signed cert
 #              127.0.0.1:2526 open relay (outside mail is discarded)
+#              127.0.0.1:2532 plain, anvil: at most 2 sessions per client (421 4.7.0 too many connections)
+#              127.0.0.1:2533 plain, anvil: at most 10 messages per client per 5 s (450 4.7.1 too much mail)
 #   Dovecot    SASL for Postfix, LMTP delivery into run/mail/<user>/Maildir
 #   smtp-sink  127.0.0.1:2527 (throughput)     silent TCP listener 127.0.0.1:2529 (never sends a banner)
 #   broken STARTTLS 127.0.0.1:2530 (offers STARTTLS, accepts it, then sends no TLS: the handshake fails)
@@ -27,6 +29,7 @@ DNS_PORT="${SMTPTOOLS_DNS_PORT:-$((53053 + OFFSET))}"
 PORT_PLAIN=$((2525 + OFFSET)); PORT_SUBMISSION=$((2587 + OFFSET)); PORT_IMPLICIT=$((2465 + OFFSET))
 PORT_UNTRUSTED=$((2588 + OFFSET)); PORT_RELAY=$((2526 + OFFSET)); PORT_SINK=$((2527 + OFFSET))
 PORT_SILENT=$((2529 + OFFSET)); PORT_BROKEN_TLS=$((2530 + OFFSET)); PORT_CLOSED=$((2599 + OFFSET))
+PORT_CONN_LIMIT=$((2532 + OFFSET)); PORT_RATE_LIMIT=$((2533 + OFFSET))
 RESOLVER_PORT="${SMTPTOOLS_RESOLVER_PORT:-$((DNS_PORT + 1))}"
 # MTA-STS and BIMI fetches go to port 443 by RFC, so each work tree gets its own loopback address instead of a port
 # (all of 127.0.0.0/8 is on lo); the zones point mta-sts.* and images.bimi.test at it.
@@ -550,7 +553,8 @@ smtpd_client_recipient_rate_limit = 0
 smtpd_error_sleep_time = 0
 smtpd_soft_error_limit = 1000
 smtpd_hard_error_limit = 1000
-anvil_rate_time_unit = 60s
+# Only the two anvil ports below set limits; a short unit keeps the rate-limit tests short.
+anvil_rate_time_unit = 5s
 default_process_limit = 50
 CONF
 cat > "$PF/conf/master.cf" <<CONF
@@ -559,6 +563,8 @@ cat > "$PF/conf/master.cf" <<CONF
 127.0.0.1:$PORT_IMPLICIT inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_sasl_auth_enable=yes
 127.0.0.1:$PORT_UNTRUSTED inet n - n - - smtpd -o smtpd_tls_cert_file=$TLS/untrusted.crt -o smtpd_tls_key_file=$TLS/untrusted.key -o smtpd_tls_auth_only=yes -o smtpd_sasl_auth_enable=yes
 127.0.0.1:$PORT_RELAY inet n - n - - smtpd -o smtpd_tls_security_level=none -o smtpd_sasl_auth_enable=no -o mynetworks=127.0.0.0/8 -o smtpd_relay_restrictions=permit_mynetworks,reject_unauth_destination -o smtpd_recipient_restrictions=permit
+127.0.0.1:$PORT_CONN_LIMIT inet n - n - - smtpd -o smtpd_tls_security_level=none -o smtpd_sasl_auth_enable=no -o smtpd_client_connection_count_limit=2
+127.0.0.1:$PORT_RATE_LIMIT inet n - n - - smtpd -o smtpd_tls_security_level=none -o smtpd_sasl_auth_enable=no -o smtpd_client_message_rate_limit=10
 pickup    unix n - n 60 1 pickup
 cleanup   unix n - n - 0 cleanup
 qmgr      unix n - n 300 1 qmgr
@@ -649,6 +655,11 @@ SMTPTOOLS_SMTP_SINK_PORT=$PORT_SINK
 SMTPTOOLS_SMTP_SILENT_PORT=$PORT_SILENT
 SMTPTOOLS_SMTP_BROKEN_TLS_PORT=$PORT_BROKEN_TLS
 SMTPTOOLS_SMTP_CLOSED_PORT=$PORT_CLOSED
+SMTPTOOLS_SMTP_CONNECTION_LIMIT_PORT=$PORT_CONN_LIMIT
+SMTPTOOLS_SMTP_CONNECTION_LIMIT=2
+SMTPTOOLS_SMTP_RATE_LIMIT_PORT=$PORT_RATE_LIMIT
+SMTPTOOLS_SMTP_RATE_LIMIT=10
+SMTPTOOLS_SMTP_RATE_LIMIT_SECONDS=5
 SMTPTOOLS_SMTP_DOMAIN=smtptools.test
 SMTPTOOLS_USER_ALICE=alice@smtptools.test
 SMTPTOOLS_PASSWORD_ALICE=Passw0rd!alice
@@ -674,8 +685,16 @@ ENV
 wait_for_zones
 banner() { python3 -c "import socket,sys; s=socket.create_connection(('127.0.0.1',$1),2); s.settimeout(2); d=s.recv(100); sys.exit(0 if d.startswith(b'220') else 1)"; }
 tlsbanner() { python3 -c "import socket,ssl,sys; c=ssl._create_unverified_context(); s=c.wrap_socket(socket.create_connection(('127.0.0.1',$1),2)); s.settimeout(2); sys.exit(0 if s.recv(100).startswith(b'220') else 1)"; }
-for port in $PORT_PLAIN $PORT_SUBMISSION $PORT_UNTRUSTED $PORT_RELAY $PORT_SINK; do wait_for "SMTP port $port" banner $port; done
+for port in $PORT_PLAIN $PORT_SUBMISSION $PORT_UNTRUSTED $PORT_RELAY $PORT_SINK $PORT_CONN_LIMIT $PORT_RATE_LIMIT; do wait_for "SMTP port $port" banner $port; done
 wait_for "implicit TLS port $PORT_IMPLICIT" tlsbanner $PORT_IMPLICIT
+# anvil's limits are real: a third session from one client is refused at the greeting.
+expect "anvil refuses a third session on port $PORT_CONN_LIMIT (421 4.7.0)" python3 -c "
+import socket, sys, time
+held = [socket.create_connection(('127.0.0.1', $PORT_CONN_LIMIT), 2) for _ in range(2)]
+for h in held: h.settimeout(5); h.recv(200)
+s = socket.create_connection(('127.0.0.1', $PORT_CONN_LIMIT), 2); s.settimeout(5)
+reply = s.recv(200)
+sys.exit(0 if reply.startswith(b'421') and b'too many connections' in reply else 1)"
 wait_for "silent listener $PORT_SILENT" python3 -c "import socket; socket.create_connection(('127.0.0.1',$PORT_SILENT),2)"
 wait_for "broken STARTTLS port $PORT_BROKEN_TLS" banner $PORT_BROKEN_TLS
 start_unbound

@@ -72,3 +72,72 @@ Describe 'Send-SmtpMessage against the test Postfix' {
         $r.Hint | Should -Match 'Credential'
     }
 }
+
+Describe 'Send-SmtpMessage resumable merge (issue 17)' {
+    BeforeAll {
+        $server = Get-TestSetting SMTPTOOLS_SMTP_HOST
+        $plainPort = Get-TestSetting SMTPTOOLS_SMTP_PLAIN_PORT
+        $alice = Get-TestSetting SMTPTOOLS_USER_ALICE
+        $maildir = Join-Path (Get-TestSetting SMTPTOOLS_MAILDIR_ROOT) 'alice/Maildir/new'
+        # $PSHOME's own executable: the process may be dotnet running pwsh.dll (PowerShell as a .NET tool).
+        $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+    }
+
+    It 'after Ctrl+C (SIGINT to a real pwsh) the re-run with -SkipSentLog delivers every row exactly once' {
+        $run = [guid]::NewGuid().ToString('N').Substring(0, 8)
+        $dir = Join-Path ([IO.Path]::GetTempPath()) "resume-$run"
+        $null = New-Item -ItemType Directory $dir
+        $log = Join-Path $dir 'sent.csv'
+        $script = Join-Path $dir 'merge.ps1'
+        # The merge as a user would write it: rows from a CSV, the log appended by Export-Csv, the same log read back.
+        # -RateLimit 50 keeps it running for about 10 s, so Ctrl+C comes mid-run however fast the machine is.
+        1..500 | ForEach-Object { [pscustomobject]@{ To = $alice; Subject = "$run pester $_"; Body = "Row $_" } } | Export-Csv (Join-Path $dir 'rows.csv') -NoTypeInformation
+        @"
+Import-Module '$ModuleManifest'
+Import-Csv '$dir/rows.csv' | Send-SmtpMessage -SmtpServer $server -Port $plainPort -Security None -From merge@example.test -ConnectionCount 2 -RateLimit 50 -SkipSentLog '$log' -PassThru |
+  Export-Csv -Path '$log' -Append -NoTypeInformation
+"@ | Set-Content $script
+
+        # env --default-signal: a test run started in the background (bash `&`) passes SIGINT on as ignored, and the
+        # runtime keeps it ignored; a person's Ctrl+C in a terminal always reaches pwsh. env then becomes pwsh (same id).
+        $child = Start-Process -FilePath env -ArgumentList '--default-signal=INT', $pwsh, '-NoLogo', '-NoProfile', '-NonInteractive', '-File', $script -PassThru
+        $deadline = (Get-Date).AddSeconds(60)
+        while (-not $child.HasExited -and (Get-Date) -lt $deadline -and -not ((Test-Path $log) -and @(Get-Content $log).Count -gt 100)) { Start-Sleep -Milliseconds 50 }
+        $child.HasExited | Should -BeFalse -Because 'the merge must still be running when Ctrl+C comes'
+        & kill -s INT $child.Id
+        $child.WaitForExit(20000) | Should -BeTrue -Because 'Ctrl+C stops the merge promptly'
+        $first = @(Import-Csv $log)
+        $first.Count | Should -BeLessThan 500
+
+        # What the stopped run could no longer write (in flight, or waiting for an earlier row) is in the stopped file.
+        $stopped = "$log.stopped.csv"
+        $before = @($first) + @(if (Test-Path $stopped) { Import-Csv $stopped })
+
+        & $pwsh -NoLogo -NoProfile -NonInteractive -File $script
+        $all = @(Import-Csv $log) + @(if (Test-Path $stopped) { Import-Csv $stopped })
+        # Attempts 0: a row the re-run did not send (one left Unconfirmed is reported Unconfirmed again, not AlreadySent).
+        $sent = @($all | Where-Object { $_.Status -in 'Sent', 'PartiallySent', 'Unconfirmed' -and $_.Attempts -ne '0' })
+        $sent.Count | Should -Be 500 -Because 'every row was sent by exactly one of the two runs'
+        @($sent.Subject | Sort-Object -Unique).Count | Should -Be 500
+        # The re-run skipped exactly what the stopped run had sent.
+        @($all | Where-Object { $_.Status -eq 'AlreadySent' -or $_.Attempts -eq '0' } | ForEach-Object Subject | Sort-Object) |
+            Should -Be @($before | Where-Object Status -In 'Sent', 'PartiallySent', 'Unconfirmed' | ForEach-Object Subject | Sort-Object)
+
+        # The Maildir: each Message-ID exactly once.
+        $ids = [Collections.Generic.HashSet[string]]::new([string[]]$sent.MessageId)
+        $found = @{}
+        $deadline = (Get-Date).AddSeconds(120)
+        do {
+            $found.Clear()
+            foreach ($file in [IO.Directory]::GetFiles($maildir)) {
+                foreach ($line in [IO.File]::ReadLines($file)) {
+                    if ($line -eq '') { break }
+                    if ($line -match '^Message-Id:\s*<([^>]+)>') { if ($ids.Contains($Matches[1])) { $found[$Matches[1]] = 1 + [int]$found[$Matches[1]] }; break }
+                }
+            }
+        } while ($found.Count -lt 500 -and (Get-Date) -lt $deadline -and -not (Start-Sleep -Milliseconds 500))
+        $found.Count | Should -Be 500
+        @($found.Values | Where-Object { $_ -ne 1 }).Count | Should -Be 0
+        Remove-Item $dir -Recurse
+    }
+}

@@ -94,8 +94,9 @@ namespace SmtpTools.Module.Tests
             Assert.Equal(new[] { "Sent", "Sent", "Unconfirmed", "Sent" }, r.Output.Select(o => Prop(o, "Status")));
             Assert.Equal(new[] { "1", "2", "1", "1" }, r.Output.Select(o => Prop(o, "Attempts")));
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(40), watch.Elapsed.ToString());
-            // Each message reached the server exactly once, the unconfirmed one included.
-            Assert.Equal(new[] { "one", "two", "three", "four" }, fake.Delivered.Select(d => d.Recipients.Single().Split('@')[0]));
+            // Each message reached the server exactly once, the unconfirmed one included (the server may record them in
+            // another order: a session abandoned at a stall is closed, and its delivery logged, after the next one's).
+            Assert.Equal(new[] { "four", "one", "three", "two" }, fake.Delivered.Select(d => d.Recipients.Single().Split('@')[0]).OrderBy(n => n, StringComparer.Ordinal));
 
             var unconfirmed = r.Output[2];
             Assert.Equal("Data", Prop(unconfirmed, "FailedPhase"));

@@ -26,7 +26,8 @@ namespace SmtpTools
         public const string MessageNotReadable = nameof(MessageNotReadable);
         /// <summary>
         /// Import-SmtpBounce -SendLog holds nothing to correlate with: a CSV file without a MessageId column, or objects
-        /// none of which has a MessageId.
+        /// none of which has a MessageId; also Send-SmtpMessage -SkipSentLog naming a file that is not a send log (no
+        /// MessageId or Status column).
         /// </summary>
         public const string SendLogInvalid = nameof(SendLogInvalid);
     }

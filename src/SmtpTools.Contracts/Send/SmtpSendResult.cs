@@ -38,6 +38,10 @@ namespace SmtpTools
         public string PickupPath { get; set; }
         /// <summary>The message that went out (or was written) carried the DKIM signature the sender made.</summary>
         public bool DkimSigned { get; set; }
+        /// <summary>The message met a throttling reply, or waited because the session pool was throttled (-ConnectionCount).</summary>
+        public bool Throttled { get; set; }
+        /// <summary>How long throttling made this message wait: backoff pauses, a lowered rate, fewer sessions.</summary>
+        public TimeSpan ThrottleWait { get; set; }
 
         /// <summary>
         /// Why the message was not sent (or not confirmed), for its error record; null otherwise. Not a property users

@@ -16,5 +16,10 @@ namespace SmtpTools
         /// it may have been delivered. Not sent again unless -RetryUnconfirmed.
         /// </summary>
         Unconfirmed,
+        /// <summary>
+        /// Not sent: the -SkipSentLog log shows that an earlier run sent it. (A row an earlier run left Unconfirmed is
+        /// reported Unconfirmed again and not sent, unless -RetryUnconfirmed.)
+        /// </summary>
+        AlreadySent,
     }
 }

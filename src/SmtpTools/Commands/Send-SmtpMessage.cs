@@ -8,6 +8,8 @@ using System.Net.Mail;
 using System.Security;
 using System.Text;
 using SmtpTools.Core.Dns;
+using System.Threading;
+using System.Threading.Tasks;
 using SmtpTools.Core.Dkim;
 using SmtpTools.Core.Smtp;
 using SmtpTools.Infrastructure;
@@ -70,6 +72,28 @@ namespace SmtpTools.Commands
         /// <summary>Also resend a message whose final reply was lost after the whole message went out (recipients may get it twice).</summary>
         [Parameter]
         public SwitchParameter RetryUnconfirmed { get; set; }
+
+        // ---- At scale ----
+
+        /// <summary>Up to this many SMTP sessions for the pipeline; results stay in input order.</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ConnectionCount { get; set; } = 1;
+
+        /// <summary>Messages per second over all sessions (0.5 = 30 a minute); 0 for no limit.</summary>
+        [Parameter]
+        [ValidateRange(0.0, 100000.0)]
+        public double RateLimit { get; set; }
+
+        /// <summary>QUIT and open a new session after this many messages; 0 for no limit.</summary>
+        [Parameter]
+        [ValidateRange(0, int.MaxValue)]
+        public int MaxMessagesPerConnection { get; set; }
+
+        /// <summary>A previous run's -PassThru | Export-Csv log: rows it shows as sent are skipped (Status AlreadySent).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string SkipSentLog { get; set; }
 
         // ---- DKIM ----
 
@@ -155,6 +179,11 @@ namespace SmtpTools.Commands
         [EncodingTransformation]
         public Encoding Encoding { get; set; }
 
+        /// <summary>The Message-ID, e.g. a row key from a CSV column; the key -SkipSentLog recognises a row by.</summary>
+        [Parameter(ParameterSetName = Compose, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string MessageId { get; set; }
+
         /// <summary>An existing message file (.eml) sent as is.</summary>
         [Parameter(ParameterSetName = File, Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
@@ -163,24 +192,50 @@ namespace SmtpTools.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        private SmtpSender _sender;
+        private SmtpSessionPool _pool;
         private bool _connected;
-        private int _sent, _partial, _unconfirmed, _failed, _skipped, _count;
-        private string _endpoint;
+        private int _sent, _partial, _unconfirmed, _failed, _skipped, _already, _count;
+        private string _endpoint, _sentLogPath;
+        private RowMessageIds _rowIds;
 
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
             var options = BuildOptions();
             _endpoint = options.Endpoint ?? options.PickupDirectory;
-            try { _sender = new SmtpSender(options, new CmdletOperationSink(this, ProgressActivityIds.SendSmtpMessageUpload)); }
+            options.Attachments = new AttachmentCache();
+            _verdictGrace = options.VerdictGrace;
+            if (SkipSentLog != null)
+            {
+                _sentLogPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(SkipSentLog);
+                try { options.SkipSent = SentLog.Read(_sentLogPath, RetryUnconfirmed); }
+                catch (Exception ex) when (!(ex is PipelineStoppedException))
+                {
+                    ThrowTerminatingError(ErrorRecordFactory.FromException(ex, _sentLogPath));
+                }
+                _rowIds = new RowMessageIds();
+                WriteVerbose($"{options.SkipSent.Count} message(s) in {_sentLogPath} were sent before ({options.SkipSent.Rows} row(s) read); they are skipped.");
+            }
+            var pool = new SmtpSessionPoolOptions { ConnectionCount = ConnectionCount, RateLimit = RateLimit, MaxMessagesPerConnection = MaxMessagesPerConnection };
+            try { _pool = new SmtpSessionPool(options, pool, new CmdletOperationSink(this, ProgressActivityIds.SendSmtpMessageUpload)); }
             catch (ArgumentException ex)
             {
                 ThrowTerminatingError(ErrorRecordFactory.Create(ErrorIds.SmtpServerMissing, ErrorCategory.InvalidArgument, ex.Message, SmtpServer, ex));
             }
+            ConcurrencyLimit = PickupDirectory != null ? 1 : ConnectionCount;
+            ProgressActivity = "Send-SmtpMessage";
+            ProgressUnit = "message(s) done";
             // Under -WhatIf nothing is sent, so nothing is connected either.
+            _verbose = IsVerboseWanted();
             if (!IsWhatIf()) Connect();
         }
+
+        private bool _verbose;
+        private TimeSpan _verdictGrace;
+
+        protected override string ProgressDetail =>
+            _pool == null || PickupDirectory != null ? null
+            : $"{_pool.Governor.InUse} of {_pool.Governor.AllowedSessions} session(s) in use" + (_pool.Governor.ThrottleReplies > 0 ? $", throttled {_pool.Governor.ThrottleReplies} time(s)" : "");
 
         protected override void ProcessRecord()
         {
@@ -194,44 +249,60 @@ namespace SmtpTools.Commands
             catch (Exception ex) when (!(ex is PipelineStoppedException))
             {
                 // Missing attachment and the like: this message fails, nothing is sent for it, the others go on.
-                var failed = _sender.NotSent(new OutgoingMessage { From = From, Subject = Subject, To = Split(To), Cc = Split(Cc), Bcc = Split(Bcc) },
+                var failed = _pool.NotSent(new OutgoingMessage { From = From, Subject = Subject, To = Split(To), Cc = Split(Cc), Bcc = Split(Bcc) },
                     SmtpSendStatus.Failed, SmtpPhase.Message, ex);
-                _failed++;
-                _count++;
-                WriteError(ErrorRecordFactory.FromException(ex, failed));
-                if (PassThru) WriteObject(failed);
+                Queue(Task.FromResult(failed), null, inputError: ex);
                 return;
             }
 
             string action = PickupDirectory != null ? "Write message to pickup directory " + PickupDirectory : "Send message '" + (Subject ?? "") + "' via " + _endpoint;
             if (!ShouldProcess(target, action))
             {
-                _skipped++;
-                if (PassThru) WriteObject(_sender.NotSent(message, SmtpSendStatus.Skipped, SmtpPhase.None, null));
+                Queue(Task.FromResult(_pool.NotSent(message, SmtpSendStatus.Skipped, SmtpPhase.None, null)), null);
                 return;
             }
 
             if (!_connected) Connect();
-            _count++;
-            WriteProgress(new ProgressRecord(ProgressActivityIds.SendSmtpMessage, "Send-SmtpMessage", $"Message {_count} to {target}")
-            {
-                StatusDescription = $"Message {_count}: {_sent + _partial} sent, {_failed} failed so far",
-                CurrentOperation = target,
-                PercentComplete = -1,
-            });
+            var pool = _pool;
+            Queue(null, ct => pool.SendAsync(message, ct), target, message);
+        }
 
-            var sender = _sender;
-            var result = Run(ct => sender.SendAsync(message, ct));
+        /// <summary>One record's result into the ordered output (a stop before it is written: see <see cref="KeepStoppedResults"/>).</summary>
+        /// <param name="inputError">The cmdlet's own failure to make the message from the record (its error record as is).</param>
+        /// <param name="message">The message being sent, which names the record should its outcome be unknown when the pipeline stops.</param>
+        private void Queue(Task<SmtpSendResult> ready, Func<CancellationToken, Task<SmtpSendResult>> send, string target = null, OutgoingMessage message = null, Exception inputError = null)
+        {
+            Enqueue(ct => ready ?? send(ct), result =>
+            {
+                if (inputError != null) ReportInputError(result, inputError);
+                else Report(result, target);
+            }, error => WriteError(ErrorRecordFactory.FromException(error, target)), message);
+        }
+
+        private void ReportInputError(SmtpSendResult failed, Exception error)
+        {
+            _failed++;
+            _count++;
+            WriteError(ErrorRecordFactory.FromException(error, failed));
+            if (PassThru) WriteObject(failed);
+        }
+
+        private void Report(SmtpSendResult result, string target)
+        {
+            _count++;
             switch (result.Status)
             {
                 case SmtpSendStatus.Sent: _sent++; break;
                 case SmtpSendStatus.PartiallySent: _partial++; break;
                 case SmtpSendStatus.Unconfirmed: _unconfirmed++; break;
+                case SmtpSendStatus.Skipped: _skipped++; _count--; break;
+                case SmtpSendStatus.AlreadySent: _already++; _count--; break;
                 default: _failed++; break;
             }
+            target = target ?? result.RecipientList;
             if (result.Status == SmtpSendStatus.Sent)
             {
-                WriteVerbose($"{result.MessageId}: {result.ServerResponse ?? result.PickupPath} (attempts: {result.Attempts}).");
+                if (_verbose) WriteVerbose($"{result.MessageId}: {result.ServerResponse ?? result.PickupPath} (attempts: {result.Attempts}{(result.Throttled ? $", throttled, waited {result.ThrottleWait.TotalSeconds:0.#} s" : "")}).");
                 if (result.Hint != null) WriteWarning($"{result.MessageId} to {target}: {result.Hint}");
             }
             else if (result.Status == SmtpSendStatus.PartiallySent)
@@ -242,7 +313,11 @@ namespace SmtpTools.Commands
                 // resends its errors must not send these (they may have arrived). The result says Unconfirmed.
                 WriteWarning($"{result.MessageId} to {target} is unconfirmed: {result.Error?.Message} {result.Hint}");
             }
-            else
+            else if (result.Status == SmtpSendStatus.AlreadySent)
+            {
+                if (_verbose) WriteVerbose($"{result.MessageId} to {target}: already sent by an earlier run ({_sentLogPath}); not sent again.");
+            }
+            else if (result.Status == SmtpSendStatus.Failed)
             {
                 var error = result.Error ?? new InvalidOperationException(result.ServerResponse ?? "The message was not sent.");
                 var record = ErrorRecordFactory.FromException(error, result);
@@ -256,30 +331,80 @@ namespace SmtpTools.Commands
         protected override void EndProcessing()
         {
             base.EndProcessing();
-            var sender = _sender;
-            if (sender != null && _connected) Run(ct => sender.DisconnectAsync(ct));
+            var pool = _pool;
+            if (pool != null && _connected) Run(ct => pool.DisconnectAsync(ct));
             WriteProgress(new ProgressRecord(ProgressActivityIds.SendSmtpMessage, "Send-SmtpMessage", "Done") { RecordType = ProgressRecordType.Completed });
-            if (_sender != null && PickupDirectory == null && _connected)
-                WriteVerbose($"{_count} message(s) over {_sender.ConnectionsOpened} SMTP session(s) to {_endpoint}.");
+            var governor = pool?.Governor;
+            string throttling = governor == null || governor.ThrottleReplies == 0 ? null
+                : $"throttled: {governor.ThrottleReplies} throttling repl{(governor.ThrottleReplies == 1 ? "y" : "ies")}, down to {governor.LowestSessions} session(s)"
+                  + (governor.LowestRate > 0 ? $" and {governor.LowestRate.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} message(s)/s" : "");
+            if (pool != null && PickupDirectory == null && _connected)
+                WriteVerbose($"{_count} message(s) over {pool.ConnectionsOpened} SMTP session(s) to {_endpoint}"
+                    + (pool.PeakSessions > 1 ? $" (up to {pool.PeakSessions} at once)" : "") + (throttling != null ? "; " + throttling : "") + ".");
             string summary = $"Send-SmtpMessage: {_sent} sent, {_partial} partially sent, "
-                + (_unconfirmed > 0 ? $"{_unconfirmed} unconfirmed, " : "") + $"{_failed} failed" + (_skipped > 0 ? $", {_skipped} skipped." : ".");
+                + (_unconfirmed > 0 ? $"{_unconfirmed} unconfirmed, " : "") + $"{_failed} failed" + (_skipped > 0 ? $", {_skipped} skipped" : "")
+                + (_already > 0 ? $", {_already} already sent" : "") + (throttling != null ? "; " + throttling : "") + ".";
             // A warning only when something needs attention (unattended runs log warnings); a clean run says it in verbose output.
             if (_partial + _unconfirmed + _failed > 0) WriteWarning(summary);
-            else if (_count + _skipped > 0) WriteVerbose(summary);
+            else if (_count + _skipped + _already > 0) WriteVerbose(summary);
         }
 
         protected override void Dispose(bool disposing)
         {
-            if (disposing) _sender?.Dispose();
+            if (disposing)
+            {
+                KeepStoppedResults();
+                _pool?.Dispose();
+            }
             base.Dispose(disposing);
+        }
+
+        /// <summary>
+        /// When the pipeline ends before every result was written (Ctrl+C, a terminating error, Select-Object -First),
+        /// the log lacks the messages that were in flight, waiting for an earlier one in the ordered output, or whose
+        /// write the stop cut short. Those whose data had not gone out are abandoned (the server cannot have them); the
+        /// others get a moment for their verdict. Every one that was, or may have been, delivered is appended to the log's
+        /// stopped file, which the next -SkipSentLog run reads: resuming never sends a row twice. A message still without
+        /// an outcome after the grace counts as Unconfirmed.
+        /// </summary>
+        private void KeepStoppedResults()
+        {
+            // Without a log to complete, the work still running is only cancelled (before the pool's sessions go).
+            var unwritten = AbandonUnwritten(_sentLogPath == null ? TimeSpan.Zero : _verdictGrace + TimeSpan.FromSeconds(2));
+            if (_sentLogPath == null) return;
+            var kept = new List<SmtpSendResult>();
+            var unknown = new List<string>();
+            foreach (var record in unwritten)
+            {
+                var work = (Task<SmtpSendResult>)record.Work;
+                // Faulted or cancelled: nothing reached the server (the sender turns every other outcome into a result).
+                if (work.Status == TaskStatus.RanToCompletion)
+                {
+                    if (SentLog.CountsAsSent(work.Result.Status)) kept.Add(work.Result);
+                }
+                else if (!work.IsCompleted && record.Tag is OutgoingMessage message)
+                {
+                    if (message.MessageId != null) kept.Add(_pool.Unknown(message));
+                    else unknown.Add(message.MessagePath ?? DescribeTarget(message));
+                }
+            }
+            if (unknown.Count > 0)
+                Host?.UI?.WriteWarningLine($"Send-SmtpMessage was stopped while these messages were on their way; whether the server has them is unknown: {string.Join(", ", unknown)}");
+            if (kept.Count == 0) return;
+            try { SentLog.AppendStopped(_sentLogPath, kept); }
+            catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
+            {
+                // The last resort: the host, so a person can see which rows went out.
+                Host?.UI?.WriteWarningLine($"Send-SmtpMessage was stopped; these messages were (or may have been) sent but are not in {_sentLogPath}: {string.Join(", ", kept.Select(r => r.MessageId))} ({ex.Message})");
+            }
         }
 
         private void Connect()
         {
-            var sender = _sender;
+            var pool = _pool;
             try
             {
-                Run(ct => sender.ConnectAsync(ct));
+                Run(ct => pool.ConnectAsync(ct));
                 _connected = true;
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException))
@@ -370,6 +495,7 @@ namespace SmtpTools.Commands
                 Priority = Priority == MailPriority.High ? OutgoingPriority.High : Priority == MailPriority.Low ? OutgoingPriority.Low : OutgoingPriority.Normal,
                 DeliveryNotification = notify,
                 Encoding = Encoding,
+                MessageId = MessageId,
             };
             if (Attachment != null)
                 foreach (var path in Attachment.Where(p => !string.IsNullOrWhiteSpace(p)))
@@ -380,6 +506,8 @@ namespace SmtpTools.Commands
             if (Header != null)
                 foreach (DictionaryEntry pair in Header)
                     message.Headers[Convert.ToString(pair.Key, System.Globalization.CultureInfo.InvariantCulture)] = Unwrap(pair.Value);
+            // A resumable merge needs the same Message-ID for the same row in every run (see RowMessageIds).
+            if (message.MessageId == null && _rowIds != null) message.MessageId = _rowIds.Next(message);
             return message;
         }
 
@@ -442,6 +570,14 @@ namespace SmtpTools.Commands
         {
             if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound)) return LanguagePrimitives.IsTrue(bound);
             return LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+        }
+
+        // Per-message verbose text is only formatted when someone reads it (a merge of 100,000 rows).
+        private bool IsVerboseWanted()
+        {
+            if (MyInvocation.BoundParameters.TryGetValue("Verbose", out var bound)) return LanguagePrimitives.IsTrue(bound);
+            var pref = GetVariableValue("VerbosePreference");
+            return pref is ActionPreference p && p != ActionPreference.SilentlyContinue && p != ActionPreference.Ignore;
         }
 
         private bool IsDebugWanted()

@@ -56,6 +56,9 @@ namespace SmtpTools.Infrastructure
         /// <summary>Enqueued records whose results have been written.</summary>
         protected int CompletedCount => _completed;
 
+        /// <summary>More for the progress line (e.g. the sessions in use), read on the pipeline thread; null for nothing.</summary>
+        protected virtual string ProgressDetail => null;
+
         private int _enqueued;
         private int _completed;
         private readonly System.Diagnostics.Stopwatch _sinceProgress = System.Diagnostics.Stopwatch.StartNew();
@@ -136,13 +139,17 @@ namespace SmtpTools.Infrastructure
         /// records were enqueued. Completed heads are written before this returns; when too much is outstanding
         /// this waits (back-pressure), so memory stays bounded for endless pipelines.
         /// </summary>
-        protected void Enqueue<T>(Func<CancellationToken, Task<T>> work, Action<T> onSuccess, Action<Exception> onFailure)
+        protected void Enqueue<T>(Func<CancellationToken, Task<T>> work, Action<T> onSuccess, Action<Exception> onFailure) =>
+            Enqueue(work, onSuccess, onFailure, null);
+
+        /// <summary>As <see cref="Enqueue{T}(Func{CancellationToken, Task{T}}, Action{T}, Action{Exception})"/>, with a tag that names the record to <see cref="AbandonUnwritten"/>.</summary>
+        protected void Enqueue<T>(Func<CancellationToken, Task<T>> work, Action<T> onSuccess, Action<Exception> onFailure, object tag)
         {
             if (_throttle == null) _throttle = new SemaphoreSlim(Math.Max(1, ConcurrencyLimit));
             var throttle = _throttle;
             var token = _stop.Token;
             Task<T> task = StartWorkInline ? Throttled(work, throttle, token) : Task.Run(() => Throttled(work, throttle, token));
-            var pending = new Pending<T>(task, onSuccess, onFailure);
+            var pending = new Pending<T>(task, onSuccess, onFailure, tag);
             task.ContinueWith((_, state) => ((AsyncCmdlet)state).WakeIfAwaited(pending), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             _enqueued++;
             _pending.Enqueue(pending);
@@ -198,11 +205,53 @@ namespace SmtpTools.Infrastructure
             while (_pending.Count > 0 && _pending.Peek().IsCompleted)
             {
                 ThrowIfStopping();
-                _pending.Dequeue().Complete();
+                // Dequeued only once written: a write cut short by a stop (Write* throws once the pipeline is stopping)
+                // leaves the record unwritten, for AbandonUnwritten.
+                _pending.Peek().Complete();
+                _pending.Dequeue();
                 _completed++;
                 ReportProgress();
                 RunPostedCalls();
             }
+        }
+
+        /// <summary>
+        /// For work with effects outside the process (a message sent): when the pipeline ended before every result was
+        /// written (Ctrl+C, a terminating error, Select-Object -First), cancels the work still running, waits up to
+        /// <paramref name="grace"/> for it to end, and returns the records whose results were not written, in input order:
+        /// each with the tag given to <see cref="Enqueue{T}(Func{CancellationToken, Task{T}}, Action{T}, Action{Exception}, object)"/>
+        /// and its work, which has ended (with a result, an error, or cancelled before it began) or, past the grace, not.
+        /// Every record enqueued is in the queue from before its work starts until its result is written, so none is missed.
+        /// Call it from Dispose, before disposing what the work uses.
+        /// </summary>
+        protected IReadOnlyList<UnwrittenRecord> AbandonUnwritten(TimeSpan grace)
+        {
+            if (_pending.Count == 0) return Array.Empty<UnwrittenRecord>();
+            _stop.Cancel();
+            var records = new List<UnwrittenRecord>();
+            foreach (var pending in _pending) records.Add(new UnwrittenRecord(pending.Tag, pending.Work));
+            _pending.Clear();
+            var deadline = System.Diagnostics.Stopwatch.StartNew();
+            foreach (var record in records)
+            {
+                var left = grace - deadline.Elapsed;
+                // Wait, not observe: the work's own outcome (a fault, a cancellation) is the caller's to read.
+                if (left > TimeSpan.Zero) ((IAsyncResult)record.Work).AsyncWaitHandle.WaitOne(left);
+            }
+            return records;
+        }
+
+        /// <summary>An enqueued record whose result was not written (see <see cref="AbandonUnwritten"/>).</summary>
+        protected sealed class UnwrittenRecord
+        {
+            public UnwrittenRecord(object tag, Task work)
+            {
+                Tag = tag;
+                Work = work;
+            }
+
+            public object Tag { get; }
+            public Task Work { get; }
         }
 
         /// <summary>At most five updates a second (and every hundredth record), so huge pipelines are not slowed by the host.</summary>
@@ -211,7 +260,8 @@ namespace SmtpTools.Infrastructure
             if (ProgressActivity == null) return;
             if (_sinceProgress.ElapsedMilliseconds < 200 && _completed % 100 != 0) return;
             _sinceProgress.Restart();
-            WriteProgress(new ProgressRecord(ProgressActivityId, ProgressActivity, $"{_completed} {ProgressUnit}, {_enqueued - _completed} in progress") { PercentComplete = -1 });
+            var detail = ProgressDetail;
+            WriteProgress(new ProgressRecord(ProgressActivityId, ProgressActivity, $"{_completed} {ProgressUnit}, {_enqueued - _completed} in progress" + (detail != null ? ", " + detail : "")) { PercentComplete = -1 });
         }
 
         private void PumpUntil(Func<bool> done)
@@ -247,6 +297,8 @@ namespace SmtpTools.Infrastructure
         private interface IPending
         {
             bool IsCompleted { get; }
+            Task Work { get; }
+            object Tag { get; }
             void Complete();
         }
 
@@ -256,14 +308,17 @@ namespace SmtpTools.Infrastructure
             private readonly Action<T> _onSuccess;
             private readonly Action<Exception> _onFailure;
 
-            public Pending(Task<T> task, Action<T> onSuccess, Action<Exception> onFailure)
+            public Pending(Task<T> task, Action<T> onSuccess, Action<Exception> onFailure, object tag)
             {
                 _task = task;
                 _onSuccess = onSuccess;
                 _onFailure = onFailure;
+                Tag = tag;
             }
 
             public bool IsCompleted => _task.IsCompleted;
+            public Task Work => _task;
+            public object Tag { get; }
 
             public void Complete()
             {

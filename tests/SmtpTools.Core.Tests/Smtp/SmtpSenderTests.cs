@@ -22,8 +22,11 @@ namespace SmtpTools.Core.Tests.Smtp
 
         public void Dispose() => _server.Dispose();
 
+        private TimeSpan _verdictGrace = TimeSpan.FromSeconds(5);
+
         private SmtpSender Sender(int maxRetries = 3, IOperationSink sink = null, bool log = false, TimeSpan? idleCheck = null) => new SmtpSender(new SmtpSenderOptions
         {
+            VerdictGrace = _verdictGrace,
             IdleCheckAfter = idleCheck ?? TimeSpan.FromSeconds(20),
             Host = "127.0.0.1",
             Port = _server.Port,
@@ -310,17 +313,49 @@ namespace SmtpTools.Core.Tests.Smtp
         public async Task CancellationStopsAWaitingSend()
         {
             var release = new ManualResetEventSlim();
-            _server.Script = (verb, arg, n) => { if (verb == "DATA-END") release.Wait(TimeSpan.FromSeconds(30)); return null; };
+            _server.Script = (verb, arg, n) => { if (verb == "RCPT") release.Wait(TimeSpan.FromSeconds(30)); return null; };
             using var sender = await Connected();
             using var cts = new CancellationTokenSource();
             // SendAsync does the network part synchronously on the caller's thread (the cmdlet calls it from a worker).
             var send = Task.Run(() => sender.SendAsync(Msg("stuck"), cts.Token));
             cts.CancelAfter(200);
+            // Cancelled before the data went out: the socket is closed at once, the server cannot have the message.
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send);
-            // Cancelled while the server still held its reply: the send ended without waiting the 30 s out. Whether the
-            // server then keeps the message is its own business (the data was complete), so that is not asserted.
             Assert.False(release.IsSet);
             release.Set();
+            Assert.Empty(_server.Delivered);
+        }
+
+        [Fact]
+        public async Task CancellationAfterTheDataWaitsBrieflyForTheVerdictThenSaysUnconfirmed()
+        {
+            var release = new ManualResetEventSlim();
+            _server.Script = (verb, arg, n) => { if (verb == "DATA-END") release.Wait(TimeSpan.FromSeconds(30)); return null; };
+            _verdictGrace = TimeSpan.FromMilliseconds(300);
+            using var sender = await Connected();
+            using var cts = new CancellationTokenSource();
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var send = Task.Run(() => sender.SendAsync(Msg("stuck"), cts.Token));
+            cts.CancelAfter(200);
+            // The whole message went out before Ctrl+C: the caller gets a result it can log (never an unknown), within the grace.
+            var result = await send;
+            Assert.Equal(SmtpSendStatus.Unconfirmed, result.Status);
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), watch.Elapsed.ToString());
+            Assert.False(release.IsSet);
+            release.Set();
+        }
+
+        [Fact]
+        public async Task CancellationAfterTheDataKeepsAVerdictThatComesInTime()
+        {
+            _server.Script = (verb, arg, n) => { if (verb == "DATA-END") Thread.Sleep(400); return null; };
+            using var sender = await Connected();
+            using var cts = new CancellationTokenSource();
+            var send = Task.Run(() => sender.SendAsync(Msg("late verdict"), cts.Token));
+            cts.CancelAfter(150);
+            var result = await send;
+            Assert.Equal(SmtpSendStatus.Sent, result.Status); // delivered, and the caller knows it
+            Assert.Single(_server.Delivered);
         }
 
         [Fact]

@@ -7,6 +7,7 @@ using MimeKit;
 using MimeKit.Text;
 using MimeKit.Utils;
 using SmtpTools.Core.Dns;
+using SmtpTools.Core.Bounces;
 using SmtpTools.Core.Errors;
 
 namespace SmtpTools.Core.Smtp
@@ -41,10 +42,14 @@ namespace SmtpTools.Core.Smtp
         public static MimeMessage Build(OutgoingMessage source) => Build(source, MessageSizeLimit.Default);
 
         /// <inheritdoc cref="Build(OutgoingMessage)"/>
-        public static MimeMessage Build(OutgoingMessage source, MessageSizeLimit limit)
+        public static MimeMessage Build(OutgoingMessage source, MessageSizeLimit limit) => Build(source, limit, null);
+
+        /// <inheritdoc cref="Build(OutgoingMessage)"/>
+        /// <param name="files">Attachment bytes already read in this run (a merge attaches the same file to every message), or null.</param>
+        public static MimeMessage Build(OutgoingMessage source, MessageSizeLimit limit, AttachmentCache files)
         {
             if (source == null) throw new ArgumentNullException(nameof(source));
-            var budget = new FileBudget(limit);
+            var budget = new FileBudget(limit, files);
             if (!string.IsNullOrEmpty(source.MessagePath)) return LoadExisting(source.MessagePath, budget);
             CheckHeaders(source.Headers);
 
@@ -66,7 +71,7 @@ namespace SmtpTools.Core.Smtp
 
             if (source.Subject != null) message.Headers.Replace(HeaderId.Subject, encoding, source.Subject);
             message.Date = DateTimeOffset.Now;
-            message.MessageId = MimeUtils.GenerateMessageId(DomainNames.OfAddress(from.Address) ?? "localhost");
+            message.MessageId = source.MessageId == null ? MimeUtils.GenerateMessageId(DomainOf(from.Address)) : CheckedMessageId(source.MessageId);
             ApplyPriority(message, source.Priority);
             message.Body = BuildBody(source, encoding, budget);
 
@@ -255,11 +260,25 @@ namespace SmtpTools.Core.Smtp
         private sealed class FileBudget
         {
             private readonly MessageSizeLimit _limit;
+            private readonly AttachmentCache _files;
             private long _used;
 
-            public FileBudget(MessageSizeLimit limit) { _limit = limit; }
+            public FileBudget(MessageSizeLimit limit, AttachmentCache files)
+            {
+                _limit = limit;
+                _files = files;
+            }
 
             public byte[] Read(string path)
+            {
+                if (_files == null) return ReadFile(path);
+                var bytes = _files.Get(path, ReadFile);
+                if (bytes.Length > _limit.Bytes - _used) throw TooLarge(path, bytes.Length);
+                _used += bytes.Length;
+                return bytes;
+            }
+
+            private byte[] ReadFile(string path)
             {
                 long left = _limit.Bytes - _used;
                 using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.SequentialScan))
@@ -273,7 +292,7 @@ namespace SmtpTools.Core.Smtp
                         if (buffer.Length + n > left) throw TooLarge(path, -1);
                         buffer.Write(chunk, 0, n);
                     }
-                    _used += buffer.Length;
+                    if (_files == null) _used += buffer.Length;
                     return buffer.ToArray();
                 }
             }
@@ -291,6 +310,26 @@ namespace SmtpTools.Core.Smtp
             }
         }
 
-        private static bool IsAddress(string address) => DomainNames.OfAddress(address) != null;
+        private static bool IsAddress(string address)
+        {
+            int at = address?.LastIndexOf('@') ?? -1;
+            return at > 0 && at < address.Length - 1;
+        }
+
+        /// <summary>A caller's Message-ID (a CSV column): an addr-spec, angle brackets optional; MessageInvalid otherwise.</summary>
+        private static string CheckedMessageId(string value)
+        {
+            var id = SendLogIndex.Normalize(value);
+            if (id == null || SmtpInputRules.HasControlCharacter(id) || id.IndexOfAny(new[] { ' ', '<', '>', '\t' }) >= 0 || id.IndexOf('@') <= 0 || id.IndexOf('@') == id.Length - 1 || id.Length > 900)
+                throw new SmtpToolsException(ErrorIds.MessageInvalid, FailureKind.InvalidArgument,
+                    $"-MessageId: '{SmtpInputRules.Printable(value ?? "")}' is not a Message-ID: it needs the form left@right (RFC 5322 3.6.4), without spaces or line breaks.");
+            return id;
+        }
+
+        internal static string DomainOf(string address)
+        {
+            int at = address.LastIndexOf('@');
+            return at > 0 ? address.Substring(at + 1) : "localhost";
+        }
     }
 }

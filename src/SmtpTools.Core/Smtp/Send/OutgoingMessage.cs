@@ -36,6 +36,8 @@ namespace SmtpTools.Core.Smtp
         public Encoding Encoding { get; set; }
         /// <summary>An existing RFC 5322 message file, sent unchanged (except a DKIM signature when signing).</summary>
         public string MessagePath { get; set; }
+        /// <summary>The Message-ID (with or without angle brackets); a new random one when null. Not used with <see cref="MessagePath"/> (the file has its own).</summary>
+        public string MessageId { get; set; }
 
         /// <summary>Every envelope recipient (To, Cc, Bcc), as written.</summary>
         public IEnumerable<string> AllRecipients => (To ?? Array.Empty<string>()).Concat(Cc ?? Array.Empty<string>()).Concat(Bcc ?? Array.Empty<string>());

@@ -96,7 +96,15 @@ namespace SmtpTools.Core.Smtp
             {
                 // Files are read up to the server's SIZE (known once connected), so an oversized one fails before it fills the memory.
                 var limit = _options.PickupDirectory != null ? MessageSizeLimit.Default : MessageSizeLimit.ForServer(MaxMessageSize);
-                message = MessageBuilder.Build(source, limit);
+                message = MessageBuilder.Build(source, limit, _options.Attachments);
+                if (_options.SkipSent != null && _options.SkipSent.Contains(message.MessageId))
+                {
+                    // A resumed merge: an earlier run sent this row (its Message-ID is in the log). Never twice.
+                    var already = SentBefore(source, message.MessageId);
+                    already.Elapsed = watch.Elapsed;
+                    message.Dispose();
+                    return already;
+                }
                 _options.DkimSigner?.Sign(message);
                 signed = _options.DkimSigner != null;
             }
@@ -138,6 +146,41 @@ namespace SmtpTools.Core.Smtp
             };
         }
 
+        /// <summary>
+        /// The result of a row a resumed merge does not send because the -SkipSentLog log has its Message-ID: AlreadySent;
+        /// or Unconfirmed again when all the log knows is that the final reply was lost, so that the log still says so and
+        /// a later run with -RetryUnconfirmed sends it.
+        /// </summary>
+        internal SmtpSendResult SentBefore(OutgoingMessage source, string messageId)
+        {
+            var id = Bounces.SendLogIndex.Normalize(messageId);
+            if (!_options.SkipSent.IsUnconfirmed(id))
+            {
+                var already = NotSent(source, SmtpSendStatus.AlreadySent, SmtpPhase.None, null);
+                already.MessageId = id;
+                return already;
+            }
+            var unconfirmed = NotSent(source, SmtpSendStatus.Unconfirmed, SmtpPhase.Data, new SmtpToolsException(ErrorIds.SmtpDeliveryUnconfirmed, FailureKind.ResourceUnavailable,
+                "An earlier run sent the whole message but never got the server's final reply; it is not sent again.")
+            {
+                Hint = "Check the recipient's mailbox or the server's log for this Message-ID; -RetryUnconfirmed sends it again (the recipients may then get it twice).",
+            });
+            unconfirmed.MessageId = id;
+            return unconfirmed;
+        }
+
+        /// <summary>
+        /// The result of a message that was on its way when the run was stopped (Ctrl+C) and got no outcome in time: it
+        /// may have reached the server, so it is Unconfirmed, never sent again unless -RetryUnconfirmed.
+        /// </summary>
+        public SmtpSendResult Unknown(OutgoingMessage source)
+        {
+            var result = NotSent(source, SmtpSendStatus.Unconfirmed, SmtpPhase.Data, new SmtpToolsException(ErrorIds.SmtpDeliveryUnconfirmed, FailureKind.OperationStopped,
+                "The run was stopped while the message was on its way; whether the server has it is unknown."));
+            result.MessageId = Bounces.SendLogIndex.Normalize(source.MessageId);
+            return result;
+        }
+
         /// <summary>Sends a ready MimeMessage (already signed if it should be): attempt → classify → retry or finish.</summary>
         /// <param name="notify">The delivery status notifications to ask for, per recipient (needs the server's DSN extension).</param>
         /// <exception cref="OperationCanceledException">Cancelled (Ctrl+C).</exception>
@@ -153,13 +196,34 @@ namespace SmtpTools.Core.Smtp
 
             while (true)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                delivery.Result.Attempts++;
-                var attempt = await AttemptAsync(delivery, message, notify, cancellationToken).ConfigureAwait(false);
-                var done = Classify(delivery, attempt);
-                if (done != null) return done;
-                await BackoffAsync(delivery.Result.Attempts, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    delivery.Result.Attempts++;
+                    var attempt = await AttemptAsync(delivery, message, notify, cancellationToken).ConfigureAwait(false);
+                    var done = Classify(delivery, attempt);
+                    if (done != null) return done;
+                    await BackoffAsync(RetryOf(delivery, attempt), cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (delivery.IsOut)
+                {
+                    // Stopped between attempts of a message that some recipients have (or may have): a result, so the
+                    // log knows, not a cancellation that would let a resumed run send it to them again.
+                    return Stopped(delivery);
+                }
             }
+        }
+
+        private SmtpSendResult Stopped(Delivery delivery)
+        {
+            foreach (var a in delivery.Accepted) delivery.Refused.Remove(a);
+            if (delivery.Accepted.Count == 0)
+                return Finish(delivery, SmtpSendStatus.Unconfirmed, SmtpPhase.Data, 0, null, null, new SmtpToolsException(ErrorIds.SmtpDeliveryUnconfirmed, FailureKind.OperationStopped,
+                    "The run was stopped before the message was sent again after an attempt whose final reply was lost: it may or may not have been accepted."));
+            var first = delivery.Refused.Values.First();
+            var partial = Finish(delivery, SmtpSendStatus.PartiallySent, SmtpPhase.Recipient, first.StatusCode, first.EnhancedStatusCode, first.Text, null);
+            partial.Hint = "The run was stopped before the recipients the server refused for now were tried again.";
+            return partial;
         }
 
         /// <summary>Says QUIT and closes the session (no-op when not connected).</summary>
@@ -207,6 +271,8 @@ namespace SmtpTools.Core.Smtp
             public long Size { get; set; }
             /// <summary>-RetryUnconfirmed sent it again after a lost final reply.</summary>
             public bool ResentUnconfirmed { get; set; }
+            /// <summary>Some recipients have the message, or may have it: it must never be sent to them again from scratch.</summary>
+            public bool IsOut => Accepted.Count > 0 || ResentUnconfirmed;
         }
 
         private enum AttemptKind
@@ -259,11 +325,14 @@ namespace SmtpTools.Core.Smtp
                 string reply;
                 try
                 {
-                    using (cancellationToken.Register(session.Abort))
+                    using (cancellationToken.Register(() => AbortOnCancel(session)))
                         reply = session.Send(format, message, delivery.Sender, delivery.Pending, notify, delivery.Progress);
                 }
-                catch (Exception) when (cancellationToken.IsCancellationRequested)
+                catch (Exception ex) when (cancellationToken.IsCancellationRequested)
                 {
+                    // Cancelled after the data went out: the server may have it, so the result says Unconfirmed (never resent).
+                    if (session.DataEnded)
+                        return new Attempt { Kind = AttemptKind.ConnectionLost, Phase = SmtpPhase.Data, DataSent = true, Error = ex };
                     throw new OperationCanceledException("Sending was cancelled.", cancellationToken);
                 }
                 finally
@@ -567,6 +636,21 @@ namespace SmtpTools.Core.Smtp
             }
         }
 
+        /// <summary>
+        /// Ctrl+C during a transaction: before the end of the data, close the socket at once (the server cannot have the
+        /// message); after it, give the server a moment to confirm, so the caller learns that the message was sent
+        /// instead of leaving it unknown.
+        /// </summary>
+        private void AbortOnCancel(SmtpSession session)
+        {
+            if (!session.DataEnded)
+            {
+                session.Abort();
+                return;
+            }
+            Task.Delay(_options.VerdictGrace).ContinueWith(_ => session.Abort(), TaskScheduler.Default);
+        }
+
         /// <summary>Gives the session up without QUIT (it is broken, or Ctrl+C).</summary>
         private void Drop()
         {
@@ -584,11 +668,37 @@ namespace SmtpTools.Core.Smtp
             return TimeSpan.FromMilliseconds(capped * factor);
         }
 
-        private Task BackoffAsync(int attempt, CancellationToken cancellationToken)
+        /// <summary>
+        /// Set by a session pool: decides how long to wait before a retry (a throttling reply slows the whole pool), or
+        /// throws <see cref="SessionRefusedException"/> to give the message back to the pool.
+        /// </summary>
+        internal Func<SmtpRetry, CancellationToken, Task> RetryPacer { get; set; }
+
+        private Task BackoffAsync(SmtpRetry retry, CancellationToken cancellationToken)
         {
-            var delay = BackoffDelay(attempt);
-            _sink.Verbose($"Waiting {delay.TotalSeconds:0.###} s before attempt {attempt + 1}.");
+            if (RetryPacer != null) return RetryPacer(retry, cancellationToken);
+            var delay = BackoffDelay(retry.Attempt);
+            _sink.Verbose($"Waiting {delay.TotalSeconds:0.###} s before attempt {retry.Attempt + 1}.");
             return Task.Delay(delay, cancellationToken);
+        }
+
+        /// <summary>The reply that made an attempt fail, for the retry decision.</summary>
+        private static SmtpRetry RetryOf(Delivery delivery, Attempt attempt)
+        {
+            int code = attempt.Code;
+            string text = attempt.Reply;
+            if (attempt.Kind == AttemptKind.Sent || attempt.Kind == AttemptKind.NoRecipient)
+            {
+                var refused = attempt.RefusedNow.FirstOrDefault(IsTransient);
+                code = refused?.StatusCode ?? 0;
+                text = refused?.Text;
+            }
+            else if (attempt.Error?.InnerException is SmtpCommandException reply)
+            {
+                code = (int)reply.StatusCode;
+                text = reply.Message;
+            }
+            return new SmtpRetry(delivery.Result.Attempts, attempt.Phase, code, text ?? SmtpReplies.DescribeFailure(attempt.Error), delivery.IsOut);
         }
 
         private static long MeasureSize(MimeMessage message)

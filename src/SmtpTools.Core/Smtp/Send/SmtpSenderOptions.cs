@@ -29,6 +29,12 @@ namespace SmtpTools.Core.Smtp
         public DkimMessageSigner DkimSigner { get; set; }
         /// <summary>Write .eml files here instead of talking SMTP.</summary>
         public string PickupDirectory { get; set; }
+        /// <summary>How long cancellation (Ctrl+C) waits for the verdict of a message whose data already went out, so its result is known.</summary>
+        public TimeSpan VerdictGrace { get; set; } = TimeSpan.FromSeconds(5);
+        /// <summary>Attachment bytes shared by the messages of one run (and the sessions of a pool), or null to read each time.</summary>
+        public AttachmentCache Attachments { get; set; }
+        /// <summary>Messages whose Message-ID this log shows as sent are not sent again (Status AlreadySent); null for none.</summary>
+        public SentLog SkipSent { get; set; }
 
         /// <summary>host:port; null for a pickup directory.</summary>
         public string Endpoint => PickupDirectory != null ? null : (Host ?? "") + ":" + Port;

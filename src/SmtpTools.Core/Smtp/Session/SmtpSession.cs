@@ -208,6 +208,9 @@ namespace SmtpTools.Core.Smtp
             return _client.Send(format, message, sender, recipients, CancellationToken.None, progress);
         }
 
+        /// <summary>Whether the current transaction wrote the end of its data (safe to read from another thread, e.g. on Ctrl+C).</summary>
+        public bool DataEnded => Transcript.DataEnded;
+
         /// <summary>How far the last transaction got: the recipients accepted and refused, the phase, whether the end of the data went out.</summary>
         public SmtpTransaction Transaction => new SmtpTransaction(_client.Accepted.ToArray(), _client.Refused.ToArray(), _client.Phase, Transcript.DataEnded, _client.NoneAccepted);
 
