@@ -156,6 +156,8 @@ namespace SmtpTools.Benchmarks
                 Directory.CreateDirectory(folder);
                 for (int round = 0; round < (kept ? 0 : rounds); round++)
                     foreach (var mail in mails) File.Copy(mail, Path.Combine(folder, $"{round:D3}-{Path.GetFileName(mail)}"));
+                // Kept inputs: the rounds they were made with.
+                if (kept) rounds = Directory.GetFiles(folder).Length / mails.Length;
                 foreach (var measured in cmdlets.Run($"Import-SmtpBounce, corpus ({mails.Length} real mails) x {rounds} | ForEach-Object", "Import-SmtpBounce", folder, corpus)) yield return measured;
             }
             if (!engines) yield break;
