@@ -23,7 +23,7 @@ namespace SmtpTools.Benchmarks
     internal sealed class ReportImportBenchmark : IBenchmark
     {
         public string Name => "report-import";
-        public string Description => "report and bounce import throughput (--files 10000 --large-mb 1024 --bounce-rounds 20 --parts files,large,bounces --via engines,cmdlets)";
+        public string Description => "report and bounce import throughput (--files 10000 --large-mb 1024 --bounce-rounds 20 --parts files,large,bounces --via engines,cmdlets --keep --inputs <kept folder> --compare <other build psd1>)";
 
         public int Run(IReadOnlyDictionary<string, string> options)
         {
@@ -33,8 +33,13 @@ namespace SmtpTools.Benchmarks
             var parts = (options.TryGetValue("parts", out var p) ? p : "files,large,bounces").Split(',');
             var via = (options.TryGetValue("via", out var v) ? v : "engines,cmdlets").Split(',');
             bool engines = via.Contains("engines");
-            var cmdlets = via.Contains("cmdlets") ? new CmdletRunner() : null;
-            string folder = Path.Combine(Path.GetTempPath(), "smtptools-bench-reports-" + Guid.NewGuid().ToString("n"));
+            // --compare <psd1>: another build of the module (e.g. main's) measured right after this one, on the same inputs.
+            string compare = options.TryGetValue("compare", out var c) ? c : null;
+            if (compare != null && !File.Exists(compare)) throw new InvalidOperationException($"{compare} not found");
+            var cmdlets = via.Contains("cmdlets") ? new CmdletRunner(compare) : null;
+            // --inputs <folder>: the inputs of an earlier run kept with --keep, read again instead of generated.
+            bool reuse = options.TryGetValue("inputs", out var kept);
+            string folder = reuse ? kept : Path.Combine(Path.GetTempPath(), "smtptools-bench-reports-" + Guid.NewGuid().ToString("n"));
             Directory.CreateDirectory(folder);
             Console.WriteLine($"report-import: {Environment.ProcessorCount} logical CPU(s), .NET {Environment.Version}, inputs in {folder}");
             var rows = new List<string[]>();
@@ -46,7 +51,9 @@ namespace SmtpTools.Benchmarks
             }
             finally
             {
-                Directory.Delete(folder, recursive: true);
+                // --keep: the inputs stay for profiling a single run (dotnet-trace on report-import.ps1).
+                if (options.ContainsKey("keep") || reuse) Console.WriteLine($"inputs kept in {folder}");
+                else Directory.Delete(folder, recursive: true);
             }
             PrintTable(new[] { "run", "inputs", "rows / bounces", "seconds", "inputs/s", "rows/s", "CPU s", "inputs per CPU-s", "rows per CPU-s", "heap peak MB", "working set peak MB" }, rows);
             // The machine is shared: wall-clock rates fall when other work runs, rates per CPU-second much less.
@@ -58,9 +65,10 @@ namespace SmtpTools.Benchmarks
         {
             string folder = Directory.CreateDirectory(Path.Combine(root, "files")).FullName;
             var random = new Random(2026);
-            var paths = new List<string>();
+            var paths = Directory.GetFiles(folder).OrderBy(p => p, StringComparer.Ordinal).ToList();
             long bytes = 0;
             var generate = Stopwatch.StartNew();
+            if (paths.Count > 0) count = 0; // kept inputs
             for (int i = 0; i < count; i++)
             {
                 // Sizes as mailboxes see them: mostly small reporters, some busy ones.
@@ -71,7 +79,8 @@ namespace SmtpTools.Benchmarks
                 bytes += new FileInfo(path).Length;
                 paths.Add(path);
             }
-            Console.WriteLine($"generated {count:N0} files ({bytes / 1048576.0:F0} MB on disk) in {generate.Elapsed.TotalSeconds:F1} s");
+            if (count == 0) count = paths.Count;
+            else Console.WriteLine($"generated {count:N0} files ({bytes / 1048576.0:F0} MB on disk) in {generate.Elapsed.TotalSeconds:F1} s");
             if (engines)
             {
                 Measure(paths.Take(200).ToList(), 1); // warm-up: JIT
@@ -80,10 +89,12 @@ namespace SmtpTools.Benchmarks
             }
             if (cmdlets != null)
             {
-                string warmUp = Directory.CreateDirectory(Path.Combine(root, "files-warm-up")).FullName;
-                for (int i = 0; i < 200; i++) GeneratedReports.WriteFile(warmUp, count + i, (GeneratedReports.Packaging)(i % 4), 1 + random.Next(50));
-                yield return cmdlets.Run($"Import-DmarcReport, {count:N0} files | ForEach-Object", "Import-DmarcReport", folder, warmUp);
-                yield return cmdlets.Run($"Import-DmarcReport, {count:N0} files | Export-Csv", "Import-DmarcReport", folder, warmUp, exportCsv: true);
+                string warmUp = Path.Combine(root, "files-warm-up");
+                bool warmUpKept = Directory.Exists(warmUp);
+                Directory.CreateDirectory(warmUp);
+                for (int i = 0; i < (warmUpKept ? 0 : 200); i++) GeneratedReports.WriteFile(warmUp, count + i, (GeneratedReports.Packaging)(i % 4), 1 + random.Next(50));
+                foreach (var measured in cmdlets.Run($"Import-DmarcReport, {count:N0} files | ForEach-Object", "Import-DmarcReport", folder, warmUp)) yield return measured;
+                foreach (var measured in cmdlets.Run($"Import-DmarcReport, {count:N0} files | Export-Csv", "Import-DmarcReport", folder, warmUp, exportCsv: true)) yield return measured;
             }
         }
 
@@ -130,7 +141,7 @@ namespace SmtpTools.Benchmarks
                 yield return Row($"one report of {size / 1048576.0:F0} MB", 1, receiver.Rows, sw.Elapsed, Cpu() - cpu, receiver.HeapPeak);
             }
             if (cmdlets != null)
-                yield return cmdlets.Run($"Import-DmarcReport, one report of {size / 1048576.0:F0} MB | ForEach-Object", "Import-DmarcReport", path, warmUp);
+                foreach (var measured in cmdlets.Run($"Import-DmarcReport, one report of {size / 1048576.0:F0} MB | ForEach-Object", "Import-DmarcReport", path, warmUp)) yield return measured;
         }
 
         private static IEnumerable<string[]> Bounces(string root, int rounds, bool engines, CmdletRunner cmdlets)
@@ -140,10 +151,14 @@ namespace SmtpTools.Benchmarks
             if (cmdlets != null)
             {
                 // The corpus copied round by round into one folder: what a bounce mailbox of that size is.
-                string folder = Directory.CreateDirectory(Path.Combine(root, "bounces")).FullName;
-                for (int round = 0; round < rounds; round++)
+                string folder = Path.Combine(root, "bounces");
+                bool kept = Directory.Exists(folder);
+                Directory.CreateDirectory(folder);
+                for (int round = 0; round < (kept ? 0 : rounds); round++)
                     foreach (var mail in mails) File.Copy(mail, Path.Combine(folder, $"{round:D3}-{Path.GetFileName(mail)}"));
-                yield return cmdlets.Run($"Import-SmtpBounce, corpus ({mails.Length} real mails) x {rounds} | ForEach-Object", "Import-SmtpBounce", folder, corpus);
+                // Kept inputs: the rounds they were made with.
+                if (kept) rounds = Directory.GetFiles(folder).Length / mails.Length;
+                foreach (var measured in cmdlets.Run($"Import-SmtpBounce, corpus ({mails.Length} real mails) x {rounds} | ForEach-Object", "Import-SmtpBounce", folder, corpus)) yield return measured;
             }
             if (!engines) yield break;
             var all = Enumerable.Range(0, rounds).SelectMany(_ => mails).ToList();
@@ -174,14 +189,24 @@ namespace SmtpTools.Benchmarks
         {
             private readonly string _pwsh = PwshProcess.Find(Repository.Root);
             private readonly string _module = Path.Combine(Repository.Root, "out", "SmtpTools", "SmtpTools.psd1");
+            private readonly string _compare;
 
-            public string[] Run(string name, string command, string path, string warmUp, bool exportCsv = false)
+            public CmdletRunner(string compare) { _compare = compare; }
+
+            /// <summary>This build's row, then the --compare build's.</summary>
+            public IEnumerable<string[]> Run(string name, string command, string path, string warmUp, bool exportCsv = false)
             {
                 if (!File.Exists(_module)) throw new InvalidOperationException($"build the module first: {_module} is missing");
+                yield return Run(_module, name, command, path, warmUp, exportCsv);
+                if (_compare != null) yield return Run(_compare, name + " (--compare)", command, path, warmUp, exportCsv);
+            }
+
+            private string[] Run(string module, string name, string command, string path, string warmUp, bool exportCsv)
+            {
                 string script = Path.Combine(AppContext.BaseDirectory, "report-import.ps1");
                 var psi = new ProcessStartInfo(_pwsh, new[]
                 {
-                    "-NoLogo", "-NoProfile", "-NonInteractive", "-File", script, "-Module", _module, "-Name", name, "-Command", command,
+                    "-NoLogo", "-NoProfile", "-NonInteractive", "-File", script, "-Module", module, "-Name", name, "-Command", command,
                     "-Path", path, "-WarmUp", warmUp,
                 }) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
                 if (exportCsv) psi.ArgumentList.Add("-ExportCsv");

@@ -58,7 +58,7 @@ namespace SmtpTools.Core.Bounces
         public async Task<IReadOnlyList<SmtpBounce>> ImportFileAsync(string path, CancellationToken cancellationToken)
         {
             if (path == null) throw new ArgumentNullException(nameof(path));
-            using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true))
+            using (var file = InputFiles.OpenRead(path))
             {
                 if (file.Length == 0)
                     throw new SmtpToolsException(ErrorIds.InputEmpty, FailureKind.InvalidData, "the file is empty.");

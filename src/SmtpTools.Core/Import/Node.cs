@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Text;
-using System.Threading.Tasks;
 using System.Xml;
 using SmtpTools.Core.Errors;
 
@@ -55,22 +54,15 @@ namespace SmtpTools.Core.Import
         /// <summary>Reads the element the reader is on, and everything in it; leaves the reader after its end tag.</summary>
         /// <exception cref="XmlException">Not well-formed.</exception>
         /// <exception cref="SmtpToolsException">The element is nested or sized beyond the bounds.</exception>
-        public static async Task<Node> ReadAsync(XmlReader reader)
-        {
-            int count = 0;
-            return await ReadElementAsync(reader, 0, () => count++).ConfigureAwait(false);
-        }
-
-        /// <summary>The synchronous twin, for readers that cannot work asynchronously (the JSON reader).</summary>
         public static Node Read(XmlReader reader)
         {
             int count = 0;
-            return ReadElementAsync(reader, 0, () => count++, sync: true).GetAwaiter().GetResult();
+            return ReadElement(reader, 0, ref count);
         }
 
-        private static async Task<Node> ReadElementAsync(XmlReader reader, int depth, System.Func<int> counter, bool sync = false)
+        private static Node ReadElement(XmlReader reader, int depth, ref int count)
         {
-            if (depth > MaxDepth || counter() > MaxNodes)
+            if (depth > MaxDepth || count++ > MaxNodes)
                 throw new SmtpToolsException(ErrorIds.ReportValueInvalid, FailureKind.LimitsExceeded,
                     $"the element <{reader.LocalName}> is nested deeper or holds more elements than a report can (line {LineOf(reader)}).");
             var node = new Node(reader.LocalName);
@@ -83,10 +75,10 @@ namespace SmtpTools.Core.Import
             }
             if (reader.IsEmptyElement)
             {
-                if (sync) reader.Read(); else await reader.ReadAsync().ConfigureAwait(false);
+                reader.Read();
                 return node;
             }
-            if (sync) reader.Read(); else await reader.ReadAsync().ConfigureAwait(false);
+            reader.Read();
             StringBuilder text = null;
             string single = null;
             while (reader.NodeType != XmlNodeType.EndElement)
@@ -94,7 +86,7 @@ namespace SmtpTools.Core.Import
                 switch (reader.NodeType)
                 {
                     case XmlNodeType.Element:
-                        node.Add(await ReadElementAsync(reader, depth + 1, counter, sync).ConfigureAwait(false));
+                        node.Add(ReadElement(reader, depth + 1, ref count));
                         continue;
                     case XmlNodeType.Text:
                     case XmlNodeType.CDATA:
@@ -113,9 +105,9 @@ namespace SmtpTools.Core.Import
                     case XmlNodeType.None:
                         throw new XmlException($"unexpected end of input inside <{node.Name}>.");
                 }
-                if (sync) reader.Read(); else await reader.ReadAsync().ConfigureAwait(false);
+                reader.Read();
             }
-            if (sync) reader.Read(); else await reader.ReadAsync().ConfigureAwait(false);
+            reader.Read();
             // Text beside child elements is stray (e.g. "11" after </sp> in a real report): keep text of leaves only.
             if (node._children == null) node.Text = (text?.ToString() ?? single ?? "").Trim();
             return node;

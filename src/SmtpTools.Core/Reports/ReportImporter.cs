@@ -26,14 +26,23 @@ namespace SmtpTools.Core.Reports
 
         private readonly ReportImportOptions _options;
         private readonly IOperationSink _sink;
-        // Report key → the file it was first seen in.
-        private readonly Dictionary<string, string> _seenReports = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        private readonly SeenReports _seenReports;
 
         /// <param name="sink">Told (Verbose) about each duplicate report left out with SkipDuplicates.</param>
         public ReportImporter(ReportImportOptions options = null, IOperationSink sink = null)
+            : this(options, sink, new SeenReports())
+        {
+        }
+
+        /// <param name="seenReports">
+        /// Null: duplicates are not looked for here, every report is read whole with IsDuplicate false; the caller decides
+        /// (<see cref="ParallelReportImport"/>, which reads files out of order and decides in order).
+        /// </param>
+        internal ReportImporter(ReportImportOptions options, IOperationSink sink, SeenReports seenReports)
         {
             _options = options ?? new ReportImportOptions();
             _sink = sink ?? NullOperationSink.Instance;
+            _seenReports = seenReports;
         }
 
         public ReportImportOptions Options => _options;
@@ -53,7 +62,7 @@ namespace SmtpTools.Core.Reports
         {
             if (path == null) throw new ArgumentNullException(nameof(path));
             if (receiver == null) throw new ArgumentNullException(nameof(receiver));
-            using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true))
+            using (var file = InputFiles.OpenRead(path))
             {
                 var import = new FileImport(this, path, receiver, cancellationToken);
                 int found = await import.ReadAsync(file, null, 0).ConfigureAwait(false);
@@ -61,18 +70,6 @@ namespace SmtpTools.Core.Reports
                     throw new SmtpToolsException(ErrorIds.NoReportFound, FailureKind.InvalidData,
                         "the message holds no report: no XML, JSON, gzip or zip attachment and no ARF feedback report.");
                 return found;
-            }
-        }
-
-        /// <summary>True for the first report with this reporter, domain and id; else the file that had it first.</summary>
-        private bool FirstSighting(DmarcAggregateReport report, out string firstFile)
-        {
-            string key = (report.OrgName ?? "") + "|" + (report.ReportEmail ?? "") + "|" + report.PolicyDomain + "|" + report.ReportId;
-            lock (_seenReports)
-            {
-                if (_seenReports.TryGetValue(key, out firstFile)) return false;
-                _seenReports.Add(key, report.SourceFile);
-                return true;
             }
         }
 
@@ -178,7 +175,7 @@ namespace SmtpTools.Core.Reports
                     using (var reader = XmlReader.Create(content, DmarcAggregateReportParser.ReaderSettings()))
                     {
                         var report = new DmarcAggregateReport { SourceFile = _path, SourceMember = member };
-                        if (!await DmarcAggregateReportParser.MoveToFeedbackAsync(reader).ConfigureAwait(false))
+                        if (!DmarcAggregateReportParser.MoveToFeedback(reader))
                             throw new SmtpToolsException(ErrorIds.UnexpectedContent, FailureKind.InvalidData,
                                 $"{Where(member)} is XML but not a DMARC aggregate report (no <feedback> element).");
                         Accept(ReportKinds.DmarcAggregate, "a DMARC aggregate report", member);
@@ -195,14 +192,13 @@ namespace SmtpTools.Core.Reports
                 }
             }
 
-            private static string Reporter(DmarcAggregateReport report) =>
-                string.IsNullOrEmpty(report.OrgName) ? report.ReportEmail ?? "(no name)" : report.OrgName;
-
             private bool OnHeader(DmarcAggregateReport report)
             {
-                report.IsDuplicate = !_owner.FirstSighting(report, out string firstFile);
+                var seen = _owner._seenReports;
+                if (seen == null) return true;
+                report.IsDuplicate = !seen.FirstSighting(report.OrgName, report.ReportEmail, report.PolicyDomain, report.ReportId, report.SourceFile, out string firstFile);
                 if (!(report.IsDuplicate && Options.SkipDuplicates)) return true;
-                _owner._sink.Verbose($"{_path}: report {report.ReportId} from {Reporter(report)} for {report.PolicyDomain} left out, a duplicate of the one in {firstFile}.");
+                _owner._sink.Verbose(SeenReports.LeftOut(_path, report.OrgName, report.ReportEmail, report.PolicyDomain, report.ReportId, firstFile));
                 return false;
             }
 

@@ -132,7 +132,8 @@ namespace SmtpTools.Core.Reports
             }
         }
 
-        private static async Task WhenDone(Task task, CancellationToken cancellationToken)
+        /// <summary>Waits for <paramref name="task"/>, or until the token is cancelled (then throws; the task is left running).</summary>
+        internal static async Task WhenDone(Task task, CancellationToken cancellationToken)
         {
             if (!task.IsCompleted)
             {

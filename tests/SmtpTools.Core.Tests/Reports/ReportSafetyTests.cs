@@ -18,8 +18,15 @@ namespace SmtpTools.Core.Tests.Reports
     /// holding something else is one clear error, duplicates are flagged, and a large report streams in flat memory.
     /// Every input is generated here, at run time.
     /// </summary>
+    [Collection(MemoryCollection)]
     public sealed class ReportSafetyTests : IDisposable
     {
+        /// <summary>
+        /// Tests that measure the managed heap, and those that import many files at once (whose pooled file buffers would
+        /// count in the heap), never run at the same time.
+        /// </summary>
+        public const string MemoryCollection = "Report import memory";
+
         private readonly string _folder = Path.Combine(Path.GetTempPath(), "smtptools-report-tests-" + Guid.NewGuid().ToString("n"));
 
         public ReportSafetyTests() => Directory.CreateDirectory(_folder);
