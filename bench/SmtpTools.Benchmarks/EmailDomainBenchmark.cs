@@ -113,6 +113,8 @@ namespace SmtpTools.Benchmarks
             bool listed = AddressListed(i) || DomainListed(i);
             if (r.MxCount != (OwnHost(i) ? 1 : 2) || r.Listed != listed || r.Dnssec != "Unsigned" || r.TlsRpt != "Valid" || r.MtaStsMode != "NotFound" || r.Bimi != "NotFound")
                 return $"MX {r.MxCount}, listed {r.Listed}, DNSSEC {r.Dnssec}, TLS-RPT {r.TlsRpt}, MTA-STS {r.MtaStsMode}, BIMI {r.Bimi}: {r.FindingIds}";
+            // No TLSA records (DANE not in use) and no -ProbeMx: neither lowers the grade.
+            if (r.Dane != "NoTlsa" || r.SmtpTls != "NotRun") return $"Dane {r.Dane}, SmtpTls {r.SmtpTls}: {r.FindingIds}";
             var expected = listed ? EmailDomainGrade.C : EmailDomainGrade.B;  // unsigned, no MTA-STS: B; listed: C
             return r.Grade == expected ? null : $"grade {r.Grade}, expected {expected}: {string.Join(" ", r.GradeReasons)}";
         }
