@@ -59,7 +59,7 @@ namespace SmtpTools.Benchmarks
         /// The measurement with the CPU time it cost this process and knotd per domain: on a shared machine the wall-clock
         /// rate depends on what else runs; the CPU cost does not, and two cores divided by it is the idle machine's rate.
         /// </summary>
-        private static string[] CpuRow(string name, TemporaryKnot knot, Func<Measurement> measure)
+        internal static string[] CpuRow(string name, TemporaryKnot knot, Func<Measurement> measure)
         {
             var self = Process.GetCurrentProcess();
             var before = (Self: self.TotalProcessorTime, Knot: knot.CpuTime);

@@ -139,8 +139,9 @@ namespace SmtpTools.Core.Dkim
                 return lookup;
             }
 
-            // Probing: ignore TXT records that are plainly not DKIM keys (wildcards, SPF at the name).
+            // Probing: ignore TXT records that are plainly not DKIM keys (wildcards, SPF at the name). Each is parsed once.
             var candidates = answer.Records.Where(r => !probing || LooksLikeDkim(r.Text)).ToList();
+            var parsed = candidates.Select(c => DkimKeyRecord.Parse(c.Text)).ToList();
             if (candidates.Count == 0)
             {
                 if (answer.Aliases.Count > 0)
@@ -153,14 +154,15 @@ namespace SmtpTools.Core.Dkim
             if (candidates.Count > 1)
             {
                 var joined = DkimKeyRecord.Parse(string.Concat(candidates.Select(c => c.Text)));
-                if (candidates.All(c => !DkimKeyRecord.Parse(c.Text).IsUsable) && joined.IsUsable)
+                if (parsed.All(r => !r.IsUsable) && joined.IsUsable)
                     findings.Add(FindingCatalog.DkimRecordSplitIntoRecords.Create($"The key is split into {candidates.Count} separate TXT records; it must be one TXT record made of several strings."));
                 else
                     findings.Add(FindingCatalog.DkimMultipleRecords.Create($"{candidates.Count} TXT records at {name}; verifiers may pick any of them."));
             }
 
-            var txt = candidates.FirstOrDefault(c => DkimKeyRecord.Parse(c.Text).IsUsable) ?? candidates[0];
-            var record = DkimKeyRecord.Parse(txt.Text);
+            int chosen = Math.Max(0, parsed.FindIndex(r => r.IsUsable));
+            var txt = candidates[chosen];
+            var record = parsed[chosen];
             check.Found = true;
             lookup.Record = record;
             check.RecordStrings = txt.Strings.ToArray();

@@ -161,7 +161,8 @@ namespace SmtpTools.Core.EmailDomain
                 CheckStatus = flat,
                 Summary = hosts.Count == 0 ? rows.FirstOrDefault()?.Detail
                     : string.Join(", ", rows.Where(r => r.TlsaName != null).Select(r => $"{r} {(MxProbes.NeedsMatch(r) ? "TLSA validated, certificate not matched" : r.Status.ToString())}")),
-                Records = rows.SelectMany(r => r.TlsaRecords.Select(t => $"{r.TlsaName} TLSA {t}")).Distinct().ToArray(),
+                // Sorted: resolvers rotate the records of an RRset, which is no change between two runs.
+                Records = rows.SelectMany(r => r.TlsaRecords.Select(t => $"{r.TlsaName} TLSA {t}")).Distinct().OrderBy(x => x, StringComparer.Ordinal).ToArray(),
                 Findings = Finding.Deduplicate(rows.SelectMany(r => r.Findings), null).ToArray(),
                 Store = report => { report.DaneResults = rows; report.Dane = flat; },
             };

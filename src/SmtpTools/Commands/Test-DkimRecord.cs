@@ -65,20 +65,14 @@ namespace SmtpTools.Commands
             var selectors = Selector?.Where(s => !string.IsNullOrWhiteSpace(s)).ToArray();
             if (selectors == null || selectors.Length == 0)
                 WriteVerbose($"No -Selector: probing {DkimRecordChecker.CommonSelectors.Count} common selectors and the two Microsoft 365 derives from the domain name.");
-            foreach (var domain in Domain ?? new string[1])
+            // A blank or malformed domain (or selector) is an error record from the checker, in input order.
+            var checker = _checker;
+            var key = _key;
+            EnqueueEachDomain(Domain, (name, ct) => checker.CheckAsync(name, selectors, key, ct), (string name, IReadOnlyList<DkimRecordCheck> results) =>
             {
-                // A blank or malformed domain (or selector) is an error record from the checker, in input order.
-                var name = domain;
-                var checker = _checker;
-                var key = _key;
-                Enqueue(ct => checker.CheckAsync(name, selectors, key, ct),
-                    results =>
-                    {
-                        if (VerboseWanted) WriteVerbose($"{name}: {results.Count(r => r.Found)} DKIM key record(s) found, {results.Sum(r => r.FindingCount)} finding(s).");
-                        Write(results);
-                    },
-                    ex => WriteError(ErrorRecordFactory.FromException(ex, name)));
-            }
+                if (VerboseWanted) WriteVerbose($"{name}: {results.Count(r => r.Found)} DKIM key record(s) found, {results.Sum(r => r.FindingCount)} finding(s).");
+                Write(results);
+            });
         }
 
         private void Write(IReadOnlyList<DkimRecordCheck> results)

@@ -70,13 +70,17 @@ namespace SmtpTools.Infrastructure
         /// One Core check per input domain, started now and written in input order by <paramref name="write"/>; an input
         /// the check refuses (InvalidDomainName …) or that fails is a non-terminating error in its place.
         /// </summary>
-        protected void EnqueueEachDomain<T>(string[] domains, System.Func<string, System.Threading.CancellationToken, System.Threading.Tasks.Task<T>> check, System.Action<T> write)
+        protected void EnqueueEachDomain<T>(string[] domains, System.Func<string, System.Threading.CancellationToken, System.Threading.Tasks.Task<T>> check, System.Action<T> write) =>
+            EnqueueEachDomain<T>(domains, check, (name, result) => write(result));
+
+        /// <summary>As above; <paramref name="write"/> also gets the domain as the input gave it.</summary>
+        protected void EnqueueEachDomain<T>(string[] domains, System.Func<string, System.Threading.CancellationToken, System.Threading.Tasks.Task<T>> check, System.Action<string, T> write)
         {
             // A missing array (a null bound from the pipeline) is one blank input: it gets its InvalidDomainName error too.
             foreach (var domain in domains ?? new string[1])
             {
                 string name = domain;
-                Enqueue(ct => check(name, ct), write, ex => WriteError(ErrorRecordFactory.FromException(ex, name)));
+                Enqueue(ct => check(name, ct), result => write(name, result), ex => WriteError(ErrorRecordFactory.FromException(ex, name)));
             }
         }
 

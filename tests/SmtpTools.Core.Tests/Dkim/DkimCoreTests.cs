@@ -111,6 +111,39 @@ namespace SmtpTools.Core.Tests.Dkim
             Assert.Equal(revoked, record.IsRevoked);
         }
 
+        /// <summary>A PKCS#1 RSAPublicKey (RFC 8017 A.1.1) with the given modulus and e=65537, as p= carries it.</summary>
+        private static string RsaRecord(System.Numerics.BigInteger modulus)
+        {
+            byte[] Integer(byte[] value) => Der(0x02, value);
+            byte[] Der(byte tag, byte[] value)
+            {
+                var length = value.Length < 128 ? new[] { (byte)value.Length } : new byte[] { 0x82, (byte)(value.Length >> 8), (byte)value.Length };
+                return new[] { tag }.Concat(length).Concat(value).ToArray();
+            }
+            var n = modulus.ToByteArray(isUnsigned: false, isBigEndian: true);
+            var der = Der(0x30, Integer(n).Concat(Integer(new byte[] { 1, 0, 1 })).ToArray());
+            return "v=DKIM1; k=rsa; p=" + Convert.ToBase64String(der);
+        }
+
+        [Fact]
+        public void KeyRecordRefusesModuliNoRsaKeyHas()
+        {
+            // The modulus of a real 2048-bit key is accepted in the PKCS#1 form too, and its length read without
+            // BouncyCastle's primality test (the cost that held Test-EmailDomain to ~10 domains/s).
+            using var rsa = System.Security.Cryptography.RSA.Create(2048);
+            var real = new System.Numerics.BigInteger(rsa.ExportParameters(false).Modulus, isUnsigned: true, isBigEndian: true);
+            var good = DkimKeyRecord.Parse(RsaRecord(real));
+            Assert.True(good.IsUsable);
+            Assert.Equal(2048, good.KeyLength);
+
+            foreach (var bad in new[] { real * 3, real * 751, real + 1 /* even */ })
+            {
+                var record = DkimKeyRecord.Parse(RsaRecord(bad));
+                Assert.False(record.IsUsable);
+                Assert.Contains(record.Findings, f => f.Is(FindingCatalog.DkimRecordBadPublicKey));
+            }
+        }
+
         [Fact]
         public async Task VerifierReportsTempErrorAndPermError()
         {

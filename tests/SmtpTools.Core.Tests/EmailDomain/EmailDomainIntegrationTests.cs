@@ -78,6 +78,10 @@ namespace SmtpTools.Core.Tests.EmailDomain
                 Assert.Equal(new[] { "mx1.mail.test", "mx2.mail.test" }, r.DaneResults.Select(d => d.MxHost));
                 Assert.All(r.DaneResults, d => Assert.Equal((DaneStatus.NotChecked, true, true), (d.Status, d.TlsaValidated, d.AddressValidated)));
                 Assert.All(r.DaneResults, d => Assert.Contains("not matched", d.Detail));
+                // mx1 publishes two records; in whatever order the resolver returns them, the report lists them sorted.
+                var records = r.GetCheck(EmailDomainCheck.Dane).Records;
+                Assert.Equal(3, records.Length);
+                Assert.Equal(records.OrderBy(x => x, StringComparer.Ordinal), records);
                 return;
             }
             Assert.Equal(status, r.GetCheck(check.Value).Status);
