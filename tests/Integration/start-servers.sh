@@ -119,8 +119,8 @@ ca_sign() { # stem, subject, extensions file, [section], [days, 365]: $TLS/<stem
     -extfile "$3" ${4:+-extensions "$4"} -out "$TLS/$1.crt" 2>/dev/null || fail "could not make the $1 certificate"
 }
 # One certificate for every HTTPS name that must validate: each mta-sts.<domain> with a policy file or a planned
-# failure over HTTP (404, redirect, oversized), and images.bimi.test. expired-cert and wrong-name get their own below.
-WEB_NAMES=(images.bimi.test mta-sts.notfound.sts.test mta-sts.redirect.sts.test mta-sts.grade-mtasts-broken.test)
+# failure over HTTP (404, 500, redirect, oversized, too many header fields), and images.bimi.test. expired-cert and wrong-name get their own below.
+WEB_NAMES=(images.bimi.test mta-sts.notfound.sts.test mta-sts.redirect.sts.test mta-sts.servererror.sts.test mta-sts.manyheaders.sts.test mta-sts.grade-mtasts-broken.test)
 for f in "$WEB"/mta-sts/*.txt; do
   d="$(basename "$f" .txt)"
   case "$d" in expired-cert.sts.test|expiring-cert.sts.test|wrong-name.sts.test) ;; *) WEB_NAMES+=("mta-sts.$d") ;; esac
@@ -271,6 +271,20 @@ http {
         listen $NGINX_LISTEN;
         server_name mta-sts.redirect.sts.test;
         location / { return 301 https://mta-sts.enforce.sts.test/.well-known/mta-sts.txt; }
+    }
+    server {
+        listen $NGINX_LISTEN;
+        server_name mta-sts.servererror.sts.test;
+        location / { return 500; }
+    }
+    # a valid policy behind 120 extra header fields: more than the 100 a client reads before calling the answer broken
+    server {
+        listen $NGINX_LISTEN;
+        server_name mta-sts.manyheaders.sts.test;
+        location = /.well-known/mta-sts.txt {
+            alias $WEB/mta-sts/enforce.sts.test.txt;
+$(for i in $(seq 1 120); do echo "            add_header X-Padding-$i $i;"; done)
+        }
     }
 $(own_certificate_server expired-cert expired)
 $(own_certificate_server wrong-name wrongname)
@@ -692,6 +706,8 @@ expect "good MTA-STS policy is text/plain" sh -c "[ \"\$1\" = '200 text/plain' ]
 expect "content-type variant is text/html" sh -c "[ \"\$1\" = '200 text/html' ]" _ "$(https_get mta-sts.content-type.sts.test $STS)"
 expect "redirect variant answers 301" sh -c "[ \"\${1%% *}\" = 301 ]" _ "$(https_get mta-sts.redirect.sts.test $STS)"
 expect "notfound variant answers 404" sh -c "[ \"\${1%% *}\" = 404 ]" _ "$(https_get mta-sts.notfound.sts.test $STS)"
+expect "servererror variant answers 500" sh -c "[ \"\${1%% *}\" = 500 ]" _ "$(https_get mta-sts.servererror.sts.test $STS)"
+expect "manyheaders variant answers with more than 100 header fields" sh -c "[ \$(curl -s -D - -o /dev/null --cacert '$TLS/ca.crt' --resolve mta-sts.manyheaders.sts.test:443:$HTTPS_ADDRESS https://mta-sts.manyheaders.sts.test$STS | grep -c :) -gt 100 ]"
 expect "oversized policy is over 64 KB" sh -c "[ \$(curl -s --cacert '$TLS/ca.crt' --resolve mta-sts.oversized.sts.test:443:$HTTPS_ADDRESS https://mta-sts.oversized.sts.test$STS | wc -c) -gt 65536 ]"
 expect "expired certificate is refused" sh -c "! curl -s --max-time 5 --cacert '$TLS/ca.crt' --resolve mta-sts.expired-cert.sts.test:443:$HTTPS_ADDRESS https://mta-sts.expired-cert.sts.test$STS"
 expect "wrong-name certificate is refused" sh -c "! curl -s --max-time 5 --cacert '$TLS/ca.crt' --resolve mta-sts.wrong-name.sts.test:443:$HTTPS_ADDRESS https://mta-sts.wrong-name.sts.test$STS"
