@@ -9,6 +9,8 @@
 #   Postfix    127.0.0.1:2525 plain (no STARTTLS, no AUTH)      2587 STARTTLS, AUTH after TLS
 #              127.0.0.1:2465 implicit TLS + AUTH               2588 STARTTLS with an untrusted self-signed cert
 #              127.0.0.1:2526 open relay (outside mail is discarded)
+#              127.2.<offset/256>.<offset%256|1>:2587 STARTTLS with the self-signed cert, and [::1]:2587 (as 127.0.0.1:2587)
+#              when lo has ::1: an MX host's addresses for DANE per address; nothing listens on 127.3.<same> (dead)
 #   Dovecot    SASL for Postfix, LMTP delivery into run/mail/<user>/Maildir
 #   smtp-sink  127.0.0.1:2527 (throughput)     silent TCP listener 127.0.0.1:2529 (never sends a banner)
 #   broken STARTTLS 127.0.0.1:2530 (offers STARTTLS, accepts it, then sends no TLS: the handshake fails)
@@ -32,6 +34,12 @@ RESOLVER_PORT="${SMTPTOOLS_RESOLVER_PORT:-$((DNS_PORT + 1))}"
 # (all of 127.0.0.0/8 is on lo); the zones point mta-sts.* and images.bimi.test at it.
 if [ "$OFFSET" = 0 ]; then HTTPS_ADDRESS_DEFAULT=127.0.0.1; else HTTPS_ADDRESS_DEFAULT="127.1.$((OFFSET / 256 % 256)).$((OFFSET % 256))"; fi
 HTTPS_ADDRESS="${SMTPTOOLS_HTTPS_ADDRESS:-$HTTPS_ADDRESS_DEFAULT}"
+# DANE per address (Test-SmtpDane): a second loopback address where a Postfix listener on the STARTTLS port presents
+# the self-signed "untrusted" certificate, and one where nothing listens; per offset, like the HTTPS address.
+SMTP_SECOND_ADDRESS="127.2.$((OFFSET / 256 % 256)).$((OFFSET % 256 | 1))"
+SMTP_DEAD_ADDRESS="127.3.$((OFFSET / 256 % 256)).$((OFFSET % 256 | 1))"
+# ::1 gets a STARTTLS listener too when lo has it (the DANE zone's AAAA records point there).
+if ip -6 addr show lo 2>/dev/null | grep -q '::1'; then SMTP_IPV6=yes; else SMTP_IPV6=no; fi
 # --dns-only <servers.env>: start only Knot (on $SMTPTOOLS_DNS_PORT) and unbound (the next port) for this checkout's
 # zones and copy the SMTP and HTTPS settings from another checkout's servers.env (its certificates fill in the TLSA
 # records); lets several work trees share one set of mail and web servers.
@@ -41,6 +49,14 @@ TLSA_TLS=""   # where the certificates the TLSA records describe are: this run's
 if [ -n "$DNS_ONLY" ]; then
   HTTPS_ADDRESS="$(sed -n 's/^SMTPTOOLS_HTTPS_ADDRESS=//p' "$DNS_ONLY")"
   TLSA_TLS="$(sed -n 's/^SMTPTOOLS_TLS_DIR=//p' "$DNS_ONLY")"
+  # Mail servers started before Test-SmtpDane have no second listener: the zones still load, the per-address DANE tests fail.
+  if grep -q '^SMTPTOOLS_SMTP_SECOND_ADDRESS=' "$DNS_ONLY"; then
+    SMTP_SECOND_ADDRESS="$(sed -n 's/^SMTPTOOLS_SMTP_SECOND_ADDRESS=//p' "$DNS_ONLY")"
+    SMTP_DEAD_ADDRESS="$(sed -n 's/^SMTPTOOLS_SMTP_DEAD_ADDRESS=//p' "$DNS_ONLY")"
+    SMTP_IPV6="$(sed -n 's/^SMTPTOOLS_SMTP_IPV6=//p' "$DNS_ONLY")"
+  else
+    echo "$DNS_ONLY has no SMTPTOOLS_SMTP_SECOND_ADDRESS (servers started before Test-SmtpDane): the DANE per-address tests will fail" >&2
+  fi
   [ -n "$HTTPS_ADDRESS" ] && [ -d "$TLSA_TLS" ] || { echo "$DNS_ONLY lacks SMTPTOOLS_HTTPS_ADDRESS/SMTPTOOLS_TLS_DIR" >&2; exit 1; }
 fi
 
@@ -307,6 +323,7 @@ KNOT="$RUN/knot"; mkdir -p "$KNOT/db" "$KNOT/offline-db" "$RUN/zones" "$RUN/zone
 TLSA_TLS="${TLSA_TLS:-$TLS}"
 TLSA_CERTS=(CERT_SERVER="$TLSA_TLS/server.crt" CERT_CA="$TLSA_TLS/ca.crt" CERT_UNTRUSTED="$TLSA_TLS/untrusted.crt" CERT_OTHER="$TLSA_TLS/other.crt")
 python3 "$HERE/fixtures.py" render-zones "$ZONES" "$RUN/zones" HTTPS_ADDRESS="$HTTPS_ADDRESS" "${TLSA_CERTS[@]}" \
+  SMTP_SECOND_ADDRESS="$SMTP_SECOND_ADDRESS" SMTP_DEAD_ADDRESS="$SMTP_DEAD_ADDRESS" \
   TLSA_PORTS="$PORT_PLAIN,$PORT_SUBMISSION,$PORT_IMPLICIT,$PORT_UNTRUSTED" || fail "could not fill in the zone files"
 zone_names() { for f in "$RUN/zones"/*.zone; do [ -e "$f" ] && basename "$f" .zone; done; }
 dnssec_mark() { sed -n '1s/^; dnssec: //p' "$RUN/zones/$1.zone"; }
@@ -530,7 +547,7 @@ mydomain = smtptools.test
 myorigin = smtptools.test
 mydestination = localhost
 inet_interfaces = loopback-only
-inet_protocols = ipv4
+inet_protocols = $([ "$SMTP_IPV6" = yes ] && echo all || echo ipv4)
 mynetworks =
 smtpd_banner = \$myhostname ESMTP SmtpTools test server
 maillog_file = $RUN/postfix.log
@@ -572,6 +589,8 @@ cat > "$PF/conf/master.cf" <<CONF
 127.0.0.1:$PORT_SUBMISSION inet n - n - - smtpd -o smtpd_tls_security_level=may -o smtpd_tls_auth_only=yes -o smtpd_sasl_auth_enable=yes
 127.0.0.1:$PORT_IMPLICIT inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_sasl_auth_enable=yes
 127.0.0.1:$PORT_UNTRUSTED inet n - n - - smtpd -o smtpd_tls_cert_file=$TLS/untrusted.crt -o smtpd_tls_key_file=$TLS/untrusted.key -o smtpd_tls_auth_only=yes -o smtpd_sasl_auth_enable=yes
+$SMTP_SECOND_ADDRESS:$PORT_SUBMISSION inet n - n - - smtpd -o smtpd_tls_cert_file=$TLS/untrusted.crt -o smtpd_tls_key_file=$TLS/untrusted.key -o smtpd_tls_security_level=may -o smtpd_sasl_auth_enable=no
+$([ "$SMTP_IPV6" = yes ] && echo "[::1]:$PORT_SUBMISSION inet n - n - - smtpd -o smtpd_tls_security_level=may -o smtpd_tls_auth_only=yes -o smtpd_sasl_auth_enable=yes")
 127.0.0.1:$PORT_RELAY inet n - n - - smtpd -o smtpd_tls_security_level=none -o smtpd_sasl_auth_enable=no -o mynetworks=127.0.0.0/8 -o smtpd_relay_restrictions=permit_mynetworks,reject_unauth_destination -o smtpd_recipient_restrictions=permit
 pickup    unix n - n 60 1 pickup
 cleanup   unix n - n - 0 cleanup
@@ -663,6 +682,9 @@ SMTPTOOLS_SMTP_SINK_PORT=$PORT_SINK
 SMTPTOOLS_SMTP_SILENT_PORT=$PORT_SILENT
 SMTPTOOLS_SMTP_BROKEN_TLS_PORT=$PORT_BROKEN_TLS
 SMTPTOOLS_SMTP_CLOSED_PORT=$PORT_CLOSED
+SMTPTOOLS_SMTP_SECOND_ADDRESS=$SMTP_SECOND_ADDRESS
+SMTPTOOLS_SMTP_DEAD_ADDRESS=$SMTP_DEAD_ADDRESS
+SMTPTOOLS_SMTP_IPV6=$SMTP_IPV6
 SMTPTOOLS_SMTP_DOMAIN=smtptools.test
 SMTPTOOLS_USER_ALICE=alice@smtptools.test
 SMTPTOOLS_PASSWORD_ALICE=Passw0rd!alice
@@ -690,6 +712,10 @@ banner() { python3 -c "import socket,sys; s=socket.create_connection(('127.0.0.1
 tlsbanner() { python3 -c "import socket,ssl,sys; c=ssl._create_unverified_context(); s=c.wrap_socket(socket.create_connection(('127.0.0.1',$1),2)); s.settimeout(2); sys.exit(0 if s.recv(100).startswith(b'220') else 1)"; }
 for port in $PORT_PLAIN $PORT_SUBMISSION $PORT_UNTRUSTED $PORT_RELAY $PORT_SINK; do wait_for "SMTP port $port" banner $port; done
 wait_for "implicit TLS port $PORT_IMPLICIT" tlsbanner $PORT_IMPLICIT
+wait_for "STARTTLS listener $SMTP_SECOND_ADDRESS:$PORT_SUBMISSION" python3 -c "import socket,sys; s=socket.create_connection(('$SMTP_SECOND_ADDRESS',$PORT_SUBMISSION),2); s.settimeout(2); sys.exit(0 if s.recv(100).startswith(b'220') else 1)"
+if [ "$SMTP_IPV6" = yes ]; then
+  wait_for "STARTTLS listener [::1]:$PORT_SUBMISSION" python3 -c "import socket,sys; s=socket.create_connection(('::1',$PORT_SUBMISSION),2); s.settimeout(2); sys.exit(0 if s.recv(100).startswith(b'220') else 1)"
+fi
 wait_for "silent listener $PORT_SILENT" python3 -c "import socket; socket.create_connection(('127.0.0.1',$PORT_SILENT),2)"
 wait_for "broken STARTTLS port $PORT_BROKEN_TLS" banner $PORT_BROKEN_TLS
 start_unbound
