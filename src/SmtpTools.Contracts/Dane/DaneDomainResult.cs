@@ -25,7 +25,7 @@ namespace SmtpTools
         public DaneResult[] Results => MxHosts?.SelectMany(h => h.Addresses ?? Array.Empty<DaneResult>()).ToArray() ?? Array.Empty<DaneResult>();
         public int MxHostCount => MxHosts?.Length ?? 0;
         /// <summary>The MX hosts with usable, validated TLSA records.</summary>
-        public int DaneHostCount => MxHosts?.Count(h => h.Status != DaneStatus.NoTlsa && h.Status != DaneStatus.NotChecked && h.Status != DaneStatus.Unverifiable && h.Status != DaneStatus.TempError) ?? 0;
+        public int DaneHostCount => MxHosts?.Count(h => h.UsesDane) ?? 0;
         public int AddressCount => MxHosts?.Sum(h => h.AddressCount) ?? 0;
         public int MatchCount => MxHosts?.Sum(h => h.MatchCount) ?? 0;
         /// <summary>"host status" of each MX host joined with ';' (for Export-Csv).</summary>

@@ -22,6 +22,8 @@ namespace SmtpTools
         public bool TlsaValidated { get; set; }
         /// <summary>The verdict per address (IPv4 and IPv6), in DNS order; one row without an address when the host has none.</summary>
         public DaneResult[] Addresses { get; set; } = Array.Empty<DaneResult>();
+        /// <summary>The host publishes usable (DANE-TA/DANE-EE), DNSSEC-validated TLSA records: a DANE sender insists on a match here.</summary>
+        public bool UsesDane => Addresses?.Any(a => a != null && a.TlsaValidated && a.UsableRecordCount > 0) ?? false;
         public int AddressCount => Addresses?.Count(a => a?.Address != null) ?? 0;
         public int MatchCount => Addresses?.Count(a => a?.Status == DaneStatus.Match) ?? 0;
         /// <summary>"address status" of each address joined with ';' (for Export-Csv).</summary>

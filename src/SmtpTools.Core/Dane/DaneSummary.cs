@@ -39,16 +39,13 @@ namespace SmtpTools.Core.Dane
             result.Status = Worst(result.MxHosts.Select(h => h.Status));
             var findings = result.MxHosts.SelectMany(h => h.Findings).ToList();
             var without = result.MxHosts.Where(h => h.Status == DaneStatus.NoTlsa || h.Status == DaneStatus.Unverifiable).ToList();
-            if (without.Count > 0 && without.Count < result.MxHosts.Length && result.MxHosts.Any(UsesDane))
+            if (without.Count > 0 && without.Count < result.MxHosts.Length && result.MxHosts.Any(h => h.UsesDane))
                 findings.Add(FindingCatalog.DaneNotOnEveryMx.Create(
-                    $"{string.Join(", ", result.MxHosts.Where(UsesDane).Select(h => h.MxHost))} use DANE but {string.Join(", ", without.Select(h => $"{h.MxHost} ({h.Status})"))} not: mail delivered there is not authenticated by DANE."));
+                    $"DANE is in use on {string.Join(", ", result.MxHosts.Where(h => h.UsesDane).Select(h => h.MxHost))} but not on {string.Join(", ", without.Select(h => $"{h.MxHost} ({h.Status})"))}: mail delivered there is not authenticated by DANE."));
             result.Findings = findings.ToArray();
             result.Detail = DomainDetail(result);
             return result;
         }
-
-        /// <summary>Usable, DNSSEC-validated TLSA records: a DANE sender insists on a matching certificate here.</summary>
-        private static bool UsesDane(DaneMxResult host) => host.Addresses.Any(a => a.TlsaValidated && a.UsableRecordCount > 0);
 
         private static DaneMxResult Host(string domain, int port, DaneResult[] rows)
         {
