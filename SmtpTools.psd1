@@ -12,7 +12,7 @@
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @('Dkim.format.ps1xml', 'Spf.format.ps1xml', 'Dmarc.format.ps1xml', 'Smtp.format.ps1xml', 'Send.format.ps1xml', 'Mx.format.ps1xml', 'DnsBlocklist.format.ps1xml', 'Dnssec.format.ps1xml', 'Dane.format.ps1xml', 'MtaSts.format.ps1xml', 'Bimi.format.ps1xml', 'Reports.format.ps1xml', 'Bounces.format.ps1xml', 'EmailDomain.format.ps1xml')
     TypesToProcess       = @()
-    CmdletsToExport      = @('New-DkimKey', 'Test-DkimRecord', 'Get-SpfRecord', 'Test-SpfRecord', 'Test-DmarcPolicy', 'Test-SmtpConnection', 'Send-SmtpMessage', 'Test-MxRecord', 'Test-DnsBlocklist', 'Test-DnssecStatus', 'Test-MtaStsPolicy', 'Test-TlsRptRecord', 'Test-BimiRecord', 'Import-DmarcReport', 'Import-SmtpTlsReport', 'Import-SmtpBounce', 'Test-EmailDomain', 'Export-EmailDomainReport', 'Compare-EmailDomainReport')
+    CmdletsToExport      = @('New-DkimKey', 'Test-DkimRecord', 'Get-SpfRecord', 'Test-SpfRecord', 'Test-DmarcPolicy', 'Test-SmtpConnection', 'Send-SmtpMessage', 'Test-MxRecord', 'Test-DnsBlocklist', 'Test-DnssecStatus', 'Test-MtaStsPolicy', 'Test-TlsRptRecord', 'Test-BimiRecord', 'Test-SmtpDane', 'Import-DmarcReport', 'Import-SmtpTlsReport', 'Import-SmtpBounce', 'Test-EmailDomain', 'Export-EmailDomainReport', 'Compare-EmailDomainReport')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

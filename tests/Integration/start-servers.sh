@@ -11,6 +11,8 @@
 #              127.0.0.1:2526 open relay (outside mail is discarded)
 #              127.0.0.1:2532 plain, anvil: at most 2 sessions per client (421 4.7.0 too many connections)
 #              127.0.0.1:2533 plain, anvil: at most 10 messages per client per 5 s (450 4.7.1 too much mail)
+#              127.2.<offset/256>.<offset%256|1>:2587 STARTTLS with the self-signed cert, and [::1]:2587 (as 127.0.0.1:2587)
+#              when lo has ::1: an MX host's addresses for DANE per address; nothing listens on 127.3.<same> (dead)
 #   Dovecot    SASL for Postfix, LMTP delivery into run/mail/<user>/Maildir
 #   smtp-sink  127.0.0.1:2527 (throughput)     silent TCP listener 127.0.0.1:2529 (never sends a banner)
 #   broken STARTTLS 127.0.0.1:2530 (offers STARTTLS, accepts it, then sends no TLS: the handshake fails)
@@ -35,6 +37,12 @@ RESOLVER_PORT="${SMTPTOOLS_RESOLVER_PORT:-$((DNS_PORT + 1))}"
 # (all of 127.0.0.0/8 is on lo); the zones point mta-sts.* and images.bimi.test at it.
 if [ "$OFFSET" = 0 ]; then HTTPS_ADDRESS_DEFAULT=127.0.0.1; else HTTPS_ADDRESS_DEFAULT="127.1.$((OFFSET / 256 % 256)).$((OFFSET % 256))"; fi
 HTTPS_ADDRESS="${SMTPTOOLS_HTTPS_ADDRESS:-$HTTPS_ADDRESS_DEFAULT}"
+# DANE per address (Test-SmtpDane): a second loopback address where a Postfix listener on the STARTTLS port presents
+# the self-signed "untrusted" certificate, and one where nothing listens; per offset, like the HTTPS address.
+SMTP_SECOND_ADDRESS="127.2.$((OFFSET / 256 % 256)).$((OFFSET % 256 | 1))"
+SMTP_DEAD_ADDRESS="127.3.$((OFFSET / 256 % 256)).$((OFFSET % 256 | 1))"
+# ::1 gets a STARTTLS listener too when lo has it (the DANE zone's AAAA records point there).
+if ip -6 addr show lo 2>/dev/null | grep -q '::1'; then SMTP_IPV6=yes; else SMTP_IPV6=no; fi
 # --dns-only <servers.env>: start only Knot (on $SMTPTOOLS_DNS_PORT) and unbound (the next port) for this checkout's
 # zones and copy the SMTP and HTTPS settings from another checkout's servers.env (its certificates fill in the TLSA
 # records); lets several work trees share one set of mail and web servers.
@@ -44,6 +52,14 @@ TLSA_TLS=""   # where the certificates the TLSA records describe are: this run's
 if [ -n "$DNS_ONLY" ]; then
   HTTPS_ADDRESS="$(sed -n 's/^SMTPTOOLS_HTTPS_ADDRESS=//p' "$DNS_ONLY")"
   TLSA_TLS="$(sed -n 's/^SMTPTOOLS_TLS_DIR=//p' "$DNS_ONLY")"
+  # Mail servers started before Test-SmtpDane have no second listener: the zones still load, the per-address DANE tests fail.
+  if grep -q '^SMTPTOOLS_SMTP_SECOND_ADDRESS=' "$DNS_ONLY"; then
+    SMTP_SECOND_ADDRESS="$(sed -n 's/^SMTPTOOLS_SMTP_SECOND_ADDRESS=//p' "$DNS_ONLY")"
+    SMTP_DEAD_ADDRESS="$(sed -n 's/^SMTPTOOLS_SMTP_DEAD_ADDRESS=//p' "$DNS_ONLY")"
+    SMTP_IPV6="$(sed -n 's/^SMTPTOOLS_SMTP_IPV6=//p' "$DNS_ONLY")"
+  else
+    echo "$DNS_ONLY has no SMTPTOOLS_SMTP_SECOND_ADDRESS (servers started before Test-SmtpDane): the DANE per-address tests will fail" >&2
+  fi
   [ -n "$HTTPS_ADDRESS" ] && [ -d "$TLSA_TLS" ] || { echo "$DNS_ONLY lacks SMTPTOOLS_HTTPS_ADDRESS/SMTPTOOLS_TLS_DIR" >&2; exit 1; }
 fi
 
@@ -122,8 +138,8 @@ ca_sign() { # stem, subject, extensions file, [section], [days, 365]: $TLS/<stem
     -extfile "$3" ${4:+-extensions "$4"} -out "$TLS/$1.crt" 2>/dev/null || fail "could not make the $1 certificate"
 }
 # One certificate for every HTTPS name that must validate: each mta-sts.<domain> with a policy file or a planned
-# failure over HTTP (404, redirect, oversized), and images.bimi.test. expired-cert and wrong-name get their own below.
-WEB_NAMES=(images.bimi.test mta-sts.notfound.sts.test mta-sts.redirect.sts.test mta-sts.grade-mtasts-broken.test)
+# failure over HTTP (404, 500, redirect, oversized, too many header fields), and images.bimi.test. expired-cert and wrong-name get their own below.
+WEB_NAMES=(images.bimi.test mta-sts.notfound.sts.test mta-sts.redirect.sts.test mta-sts.servererror.sts.test mta-sts.manyheaders.sts.test mta-sts.grade-mtasts-broken.test)
 for f in "$WEB"/mta-sts/*.txt; do
   d="$(basename "$f" .txt)"
   case "$d" in expired-cert.sts.test|expiring-cert.sts.test|wrong-name.sts.test) ;; *) WEB_NAMES+=("mta-sts.$d") ;; esac
@@ -275,6 +291,20 @@ http {
         server_name mta-sts.redirect.sts.test;
         location / { return 301 https://mta-sts.enforce.sts.test/.well-known/mta-sts.txt; }
     }
+    server {
+        listen $NGINX_LISTEN;
+        server_name mta-sts.servererror.sts.test;
+        location / { return 500; }
+    }
+    # a valid policy behind 120 extra header fields: more than the 100 a client reads before calling the answer broken
+    server {
+        listen $NGINX_LISTEN;
+        server_name mta-sts.manyheaders.sts.test;
+        location = /.well-known/mta-sts.txt {
+            alias $WEB/mta-sts/enforce.sts.test.txt;
+$(for i in $(seq 1 120); do echo "            add_header X-Padding-$i $i;"; done)
+        }
+    }
 $(own_certificate_server expired-cert expired)
 $(own_certificate_server wrong-name wrongname)
 $(own_certificate_server expiring-cert expiring)
@@ -296,6 +326,7 @@ KNOT="$RUN/knot"; mkdir -p "$KNOT/db" "$KNOT/offline-db" "$RUN/zones" "$RUN/zone
 TLSA_TLS="${TLSA_TLS:-$TLS}"
 TLSA_CERTS=(CERT_SERVER="$TLSA_TLS/server.crt" CERT_CA="$TLSA_TLS/ca.crt" CERT_UNTRUSTED="$TLSA_TLS/untrusted.crt" CERT_OTHER="$TLSA_TLS/other.crt")
 python3 "$HERE/fixtures.py" render-zones "$ZONES" "$RUN/zones" HTTPS_ADDRESS="$HTTPS_ADDRESS" "${TLSA_CERTS[@]}" \
+  SMTP_SECOND_ADDRESS="$SMTP_SECOND_ADDRESS" SMTP_DEAD_ADDRESS="$SMTP_DEAD_ADDRESS" \
   TLSA_PORTS="$PORT_PLAIN,$PORT_SUBMISSION,$PORT_IMPLICIT,$PORT_UNTRUSTED" || fail "could not fill in the zone files"
 zone_names() { for f in "$RUN/zones"/*.zone; do [ -e "$f" ] && basename "$f" .zone; done; }
 dnssec_mark() { sed -n '1s/^; dnssec: //p' "$RUN/zones/$1.zone"; }
@@ -519,7 +550,7 @@ mydomain = smtptools.test
 myorigin = smtptools.test
 mydestination = localhost
 inet_interfaces = loopback-only
-inet_protocols = ipv4
+inet_protocols = $([ "$SMTP_IPV6" = yes ] && echo all || echo ipv4)
 mynetworks =
 smtpd_banner = \$myhostname ESMTP SmtpTools test server
 maillog_file = $RUN/postfix.log
@@ -562,6 +593,8 @@ cat > "$PF/conf/master.cf" <<CONF
 127.0.0.1:$PORT_SUBMISSION inet n - n - - smtpd -o smtpd_tls_security_level=may -o smtpd_tls_auth_only=yes -o smtpd_sasl_auth_enable=yes
 127.0.0.1:$PORT_IMPLICIT inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_sasl_auth_enable=yes
 127.0.0.1:$PORT_UNTRUSTED inet n - n - - smtpd -o smtpd_tls_cert_file=$TLS/untrusted.crt -o smtpd_tls_key_file=$TLS/untrusted.key -o smtpd_tls_auth_only=yes -o smtpd_sasl_auth_enable=yes
+$SMTP_SECOND_ADDRESS:$PORT_SUBMISSION inet n - n - - smtpd -o smtpd_tls_cert_file=$TLS/untrusted.crt -o smtpd_tls_key_file=$TLS/untrusted.key -o smtpd_tls_security_level=may -o smtpd_sasl_auth_enable=no
+$([ "$SMTP_IPV6" = yes ] && echo "[::1]:$PORT_SUBMISSION inet n - n - - smtpd -o smtpd_tls_security_level=may -o smtpd_tls_auth_only=yes -o smtpd_sasl_auth_enable=yes")
 127.0.0.1:$PORT_RELAY inet n - n - - smtpd -o smtpd_tls_security_level=none -o smtpd_sasl_auth_enable=no -o mynetworks=127.0.0.0/8 -o smtpd_relay_restrictions=permit_mynetworks,reject_unauth_destination -o smtpd_recipient_restrictions=permit
 127.0.0.1:$PORT_CONN_LIMIT inet n - n - - smtpd -o smtpd_tls_security_level=none -o smtpd_sasl_auth_enable=no -o smtpd_client_connection_count_limit=2
 127.0.0.1:$PORT_RATE_LIMIT inet n - n - - smtpd -o smtpd_tls_security_level=none -o smtpd_sasl_auth_enable=no -o smtpd_client_message_rate_limit=10
@@ -660,6 +693,9 @@ SMTPTOOLS_SMTP_CONNECTION_LIMIT=2
 SMTPTOOLS_SMTP_RATE_LIMIT_PORT=$PORT_RATE_LIMIT
 SMTPTOOLS_SMTP_RATE_LIMIT=10
 SMTPTOOLS_SMTP_RATE_LIMIT_SECONDS=5
+SMTPTOOLS_SMTP_SECOND_ADDRESS=$SMTP_SECOND_ADDRESS
+SMTPTOOLS_SMTP_DEAD_ADDRESS=$SMTP_DEAD_ADDRESS
+SMTPTOOLS_SMTP_IPV6=$SMTP_IPV6
 SMTPTOOLS_SMTP_DOMAIN=smtptools.test
 SMTPTOOLS_USER_ALICE=alice@smtptools.test
 SMTPTOOLS_PASSWORD_ALICE=Passw0rd!alice
@@ -695,6 +731,10 @@ for h in held: h.settimeout(5); h.recv(200)
 s = socket.create_connection(('127.0.0.1', $PORT_CONN_LIMIT), 2); s.settimeout(5)
 reply = s.recv(200)
 sys.exit(0 if reply.startswith(b'421') and b'too many connections' in reply else 1)"
+wait_for "STARTTLS listener $SMTP_SECOND_ADDRESS:$PORT_SUBMISSION" python3 -c "import socket,sys; s=socket.create_connection(('$SMTP_SECOND_ADDRESS',$PORT_SUBMISSION),2); s.settimeout(2); sys.exit(0 if s.recv(100).startswith(b'220') else 1)"
+if [ "$SMTP_IPV6" = yes ]; then
+  wait_for "STARTTLS listener [::1]:$PORT_SUBMISSION" python3 -c "import socket,sys; s=socket.create_connection(('::1',$PORT_SUBMISSION),2); s.settimeout(2); sys.exit(0 if s.recv(100).startswith(b'220') else 1)"
+fi
 wait_for "silent listener $PORT_SILENT" python3 -c "import socket; socket.create_connection(('127.0.0.1',$PORT_SILENT),2)"
 wait_for "broken STARTTLS port $PORT_BROKEN_TLS" banner $PORT_BROKEN_TLS
 start_unbound
@@ -711,6 +751,8 @@ expect "good MTA-STS policy is text/plain" sh -c "[ \"\$1\" = '200 text/plain' ]
 expect "content-type variant is text/html" sh -c "[ \"\$1\" = '200 text/html' ]" _ "$(https_get mta-sts.content-type.sts.test $STS)"
 expect "redirect variant answers 301" sh -c "[ \"\${1%% *}\" = 301 ]" _ "$(https_get mta-sts.redirect.sts.test $STS)"
 expect "notfound variant answers 404" sh -c "[ \"\${1%% *}\" = 404 ]" _ "$(https_get mta-sts.notfound.sts.test $STS)"
+expect "servererror variant answers 500" sh -c "[ \"\${1%% *}\" = 500 ]" _ "$(https_get mta-sts.servererror.sts.test $STS)"
+expect "manyheaders variant answers with more than 100 header fields" sh -c "[ \$(curl -s -D - -o /dev/null --cacert '$TLS/ca.crt' --resolve mta-sts.manyheaders.sts.test:443:$HTTPS_ADDRESS https://mta-sts.manyheaders.sts.test$STS | grep -c :) -gt 100 ]"
 expect "oversized policy is over 64 KB" sh -c "[ \$(curl -s --cacert '$TLS/ca.crt' --resolve mta-sts.oversized.sts.test:443:$HTTPS_ADDRESS https://mta-sts.oversized.sts.test$STS | wc -c) -gt 65536 ]"
 expect "expired certificate is refused" sh -c "! curl -s --max-time 5 --cacert '$TLS/ca.crt' --resolve mta-sts.expired-cert.sts.test:443:$HTTPS_ADDRESS https://mta-sts.expired-cert.sts.test$STS"
 expect "wrong-name certificate is refused" sh -c "! curl -s --max-time 5 --cacert '$TLS/ca.crt' --resolve mta-sts.wrong-name.sts.test:443:$HTTPS_ADDRESS https://mta-sts.wrong-name.sts.test$STS"

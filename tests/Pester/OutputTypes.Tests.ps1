@@ -45,6 +45,8 @@ BeforeAll {
 
     # The MX, DNSSEC and blocklist cmdlets through the validating resolver; blocklists only the loopback test lists.
     $resolver = Get-TestSetting SMTPTOOLS_RESOLVER
+    # DANE per domain, MX host and address (split.dane.test: three addresses, one presenting another certificate).
+    $daneDomains = @(Test-SmtpDane split.dane.test, twoaddr.dane.test, partial.dane.test, nullmx.mx.test -Server $resolver -Port (Get-TestSetting SMTPTOOLS_SMTP_SUBMISSION_PORT))
     $mxResults = @(Test-MxRecord multi.mx.test, implicit.mx.test, nullmx-spf.mx.test, fcrdns.mx.test, cname.mx.test, ipliteral.mx.test, `
         dnssec.test, dnssec-expired.test, "mx-check.$longSpf" -Server $resolver)
     $dnssecResults = @(Test-DnssecStatus dnssec.test, www.dnssec.test, multi.mx.test, dnssec-expired.test, $longSpf -Server $resolver) + @(Test-DnssecStatus dnssec.test -Server $dns)
@@ -93,7 +95,9 @@ BeforeAll {
         'SmtpTools.DmarcSpfCheck'         = @($messageEvaluation.Spf)
         'SmtpTools.Finding'               = @($spfRecords.Findings)
         'SmtpTools.SmtpConnectionResult'  = $probes + $daneProbes
-        'SmtpTools.DaneResult'            = @($daneProbes.Dane)
+        'SmtpTools.DaneResult'            = @($daneProbes.Dane) + @($daneDomains.Results)
+        'SmtpTools.DaneDomainResult'      = $daneDomains
+        'SmtpTools.DaneMxResult'          = @($daneDomains.MxHosts)
         'SmtpTools.DaneTlsaRecord'        = @($daneProbes.Dane.TlsaRecords)
         'SmtpTools.SmtpCertificateInfo'   = @($probes.Certificate | Where-Object { $_ })
         'SmtpTools.SmtpConnectionTimings' = @($probes.Timings)

@@ -24,6 +24,7 @@ namespace SmtpTools.Module.Tests
         [InlineData("Test-BimiRecord", "Test-BimiRecord good.bimi.test -Server $dns -NoFetch", "1 domain(s) checked")]
         [InlineData("Test-SmtpConnection", "Test-SmtpConnection 127.0.0.1 -Port $closed, $closed -Security None", "2 endpoint(s) probed")]
         [InlineData("Test-MxRecord", "Test-MxRecord multi.mx.test, cname.mx.test -Server $dns", "2 domain(s) checked")]
+        [InlineData("Test-SmtpDane", "Test-SmtpDane notlsa.dane.test, mx.dane-insecure.test -Server $dns", "2 domain(s) checked")]
         [InlineData("Test-DnssecStatus", "Test-DnssecStatus mx.test -Server $dns", "1 domain(s) checked")]
         [InlineData("Test-DnsBlocklist", "Test-DnsBlocklist -IPAddress 192.0.2.1 -Domain spam-domain.test -Zone ip.bl.test, dbl.bl.test -Server $dns", "2 input(s) checked")]
         [InlineData("Test-EmailDomain", "Test-EmailDomain grade-good.test, grade-no-spf.test, grade-no-dkim.test -Server $dns -Check Spf, Dmarc, Dkim, Mx", "3 domain(s) checked")]

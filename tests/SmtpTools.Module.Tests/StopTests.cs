@@ -31,6 +31,7 @@ namespace SmtpTools.Module.Tests
         [InlineData("Test-MtaStsPolicy -Domain stop.example.test -Server $dns -TimeoutSec 60")]
         [InlineData("Test-TlsRptRecord -Domain stop.example.test -Server $dns -TimeoutSec 60")]
         [InlineData("Test-BimiRecord -Domain stop.example.test -Server $dns -TimeoutSec 60")]
+        [InlineData("Test-SmtpDane -Domain stop.example.test -Server $dns -TimeoutSec 60")]
         [InlineData("Test-EmailDomain -Domain stop.example.test -Server $dns -TimeoutSec 60")]
         public void DnsCmdletStopsWhileTheServerIsSilent(string script)
         {

@@ -17,6 +17,8 @@ namespace SmtpTools
             "The host publishes usable TLSA records but the TLS handshake after STARTTLS failed: DANE senders defer the mail.");
         public static readonly FindingDefinition DaneLookupFailed = Define(Dane, nameof(DaneLookupFailed), FindingSeverity.Warning, "RFC 7672 2.1.1",
             "A DNS question DANE needs (MX, addresses, TLSA) timed out or failed — a bogus (broken DNSSEC) zone answers SERVFAIL: the result is TempError, never a pass; DANE senders defer the mail.");
+        public static readonly FindingDefinition DaneNotOnEveryMx = Define(Dane, nameof(DaneNotOnEveryMx), FindingSeverity.Warning, "RFC 7672 2.2",
+            "Some MX hosts of the domain publish usable, validated TLSA records and others do not: mail that goes to the others is not authenticated by DANE (senders use them with opportunistic TLS, which an attacker can strip).");
         public static readonly FindingDefinition DaneConnectionFailed = Define(Dane, nameof(DaneConnectionFailed), FindingSeverity.Warning, null,
             "The host publishes usable TLSA records but could not be reached over SMTP, so its certificate could not be matched (TempError).");
     }

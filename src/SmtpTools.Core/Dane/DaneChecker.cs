@@ -112,6 +112,19 @@ namespace SmtpTools.Core.Dane
             return rows.SelectMany(r => r).ToArray();
         }
 
+        /// <summary>
+        /// <see cref="CheckDomainAsync"/> with its verdicts per MX host and for the domain (<see cref="DaneSummary"/>): what
+        /// Test-SmtpDane writes for one domain.
+        /// </summary>
+        /// <exception cref="Errors.SmtpToolsException">InvalidDomainName: <paramref name="domain"/> is not a domain name.</exception>
+        /// <exception cref="OperationCanceledException">Cancelled.</exception>
+        public async Task<DaneDomainResult> CheckAsync(string domain, CancellationToken cancellationToken)
+        {
+            string name = DomainNames.Normalize(domain);
+            var rows = await CheckDomainAsync(name, cancellationToken).ConfigureAwait(false);
+            return DaneSummary.Summarize(name, _port, rows);
+        }
+
         /// <summary>One host (as an MX host of no particular domain), per address.</summary>
         /// <exception cref="Errors.SmtpToolsException">InvalidDomainName: <paramref name="host"/> is not a host name.</exception>
         /// <exception cref="OperationCanceledException">Cancelled.</exception>

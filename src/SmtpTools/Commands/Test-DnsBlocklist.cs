@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading.Tasks;
 using SmtpTools.Core.Blocklists;
 using SmtpTools.Infrastructure;
 
@@ -69,29 +68,19 @@ namespace SmtpTools.Commands
         protected override void ProcessRecord()
         {
             var checker = _checker;
-            foreach (var address in IPAddress ?? Array.Empty<string>())
-            {
-                string input = address;
-                Add(async ct => new[] { await checker.CheckAddressAsync(input, ct).ConfigureAwait(false) }, input);
-            }
-            if (ParameterSetName != DomainSet) return;
-            foreach (var domain in Domain ?? new string[1])
-            {
-                string input = domain;
-                Add(ct => checker.CheckDomainAsync(input, ct), input);
-            }
+            // -IPAddress is optional beside -Domain: not given is no input (a blank -Domain is one, with its error).
+            if (IPAddress != null)
+                EnqueueEachDomain(IPAddress, async (input, ct) => (IReadOnlyList<DnsBlocklistResult>)new[] { await checker.CheckAddressAsync(input, ct).ConfigureAwait(false) }, Write);
+            if (ParameterSetName == DomainSet) EnqueueEachDomain(Domain, checker.CheckDomainAsync, Write);
         }
 
-        private void Add(Func<System.Threading.CancellationToken, Task<IReadOnlyList<DnsBlocklistResult>>> work, string input) =>
-            Enqueue(work,
-                results =>
-                {
-                    if (VerboseWanted)
-                        foreach (var r in results) WriteVerbose($"{r.Subject}{(r.Source == null ? "" : " (" + r.Source + ")")}: {r.Status}{(r.IsListed ? " on " + r.ListedOn : "")}.");
-                    if (Quiet) WriteObject(results.Any(r => r.Status == DnsBlocklistStatus.NotListed) && results.All(r => r.Status == DnsBlocklistStatus.NotListed || r.Status == DnsBlocklistStatus.NotChecked));
-                    else foreach (var r in results) WriteObject(r);
-                },
-                ex => WriteError(ErrorRecordFactory.FromException(ex, input)));
+        private void Write(IReadOnlyList<DnsBlocklistResult> results)
+        {
+            if (VerboseWanted)
+                foreach (var r in results) WriteVerbose($"{r.Subject}{(r.Source == null ? "" : " (" + r.Source + ")")}: {r.Status}{(r.IsListed ? " on " + r.ListedOn : "")}.");
+            if (Quiet) WriteObject(results.Any(r => r.Status == DnsBlocklistStatus.NotListed) && results.All(r => r.Status == DnsBlocklistStatus.NotListed || r.Status == DnsBlocklistStatus.NotChecked));
+            else foreach (var r in results) WriteObject(r);
+        }
 
         protected override void EndProcessing()
         {

@@ -67,8 +67,9 @@ namespace SmtpTools.Infrastructure
         }
 
         /// <summary>
-        /// One Core check per input domain, started now and written in input order by <paramref name="write"/>; an input
-        /// the check refuses (InvalidDomainName …) or that fails is a non-terminating error in its place.
+        /// One Core check per input domain (or address: Test-DnsBlocklist -IPAddress), started now and written in input
+        /// order by <paramref name="write"/>; an input the check refuses (InvalidDomainName …) or that fails is a
+        /// non-terminating error in its place.
         /// </summary>
         protected void EnqueueEachDomain<T>(string[] domains, System.Func<string, System.Threading.CancellationToken, System.Threading.Tasks.Task<T>> check, System.Action<T> write) =>
             EnqueueEachDomain<T>(domains, check, (name, result) => write(result));

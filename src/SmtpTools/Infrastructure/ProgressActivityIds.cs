@@ -27,6 +27,7 @@ namespace SmtpTools.Infrastructure
         public const int TestMtaStsPolicy = 8461;
         public const int TestTlsRptRecord = 8460;
         public const int TestBimiRecord = 3709;
+        public const int TestSmtpDane = 7672;
         public const int ImportDmarcReport = 9990;
         public const int ImportSmtpTlsReport = 84600;
         public const int ImportSmtpBounce = 3464;

@@ -54,6 +54,20 @@ namespace SmtpTools.Core.Tests.Blocklists
             return (await Checker(resolver, zones: zones).CheckDomainAsync(domain, CancellationToken.None)).Single();
         }
 
+        [Fact]
+        public async Task A_subject_no_list_asked_can_list_is_NotChecked_with_a_finding_not_NotListed()
+        {
+            // The IPv6 and IPv4 addresses against the domain list only, the domain against the IP list only.
+            foreach (var r in new[] { await Address("2001:db8::66", DomainList), await Address("192.0.2.66", DomainList), await Domain("spam-domain.test", IpList) })
+            {
+                Assert.Equal(DnsBlocklistStatus.NotChecked, r.Status);
+                Assert.False(r.IsListed);
+                var f = Assert.Single(r.Findings);
+                Assert.True(f.Is(FindingCatalog.DnsBlocklistNotApplicable), f.Id);
+                Assert.Contains("was not checked", f.Message);
+            }
+        }
+
         [Theory]
         [InlineData("192.0.2.66", "127.0.0.2", "spam source")]
         [InlineData("192.0.2.67", "127.0.0.4", "exploited host")]

@@ -53,7 +53,12 @@ namespace SmtpTools.Core.Tests.Dane
             });
             try
             {
-                await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = hostName }, timeout.Token);
+                await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+                {
+                    TargetHost = hostName,
+                    // A full handshake every time: a session resumed from another address of the host would show its certificate.
+                    AllowTlsResume = false,
+                }, timeout.Token);
             }
             catch (Exception ex) when (ex is IOException || ex is System.Security.Authentication.AuthenticationException)
             {

@@ -64,6 +64,24 @@ namespace SmtpTools.Core.Tests.Http
         }
 
         [Fact]
+        public async Task ServerErrorIsTheStatus()
+        {
+            var r = await Policy("servererror.sts.test");
+            Assert.Equal(HttpsFetchFailure.HttpStatus, r.Failure);
+            Assert.Equal(500, r.StatusCode);
+            Assert.Null(r.Body);
+        }
+
+        [Fact]
+        public async Task MoreHeaderFieldsThanTheLimitIsAProtocolFailure()
+        {
+            var r = await Policy("manyheaders.sts.test");
+            Assert.Equal(HttpsFetchFailure.Protocol, r.Failure);
+            Assert.Contains("100 fields", r.Error);
+            Assert.Null(r.Body);
+        }
+
+        [Fact]
         public async Task OversizedPolicyIsRefusedAtTheLimit()
         {
             var r = await Policy("oversized.sts.test");

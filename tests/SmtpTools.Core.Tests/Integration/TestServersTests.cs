@@ -307,6 +307,7 @@ namespace SmtpTools.Core.Tests.Integration
         [InlineData("content-type.sts.test", HttpStatusCode.OK, "text/html")]
         [InlineData("redirect.sts.test", HttpStatusCode.MovedPermanently, null)]
         [InlineData("notfound.sts.test", HttpStatusCode.NotFound, null)]
+        [InlineData("servererror.sts.test", HttpStatusCode.InternalServerError, null)]
         [InlineData("grade-mtasts-broken.test", HttpStatusCode.NotFound, null)]
         public async Task PolicyVariantsAnswerAsDocumented(string domain, HttpStatusCode status, string contentType)
         {
@@ -316,6 +317,16 @@ namespace SmtpTools.Core.Tests.Integration
             if (contentType != null) Assert.Equal(contentType, response.Content.Headers.ContentType?.MediaType);
             if (status == HttpStatusCode.MovedPermanently)
                 Assert.Equal("https://mta-sts.enforce.sts.test/.well-known/mta-sts.txt", response.Headers.Location?.ToString());
+        }
+
+        [Fact]
+        public async Task TheManyHeadersVariantServesAValidPolicyBehindMoreThan100HeaderFields()
+        {
+            using var http = Https();
+            using var response = await http.GetAsync("https://mta-sts.manyheaders.sts.test/.well-known/mta-sts.txt");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.True(response.Headers.Count() + response.Content.Headers.Count() > 100);
+            Assert.StartsWith("version: STSv1", await response.Content.ReadAsStringAsync());
         }
 
         [Fact]

@@ -216,6 +216,8 @@ namespace SmtpTools.Core.Tests.MtaSts
         [InlineData("content-type.sts.test", "MtaStsPolicyContentType", 200, "text/html")]
         [InlineData("redirect.sts.test", "MtaStsPolicyRedirect", 301, "redirecting to https://mta-sts.enforce.sts.test/.well-known/mta-sts.txt")]
         [InlineData("notfound.sts.test", "MtaStsPolicyHttpStatus", 404, "404 Not Found")]
+        [InlineData("servererror.sts.test", "MtaStsPolicyHttpStatus", 500, "500 Internal Server Error")]
+        [InlineData("manyheaders.sts.test", "MtaStsPolicyHttpError", null, "the headers exceed 64 KB or 100 fields")]
         [InlineData("expired-cert.sts.test", "MtaStsPolicyCertificateInvalid", null, "expired on 2024-02-01")]
         [InlineData("wrong-name.sts.test", "MtaStsPolicyCertificateInvalid", null, "not valid for mta-sts.wrong-name.sts.test")]
         [InlineData("no-host.sts.test", "MtaStsPolicyHostNotFound", null, "mta-sts.no-host.sts.test does not exist")]
@@ -229,6 +231,28 @@ namespace SmtpTools.Core.Tests.MtaSts
             if (status.HasValue) Assert.Equal(status, r.PolicyHttpStatus);
             Assert.NotNull(r.PolicyFetchError);
             Assert.Empty(r.MxHosts);
+        }
+
+        [Fact]
+        public async Task ARedirectToAValidPolicyIsNotFollowed()
+        {
+            // nginx answers 301 to enforce.sts.test's policy, which is valid: following it would give mode enforce.
+            var r = await Check("redirect.sts.test");
+            Assert.Equal(MtaStsStatus.PolicyUnavailable, r.Status);
+            Assert.Null(r.Mode);
+            Assert.Null(r.PolicyText);
+            Assert.Empty(r.MxPatterns);
+        }
+
+        [Fact]
+        public async Task AnAnswerWithMoreHeaderFieldsThanAllowedIsAnHttpErrorNotAPolicy()
+        {
+            // The body behind the 120 extra fields is enforce.sts.test's valid policy; it must not be read.
+            var r = await Check("manyheaders.sts.test");
+            Assert.Equal(MtaStsStatus.PolicyUnavailable, r.Status);
+            Assert.Null(r.Mode);
+            Assert.Null(r.PolicyText);
+            Assert.Single(r.Findings, f => f.Is(FindingCatalog.MtaStsPolicyHttpError));
         }
 
         [Fact]
