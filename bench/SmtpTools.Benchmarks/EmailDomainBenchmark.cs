@@ -8,6 +8,7 @@ using System.Text;
 using System.Threading;
 using SmtpTools.Core.Dns;
 using SmtpTools.Core.EmailDomain;
+using static SmtpTools.Benchmarks.MailTransportBenchmark;
 using static SmtpTools.Benchmarks.SpfAuditBenchmark;
 
 namespace SmtpTools.Benchmarks
@@ -118,25 +119,9 @@ namespace SmtpTools.Benchmarks
                 DkimSelectors = dkimSelectors,
                 BlocklistZones = new[] { new DnsBlocklistZone("ipbl." + Zone), new DnsBlocklistZone("dbl." + Zone) },
             });
-            int wrong = 0;
-            string firstWrong = null;
-            var sw = Stopwatch.StartNew();
-            ForEachConcurrently(names, concurrency, async name =>
-            {
-                int i = int.Parse(name.Substring(1, name.IndexOf('.') - 1), CultureInfo.InvariantCulture);
-                var problem = Check(i, await auditor.AuditAsync(name, CancellationToken.None).ConfigureAwait(false), checks == null);
-                if (problem == null) return;
-                Interlocked.Increment(ref wrong);
-                Interlocked.CompareExchange(ref firstWrong, $"{name}: {problem}", null);
-            });
-            sw.Stop();
-            if (wrong > 0) throw new InvalidOperationException($"{wrong} wrong reports, the first: {firstWrong}");
-            return new Measurement { Items = names.Count, Seconds = sw.Elapsed.TotalSeconds, Queries = resolver.QueriesSent };
+            return MailTransportBenchmark.CheckedRun(names, concurrency, resolver,
+                async (i, name) => Check(i, await auditor.AuditAsync(name, CancellationToken.None).ConfigureAwait(false), checks == null));
         }
-
-        private static bool OwnHost(int i) => i % 2 == 0;
-        private static bool AddressListed(int i) => OwnHost(i) && i % 10 == 0;
-        private static bool DomainListed(int i) => i % 20 == 5;
 
         private static string Check(int i, EmailDomainReport r, bool all)
         {
@@ -151,8 +136,6 @@ namespace SmtpTools.Benchmarks
             var expected = listed ? EmailDomainGrade.C : EmailDomainGrade.B;  // unsigned, no MTA-STS: B; listed: C
             return r.Grade == expected ? null : $"grade {r.Grade}, expected {expected}: {string.Join(" ", r.GradeReasons)}";
         }
-
-        private static (int A, int B) Address(int i) => (1 + i / 250, 1 + i % 250);
 
         private static string BuildZone(int n)
         {
