@@ -13,6 +13,7 @@ namespace SmtpTools.Core.Smtp
     public sealed class AttachmentCache
     {
         private readonly object _lock = new object();
+        private readonly object[] _readLocks = { new object(), new object(), new object(), new object(), new object(), new object(), new object(), new object() };
         private readonly long _capacity;
         private readonly Dictionary<string, LinkedListNode<Entry>> _entries = new Dictionary<string, LinkedListNode<Entry>>(PathComparer);
         private readonly LinkedList<Entry> _order = new LinkedList<Entry>();
@@ -38,6 +39,31 @@ namespace SmtpTools.Core.Smtp
             var info = new FileInfo(path);
             long length = info.Exists ? info.Length : -1;
             var written = info.Exists ? info.LastWriteTimeUtc : DateTime.MinValue;
+            if (TryHit(path, length, written, out var cached)) return cached;
+            // Sessions of a pool asking for the same file at once would each miss and read it: a miss reads under its
+            // path's stripe lock, so the others wait for it and then hit. (A failed read keeps nothing: the next caller
+            // reads within its own limits.)
+            lock (_readLocks[(PathComparer.GetHashCode(path) & int.MaxValue) % _readLocks.Length])
+            {
+                if (TryHit(path, length, written, out cached)) return cached;
+                var bytes = read(path);
+                lock (_lock)
+                {
+                    Reads++;
+                    if (_entries.TryGetValue(path, out var stale)) Remove(stale);
+                    // Devices and pipes report a length of 0 but give bytes: never keep what cannot be checked for change.
+                    if (bytes.Length > _capacity || length != bytes.Length) return bytes;
+                    while (_bytes + bytes.Length > _capacity && _order.Last != null) Remove(_order.Last);
+                    var added = _order.AddFirst(new Entry(path, length, written, bytes));
+                    _entries[path] = added;
+                    _bytes += bytes.Length;
+                }
+                return bytes;
+            }
+        }
+
+        private bool TryHit(string path, long length, DateTime written, out byte[] bytes)
+        {
             lock (_lock)
             {
                 if (_entries.TryGetValue(path, out var node) && node.Value.Length == length && node.Value.Written == written)
@@ -45,22 +71,12 @@ namespace SmtpTools.Core.Smtp
                     _order.Remove(node);
                     _order.AddFirst(node);
                     Hits++;
-                    return node.Value.Bytes;
+                    bytes = node.Value.Bytes;
+                    return true;
                 }
             }
-            var bytes = read(path);
-            lock (_lock)
-            {
-                Reads++;
-                if (_entries.TryGetValue(path, out var stale)) Remove(stale);
-                // Devices and pipes report a length of 0 but give bytes: never keep what cannot be checked for change.
-                if (bytes.Length > _capacity || length != bytes.Length) return bytes;
-                while (_bytes + bytes.Length > _capacity && _order.Last != null) Remove(_order.Last);
-                var added = _order.AddFirst(new Entry(path, length, written, bytes));
-                _entries[path] = added;
-                _bytes += bytes.Length;
-            }
-            return bytes;
+            bytes = null;
+            return false;
         }
 
         private void Remove(LinkedListNode<Entry> node)

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using SmtpTools.Core.Smtp;
 using Xunit;
 
@@ -28,6 +29,32 @@ namespace SmtpTools.Core.Tests.Smtp.Send
                 Assert.Equal(4096, cache.Get(path, p => { reads++; return System.IO.File.ReadAllBytes(p); }).Length);
             Assert.Equal(1, reads);
             Assert.Equal(999, cache.Hits);
+        }
+
+        [Fact]
+        public async System.Threading.Tasks.Task Sessions_asking_for_a_file_at_once_read_it_once()
+        {
+            var cache = new AttachmentCache();
+            var path = File("logo.png", 65536);
+            int reads = 0;
+            using var first = new System.Threading.ManualResetEventSlim();
+            using var others = new System.Threading.CountdownEvent(3);
+            byte[] Read(string p)
+            {
+                System.Threading.Interlocked.Increment(ref reads);
+                first.Set();
+                others.Wait(TimeSpan.FromSeconds(2)); // the other three ask while this read is still going on
+                return System.IO.File.ReadAllBytes(p);
+            }
+            var reader = System.Threading.Tasks.Task.Run(() => cache.Get(path, Read));
+            Assert.True(first.Wait(TimeSpan.FromSeconds(10)));
+            var waiting = new System.Threading.Tasks.Task<byte[]>[3];
+            for (int i = 0; i < waiting.Length; i++)
+                waiting[i] = System.Threading.Tasks.Task.Run(() => { others.Signal(); return cache.Get(path, Read); });
+            var all = await System.Threading.Tasks.Task.WhenAll(waiting.Append(reader)).WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(1, reads);
+            Assert.Equal(3, cache.Hits);
+            Assert.All(all, bytes => Assert.Equal(65536, bytes.Length));
         }
 
         [Fact]
