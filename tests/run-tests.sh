@@ -57,6 +57,12 @@ for trx in sorted(glob.glob(sys.argv[1] + "/*.trx")):
     c = ET.parse(trx).getroot().find("t:ResultSummary/t:Counters", ns)
     p = int(c.get("passed", 0)); f = int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
     print(f"[run-tests] {trx.rsplit('/', 1)[-1]}: {p} passed, {f} failed")
+    # name every failed test with the first lines of its message, so the tail of a CI log says what broke
+    for r in ET.parse(trx).getroot().iter("{%s}UnitTestResult" % ns["t"]):
+        if r.get("outcome") not in ("Passed", "NotExecuted"):
+            msg = r.find("t:Output/t:ErrorInfo/t:Message", ns)
+            text = " ".join((msg.text or "").split())[:400] if msg is not None else ""
+            print(f"[run-tests]   FAILED {r.get('testName')} ({r.get('duration')}): {text}")
     passed += p; failed += f
 pester = sys.argv[1] + "/Pester.xml"
 if os.path.exists(pester):
@@ -69,6 +75,11 @@ if os.path.exists(pester):
     if os.environ.get("CI") == "true":
         f += skipped  # under CI nothing may quietly not run
     print(f"[run-tests] Pester.xml: {p} passed, {f} failed" + (f" ({skipped} not run)" if skipped else ""))
+    for c in cases:
+        if c.get("result") not in ("Success",):
+            msg = c.find("failure/message")
+            text = " ".join((msg.text or "").split())[:400] if msg is not None else ""
+            print(f"[run-tests]   {c.get('result', '').upper()} {c.get('name')}: {text}")
     passed += p; failed += f
 failed += int(sys.argv[2])
 open(sys.argv[1] + "/summary.txt", "w").write(f"{passed} passed, {failed} failed\n")
