@@ -45,7 +45,9 @@ namespace SmtpTools.Core.Tests.Smtp.Send
 
             Assert.All(outcomes, o => Assert.Equal(SmtpSendStatus.Sent, o.Status));
             Assert.True(pool.Governor.ThrottleReplies >= 1, $"anvil should have refused the sessions above its limit; peak {pool.PeakSessions}, opened {pool.ConnectionsOpened}, allowed {pool.Governor.AllowedSessions}, attempts {string.Join(",", outcomes.Select(o => o.Attempts).Distinct())}");
-            Assert.True(pool.Governor.AllowedSessions <= limit);
+            // The pool came down to the server's limit; after RecoverAfter quiet messages it may try one more session again
+            // (and be refused again), so the session count at the end is not the measure.
+            Assert.True(pool.Governor.LowestSessions <= limit, $"lowest {pool.Governor.LowestSessions}, limit {limit}");
             var ids = outcomes.Select(o => o.MessageId).ToList();
             var counts = Maildir.WaitForAll("alice", ids);
             Assert.All(ids, id => Assert.Equal(1, counts.TryGetValue(id, out var n) ? n : 0));
