@@ -45,7 +45,9 @@ namespace SmtpTools.Core.Tests.Smtp.Send
 
             Assert.All(outcomes, o => Assert.Equal(SmtpSendStatus.Sent, o.Status));
             Assert.True(pool.Governor.ThrottleReplies >= 1, $"anvil should have refused the sessions above its limit; peak {pool.PeakSessions}, opened {pool.ConnectionsOpened}, allowed {pool.Governor.AllowedSessions}, attempts {string.Join(",", outcomes.Select(o => o.Attempts).Distinct())}");
-            Assert.True(pool.Governor.AllowedSessions <= limit);
+            // After RecoverAfter messages without a refusal the pool tries one session more, which anvil refuses again: at
+            // the end it is at the limit or one step above it, never back at four.
+            Assert.True(pool.Governor.AllowedSessions <= limit + 1, $"allowed {pool.Governor.AllowedSessions}, limit {limit}");
             var ids = outcomes.Select(o => o.MessageId).ToList();
             var counts = Maildir.WaitForAll("alice", ids);
             Assert.All(ids, id => Assert.Equal(1, counts.TryGetValue(id, out var n) ? n : 0));
