@@ -27,7 +27,7 @@ namespace SmtpTools.Core.Smtp
         /// wake-ups per SMTP reply, a third of a message's CPU in pwsh, issue 17). This one connects synchronously and
         /// runs every asynchronous call of its stream synchronously too, so the socket stays blocking and a read is one
         /// recv on the calling thread. Closing the stream still interrupts a blocked call (the runtime shuts the socket
-        /// down first). On Windows both kinds of call are native, and nothing changes but that they block their thread.
+        /// down first). On Windows both kinds of call are native already, so the sender uses <see cref="Tcp"/> there.
         /// </summary>
         public static SmtpConnector BlockingTcp { get; } = new SmtpConnector(ConnectBlockingAsync);
 
