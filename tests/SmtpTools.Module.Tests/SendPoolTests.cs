@@ -222,6 +222,57 @@ $rows | Send-SmtpMessage -SmtpServer 127.0.0.1 -Port {fake.Port} -Security None 
             Assert.Equal(2, fake.Delivered.Count(d => HeaderOf(d.Data, "Subject") == "stop row 103"));
         }
 
+        /// <summary>
+        /// One session sends on the pipeline thread itself (no worker, issue 17's cost per message). A stop while that thread
+        /// waits for row 50's final reply: the reply comes during the stop (the stopped file calls the row Sent), or never
+        /// comes (Unconfirmed once the verdict grace is over). Nothing after row 50 was sent, the log and its stopped file
+        /// say exactly what the server has, and the re-run sends every other row exactly once, row 50 not again.
+        /// </summary>
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public void OneSessionStoppedWhileWaitingForAReplyKeepsTheNeverTwiceRule(bool replyNeverComes)
+        {
+            using var fake = new FakeSmtpServer();
+            using var arrived = new ManualResetEventSlim();
+            int held = 0;
+            fake.Script = (verb, data, n) =>
+            {
+                if (verb != "DATA-END" || HeaderOf(data, "Subject") != "one row 50" || Interlocked.Exchange(ref held, 1) != 0) return null;
+                arrived.Set();
+                if (replyNeverComes) return FakeSmtpServer.AcceptThenStall;
+                Thread.Sleep(500); // the stop comes now, while the sender waits for this reply
+                return null;
+            };
+            string log = Path.Combine(_dir, $"one-{replyNeverComes}.csv");
+            string Merge() => SaveRow + $@"
+$rows = 1..300 | ForEach-Object {{ [pscustomobject]@{{ To = ""r$_@example.test""; Subject = ""one row $_""; Body = ""Row $_"" }} }}
+$rows | Send-SmtpMessage -SmtpServer 127.0.0.1 -Port {fake.Port} -Security None -From merge@example.test -SkipSentLog '{log}' -PassThru |
+  Save-Row -Path '{log}'";
+            HashSet<string> Delivered() => fake.Delivered.Select(d => HeaderOf(d.Data, "Message-Id").Trim('<', '>')).ToHashSet();
+
+            var (inTime, state, _) = _s.RunAndStop(Merge(), () => arrived.IsSet, TimeSpan.FromSeconds(20));
+            Assert.True(inTime);
+            Assert.Equal(PSInvocationState.Stopped, state);
+            var entries = LogEntries(log);
+            Assert.Equal(Enumerable.Range(1, 49).Select(i => $"one row {i}"), ReadLog(log).Select(e => e["Subject"]));
+            Assert.Equal(replyNeverComes ? "Unconfirmed" : "Sent", Assert.Single(entries, e => e.Subject == "one row 50").Status);
+            Assert.Equal(Enumerable.Range(1, 50).Select(i => $"one row {i}").OrderBy(x => x), fake.Delivered.Select(d => HeaderOf(d.Data, "Subject")).OrderBy(x => x));
+            AssertLogMatchesServer(entries, Delivered());
+
+            var again = _s.Run(Merge());
+            Assert.True(again.Errors.Count == 0 && again.Terminating == null, again.ToString());
+            var bySubject = fake.Delivered.GroupBy(d => HeaderOf(d.Data, "Subject")).ToDictionary(g => g.Key, g => g.Count());
+            Assert.Equal(Enumerable.Range(1, 300).Select(i => $"one row {i}").OrderBy(x => x), bySubject.Keys.OrderBy(x => x));
+            Assert.All(bySubject, pair => Assert.Equal(1, pair.Value));
+            // The re-run's results follow the stopped run's 49 rows, in input order: the first 50 not sent again.
+            var rerun = ReadLog(log).Skip(49).ToList();
+            Assert.Equal(Enumerable.Range(1, 300).Select(i => $"one row {i}"), rerun.Select(e => e["Subject"]));
+            Assert.All(rerun.Take(49), e => Assert.Equal("AlreadySent", e["Status"]));
+            Assert.Equal(replyNeverComes ? "Unconfirmed" : "AlreadySent", rerun[49]["Status"]);
+            Assert.All(rerun.Skip(50), e => Assert.Equal("Sent", e["Status"]));
+        }
+
         [Fact]
         public void NoSecretInAnyStreamWithSeveralSessions()
         {

@@ -223,6 +223,9 @@ namespace SmtpTools.Commands
                 ThrowTerminatingError(ErrorRecordFactory.Create(ErrorIds.SmtpServerMissing, ErrorCategory.InvalidArgument, ex.Message, SmtpServer, ex));
             }
             ConcurrencyLimit = PickupDirectory != null ? 1 : ConnectionCount;
+            // One message at a time: sent on the pipeline thread itself (the transaction is synchronous), not handed to a
+            // worker and its result back, two thread wake-ups per message that cost more than binding overlapped with sending.
+            StartWorkInline = ConcurrencyLimit == 1;
             ProgressActivity = "Send-SmtpMessage";
             ProgressUnit = "message(s) done";
             // Under -WhatIf nothing is sent, so nothing is connected either.

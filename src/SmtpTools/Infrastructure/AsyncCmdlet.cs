@@ -12,6 +12,8 @@ namespace SmtpTools.Infrastructure
     /// Base for every SmtpTools cmdlet. Core's async work runs on thread-pool threads; everything that touches
     /// the pipeline (Write*, ShouldProcess) is queued and executed on the pipeline thread by a pump that runs
     /// while the cmdlet waits. Ctrl+C (StopProcessing) cancels <see cref="CancellationToken"/> and wakes the pump.
+    /// The pump sleeps on an event that does not spin and is only signalled while the pump sleeps: on two cores a
+    /// spinning wait (BlockingCollection's) for every record cost more CPU than sending the record (issue 17).
     ///
     /// Two ways to run work:
     /// <list type="bullet">
@@ -25,7 +27,14 @@ namespace SmtpTools.Infrastructure
     public abstract class AsyncCmdlet : PSCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
-        private readonly BlockingCollection<Action> _pipelineCalls = new BlockingCollection<Action>();
+        private readonly ConcurrentQueue<Action> _pipelineCalls = new ConcurrentQueue<Action>();
+        // Spin count 0: the pipeline thread blocks at once instead of spinning (sched_yield) on a core the worker needs.
+        private readonly ManualResetEventSlim _wakeUp = new ManualResetEventSlim(false, 0);
+        // 1 while the pump sleeps (or is about to) on _wakeUp: only then is there anyone to signal.
+        private int _sleeping;
+        // Set while enqueued work runs on the pipeline thread (StartWorkInline): what it posts waits for the pump.
+        private bool _inWork;
+        private volatile bool _closed;
         private readonly Queue<IPending> _pending = new Queue<IPending>();
         private SemaphoreSlim _throttle;
         private int _pipelineThreadId = -1;
@@ -38,7 +47,9 @@ namespace SmtpTools.Infrastructure
 
         /// <summary>
         /// Start enqueued work on the pipeline thread (it runs there until its first real wait) instead of on a pool thread.
-        /// Only for work that never blocks a thread (DNS lookups): a thread hop per record costs more than that first slice.
+        /// For work that never blocks a thread (DNS lookups), and for work that runs one record at a time anyway (one SMTP
+        /// session): a thread hop there and back per record costs more than the overlap it buys. Ctrl+C still cancels the
+        /// work through <see cref="CancellationToken"/>; what the work writes (verbose, progress) is written once it yields.
         /// </summary>
         protected bool StartWorkInline { get; set; }
 
@@ -102,8 +113,13 @@ namespace SmtpTools.Infrastructure
         /// <summary>Runs <paramref name="action"/> on the pipeline thread: now if this is it, else at the next pump.</summary>
         protected void Post(Action action)
         {
-            if (IsPipelineThread) action();
-            else if (!_pipelineCalls.IsAddingCompleted) _pipelineCalls.Add(action);
+            // Not in the middle of inline work either: a Write* that throws (the pipeline is stopping) must not break the work.
+            if (IsPipelineThread && !_inWork) action();
+            else if (!_closed)
+            {
+                _pipelineCalls.Enqueue(action);
+                Wake();
+            }
         }
 
         protected internal void VerboseFromAnyThread(string message) => Post(() => WriteVerbose(message));
@@ -148,7 +164,16 @@ namespace SmtpTools.Infrastructure
             if (_throttle == null) _throttle = new SemaphoreSlim(Math.Max(1, ConcurrencyLimit));
             var throttle = _throttle;
             var token = _stop.Token;
-            Task<T> task = StartWorkInline ? Throttled(work, throttle, token) : Task.Run(() => Throttled(work, throttle, token));
+            Task<T> task;
+            if (StartWorkInline)
+            {
+                // Throttled is async: whatever the work throws (a stop included) ends up in the task, so the record is
+                // queued below however the work ends and AbandonUnwritten still sees it.
+                _inWork = true;
+                try { task = Throttled(work, throttle, token); }
+                finally { _inWork = false; }
+            }
+            else task = Task.Run(() => Throttled(work, throttle, token));
             var pending = new Pending<T>(task, onSuccess, onFailure, tag);
             task.ContinueWith((_, state) => ((AsyncCmdlet)state).WakeIfAwaited(pending), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             _enqueued++;
@@ -271,14 +296,18 @@ namespace SmtpTools.Infrastructure
                 RunPostedCalls();
                 ThrowIfStopping();
                 if (done()) return;
-                if (_pipelineCalls.TryTake(out var call, Timeout.Infinite))
-                    call();
+                _wakeUp.Reset();
+                // A full fence, then the checks again: a post, completion or stop after this sees _sleeping and signals;
+                // one before it is seen by the checks (each side writes, fences, then reads the other's: no lost wake-up).
+                Interlocked.Exchange(ref _sleeping, 1);
+                if (_pipelineCalls.IsEmpty && !_stop.IsCancellationRequested && !done()) _wakeUp.Wait();
+                Volatile.Write(ref _sleeping, 0);
             }
         }
 
         private void RunPostedCalls()
         {
-            while (_pipelineCalls.TryTake(out var call)) call();
+            while (_pipelineCalls.TryDequeue(out var call)) call();
         }
 
         private void ThrowIfStopping()
@@ -288,8 +317,7 @@ namespace SmtpTools.Infrastructure
 
         private void Wake()
         {
-            try { if (!_pipelineCalls.IsAddingCompleted) _pipelineCalls.Add(() => { }); }
-            catch (InvalidOperationException) { } // completed for adding after Dispose
+            if (Volatile.Read(ref _sleeping) == 1) _wakeUp.Set();
         }
 
         private bool IsPipelineThread => _pipelineThreadId == -1 || _pipelineThreadId == Environment.CurrentManagedThreadId;
@@ -341,7 +369,8 @@ namespace SmtpTools.Infrastructure
         {
             if (!disposing) return;
             _stop.Cancel();
-            _pipelineCalls.CompleteAdding();
+            _closed = true;
+            // _wakeUp is not disposed: a late worker may still signal it (it holds no handle unless one is asked for).
             _stop.Dispose();
             _throttle?.Dispose();
         }

@@ -42,7 +42,10 @@ namespace SmtpTools.Core.Smtp
         {
             _options = options ?? throw new ArgumentNullException(nameof(options));
             _sink = sink ?? NullOperationSink.Instance;
-            _connector = connector ?? SmtpConnector.Tcp;
+            // Its transactions block their thread anyway: a socket used only synchronously wakes no other thread per reply.
+            // Only where sockets need it (see BlockingTcp): on Windows, and so in Windows PowerShell 5.1, nothing changes.
+            _connector = connector ?? (System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows)
+                ? SmtpConnector.Tcp : SmtpConnector.BlockingTcp);
             if (options.PickupDirectory == null && string.IsNullOrWhiteSpace(options.Host))
                 throw new ArgumentException("An SMTP server (or a pickup directory) is required.", nameof(options));
             if (options.MaxRetries < 0) throw new ArgumentOutOfRangeException(nameof(options), "MaxRetries cannot be negative.");

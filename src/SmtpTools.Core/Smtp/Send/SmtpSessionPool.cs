@@ -156,7 +156,8 @@ namespace SmtpTools.Core.Smtp
             {
                 try
                 {
-                    await session.Sender.ConnectAsync(cancellationToken).ConfigureAwait(false);
+                    // On a thread each: a sender's session is set up synchronously (see SmtpConnector.BlockingTcp).
+                    await Task.Run(() => session.Sender.ConnectAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
                     return session;
                 }
                 catch (SmtpToolsException ex) when (ThrottleReplies.Classify(ReplyCode(ex), null, ex.Message) == ThrottleSignal.Connections)
