@@ -98,12 +98,13 @@ namespace SmtpTools.Core.Tests.Dkim
             var plain = await auditor.AuditAsync("plain.fake.test", CancellationToken.None);
             Assert.Equal("", plain.DkimSelectorsFound);
             Assert.Contains("DkimNoSelectorFound", plain.FindingIds);
-            Assert.Equal(new[] { "TXT _domainkey.plain.fake.test" }, server.Log.Where(q => q.Contains("_domainkey", StringComparison.Ordinal)));
+            // Distinct: a slow reply may be sent again by the resolver.
+            Assert.Equal(new[] { "TXT _domainkey.plain.fake.test" }, server.Log.Where(q => q.Contains("_domainkey", StringComparison.Ordinal)).Distinct());
 
             var signed = await auditor.AuditAsync("signed.fake.test", CancellationToken.None);
             Assert.Equal("selector1", signed.DkimSelectorsFound);
             Assert.Equal(DkimRecordChecker.ProbedSelectors("signed.fake.test").Count + 1,
-                server.Log.Count(q => q.EndsWith("_domainkey.signed.fake.test", StringComparison.Ordinal)));
+                server.Log.Where(q => q.EndsWith("_domainkey.signed.fake.test", StringComparison.Ordinal)).Distinct().Count());
         }
     }
 }
