@@ -19,7 +19,10 @@ namespace SmtpTools.Benchmarks
     /// addresses; no -ProbeMx, and no HTTPS fetch because the generated domains publish no _mta-sts or BIMI record) on N
     /// generated domains served by a private Knot, directly and through a proxy that delays every reply (a resolver
     /// far away). Half the domains have an MX host of their own, half share one of 20 providers' two hosts; all include one
-    /// of 20 providers' SPF records. One resolver (one cache) per run, as one pipeline has; every report is checked.
+    /// of 20 providers' SPF records. By default every domain publishes a DKIM key at selector1 (the probe's worst case:
+    /// all 39 selectors asked); --without-dkim P leaves it out of P % of them, as parked and non-sending domains do (the
+    /// probe then stops at the NXDOMAIN for _domainkey, RFC 8020). One resolver (one cache) per run, as one pipeline has;
+    /// every report is checked.
     /// </summary>
     internal sealed class EmailDomainBenchmark : IBenchmark
     {
@@ -29,15 +32,22 @@ namespace SmtpTools.Benchmarks
         private const int Providers = 20;
         private const string DkimKey = "v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAkmDnTwjXlagFLUH0ALlKo4FZcS8tYY8QuE/k1TIpI6sCm+SlaGybi3NsJ6uBgeVuzaF6q1EsQ7ZTePbQFrB2lujW0nnn1KK1P2Qu+pcnhrWtY6Vz6X/diuQEaeytAnhgAgi19y7yz1YJU1k5hzZU/covLeN3Vgay0LyUNEL5rF/p8H2eU9N+/XoYbOOF95DZ/VGhWfelNwZet0f6D6akXUShDrv8Kwb931iSoG3Uc0CXmEOGhYJtOnL7FTmUV2SiTP+oNUAndkI7q3m53LF3T5vQQ3P8cEan2LVGIAMF90Z5TCPXKE51qArh882j0m94cjuSqmTSegeoSto2mfjmLwIDAQAB";
         public string Name => "email-domain";
-        public string Description => "Test-EmailDomain throughput, all DNS checks, Core and the cmdlet in pwsh (--domains N --delay-ms 30 --concurrency 256 --core-only)";
+        public string Description => "Test-EmailDomain throughput, all DNS checks, Core and the cmdlet in pwsh (--domains N --delay-ms 30 --concurrency 256 --without-dkim 0 --core-only)";
+
+        /// <summary>Percent of the domains without a DKIM key (--without-dkim), for this run.</summary>
+        private static int _withoutDkim;
+
+        /// <summary>Domain dN publishes no DKIM key: the first P of every 100.</summary>
+        internal static bool WithoutDkim(int i) => i % 100 < _withoutDkim;
 
         public int Run(IReadOnlyDictionary<string, string> options)
         {
             int n = options.TryGetValue("domains", out var d) ? int.Parse(d, CultureInfo.InvariantCulture) : 2000;
             int delayMs = options.TryGetValue("delay-ms", out var ms) ? int.Parse(ms, CultureInfo.InvariantCulture) : 30;
             int concurrency = options.TryGetValue("concurrency", out var c) ? int.Parse(c, CultureInfo.InvariantCulture) : 256;
+            _withoutDkim = options.TryGetValue("without-dkim", out var w) ? int.Parse(w, CultureInfo.InvariantCulture) : 0;
             var names = Enumerable.Range(0, n).Select(i => $"d{i}.{Zone}").ToList();
-            Console.WriteLine($"email-domain: {n} domains, {Environment.ProcessorCount} logical CPU(s), .NET {Environment.Version}, load average {EnginesBenchmark.LoadAverage()}");
+            Console.WriteLine($"email-domain: {n} domains ({_withoutDkim} % without DKIM), {Environment.ProcessorCount} logical CPU(s), .NET {Environment.Version}, load average {EnginesBenchmark.LoadAverage()}");
             using var knot = new TemporaryKnot(new[] { (Zone, BuildZone(n)), (ReverseZone, MailTransportBenchmark.BuildReverseZone(n)) });
             using var proxy = new DelayingDnsProxy(new IPEndPoint(IPAddress.Loopback, 0), knot.EndPoint, TimeSpan.FromMilliseconds(delayMs));
             var far = ((IPEndPoint)proxy.EndPoint).ToString();
@@ -83,7 +93,7 @@ namespace SmtpTools.Benchmarks
             string list = System.IO.Path.Combine(knot.Folder, "domains.txt");
             System.IO.File.WriteAllLines(list, names);
             foreach (var f in PwshProcess.RunScript(PwshProcess.Find(root), "email-domain.ps1",
-                $"-Module '{module}' -Server '{knot.Endpoint}','{far}' -DomainList '{list}' -BlocklistZone 'ipbl.{Zone}','dbl.{Zone}'", "RESULT"))
+                $"-Module '{module}' -Server '{knot.Endpoint}','{far}' -DomainList '{list}' -BlocklistZone 'ipbl.{Zone}','dbl.{Zone}' -WithoutDkim {_withoutDkim}", "RESULT"))
             {
                 int items = int.Parse(f[2], CultureInfo.InvariantCulture), good = int.Parse(f[5], CultureInfo.InvariantCulture);
                 if (items != names.Count || good != names.Count)
@@ -126,14 +136,14 @@ namespace SmtpTools.Benchmarks
         private static string Check(int i, EmailDomainReport r, bool all)
         {
             if (!all) return null;
-            if (r.SpfStatus != "Valid" || r.DmarcPolicy != "reject" || r.DkimSelectorsFound != "selector1")
+            if (r.SpfStatus != "Valid" || r.DmarcPolicy != "reject" || r.DkimSelectorsFound != (WithoutDkim(i) ? "" : "selector1"))
                 return $"SPF {r.SpfStatus}, DMARC {r.DmarcPolicy}, DKIM {r.DkimSelectorsFound}: {r.FindingIds}";
             bool listed = AddressListed(i) || DomainListed(i);
             if (r.MxCount != (OwnHost(i) ? 1 : 2) || r.Listed != listed || r.Dnssec != "Unsigned" || r.TlsRpt != "Valid" || r.MtaStsMode != "NotFound" || r.Bimi != "NotFound")
                 return $"MX {r.MxCount}, listed {r.Listed}, DNSSEC {r.Dnssec}, TLS-RPT {r.TlsRpt}, MTA-STS {r.MtaStsMode}, BIMI {r.Bimi}: {r.FindingIds}";
             // No TLSA records (DANE not in use) and no -ProbeMx: neither lowers the grade.
             if (r.Dane != "NoTlsa" || r.SmtpTls != "NotRun") return $"Dane {r.Dane}, SmtpTls {r.SmtpTls}: {r.FindingIds}";
-            var expected = listed ? EmailDomainGrade.C : EmailDomainGrade.B;  // unsigned, no MTA-STS: B; listed: C
+            var expected = listed ? EmailDomainGrade.C : EmailDomainGrade.B;  // unsigned, no MTA-STS (or no DKIM key): B; listed: C
             return r.Grade == expected ? null : $"grade {r.Grade}, expected {expected}: {string.Join(" ", r.GradeReasons)}";
         }
 
@@ -163,7 +173,7 @@ namespace SmtpTools.Benchmarks
                 if (DomainListed(i)) sb.AppendLine($"d{i}.{Zone}.dbl IN A 127.0.1.2");
                 sb.AppendLine($"d{i} IN TXT \"v=spf1 include:_spf.prov{p}.{Zone} -all\"");
                 sb.AppendLine($"_dmarc.d{i} IN TXT \"v=DMARC1; p=reject; rua=mailto:dmarc@d{i}.{Zone}\"");
-                sb.AppendLine($"selector1._domainkey.d{i} IN TXT ( {key} )");
+                if (!WithoutDkim(i)) sb.AppendLine($"selector1._domainkey.d{i} IN TXT ( {key} )");
                 sb.AppendLine($"_smtp._tls.d{i} IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@d{i}.{Zone}\"");
             }
             return sb.ToString();

@@ -1,5 +1,6 @@
 # Runs Test-EmailDomain for the 'email-domain' benchmark inside one real pwsh process and prints one tab-separated line
 # per run:  RESULT <name> <reports> <seconds> <cpu seconds> <reports with the expected SPF, DMARC and DKIM answers>
+# (domain dN has no DKIM key when N % 100 < WithoutDkim, as the benchmark generates the zone)
 # Each run is a new pipeline (a cold DNS cache) with default parameters except -Server and -BlocklistZone (the
 # benchmark's own zones); CPU is this process's whole CPU time.
 param(
@@ -7,7 +8,8 @@ param(
     [Parameter(Mandatory)] [string[]] $Server,
     [Parameter(Mandatory)] [string] $DomainList,
     [Parameter(Mandatory)] [string[]] $BlocklistZone,
-    [int] $WarmUp = 200
+    [int] $WarmUp = 200,
+    [int] $WithoutDkim = 0
 )
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
@@ -26,6 +28,9 @@ foreach ($s in $Server) {
     $clock.Stop()
     $process.Refresh()
     $used = ($process.TotalProcessorTime - $cpu).TotalSeconds
-    $good = @($output | Where-Object { $_.SpfStatus -eq 'Valid' -and $_.DmarcPolicy -eq 'reject' -and $_.DkimSelectorsFound -eq 'selector1' }).Count
+    $good = @($output | Where-Object {
+            $selectors = if ([int]($_.Domain -replace '^d(\d+)\..*$', '$1') % 100 -lt $WithoutDkim) { '' } else { 'selector1' }
+            $_.SpfStatus -eq 'Valid' -and $_.DmarcPolicy -eq 'reject' -and $_.DkimSelectorsFound -eq $selectors
+        }).Count
     "RESULT`t$s`t$($output.Count)`t$($clock.Elapsed.TotalSeconds)`t$used`t$good"
 }

@@ -96,6 +96,9 @@ namespace SmtpTools.Tests.Shared
         /// <summary>The text of spoofed TXT answers: a policy that would let anyone pass.</summary>
         public string SpoofTxt { get; set; } = "v=spf1 +all";
 
+        /// <summary>Answer NXDOMAIN for a name that only has names below it (an empty non-terminal), as some broken servers do.</summary>
+        public bool EmptyNonTerminalsAsNxdomain { get; set; }
+
         /// <summary>Questions received (UDP and TCP), as "TYPE name".</summary>
         public ConcurrentQueue<string> Log { get; } = new ConcurrentQueue<string>();
 
@@ -350,7 +353,12 @@ namespace SmtpTools.Tests.Shared
             {
                 while (true)
                 {
-                    if (!_zone.TryGetValue(current, out var entries)) return (3, records.ToArray()); // NXDOMAIN, for the last name of the chain (RFC 6604)
+                    if (!_zone.TryGetValue(current, out var entries))
+                    {
+                        // An empty non-terminal exists (NODATA, RFC 8020); NXDOMAIN is for the last name of the chain (RFC 6604).
+                        bool below = !EmptyNonTerminalsAsNxdomain && _zone.Keys.Any(k => k.EndsWith("." + current, StringComparison.OrdinalIgnoreCase));
+                        return (below ? 0 : 3, records.ToArray());
+                    }
                     var cname = entries.FirstOrDefault(e => e.Type == Cname);
                     if (cname.Data != null && type != Cname)
                     {

@@ -158,6 +158,23 @@ namespace SmtpTools.Module.Tests
         }
 
         [Fact]
+        public void ADomainWithoutAnyDkimNameCostsOneDkimQuestionAndStillReportsNoSelectorFound()
+        {
+            using var fake = new FakeDnsServer();
+            fake.AddTxt("nodkim.fake.test", "v=spf1 -all");
+            fake.AddTxt("_dmarc.nodkim.fake.test", "v=DMARC1; p=reject; rua=mailto:d@nodkim.fake.test");
+            var r = Run("Test-EmailDomain nodkim.fake.test -Server $fake -Check Spf, Dmarc, Dkim", new Dictionary<string, object> { ["fake"] = fake.Endpoint });
+            var report = r.Single();
+            Assert.Equal("", S(report, "DkimSelectorsFound"));
+            Assert.Equal("Missing", S(Items(report, "Checks").Single(c => S(c, "Check") == "Dkim"), "Status"));
+            Assert.Contains("DkimNoSelectorFound", S(report, "FindingIds"));
+            Assert.Equal("B", S(report, "Grade"));
+            // RFC 8020: _domainkey.nodkim.fake.test does not exist, so none of the ~40 selector names below it is asked
+            // (Distinct: a slow first reply may be sent again by the resolver).
+            Assert.Equal(new[] { "TXT _domainkey.nodkim.fake.test" }, fake.Log.Where(q => q.Contains("_domainkey", StringComparison.OrdinalIgnoreCase)).Distinct());
+        }
+
+        [Fact]
         public void ExportsEveryFormatAndTheSameFromDeserializedReports()
         {
             var script = @"

@@ -11,7 +11,8 @@ namespace SmtpTools.Core.Tests.Support
 {
     /// <summary>
     /// A zone in memory for engine tests and conformance suites. A name exists (NOERROR/NODATA rather than
-    /// NXDOMAIN) when it has any record or was added with <see cref="AddName"/>. <see cref="AddTimeout"/> makes
+    /// NXDOMAIN) when it has any record, was added with <see cref="AddName"/> or has a name below it (an empty
+    /// non-terminal, RFC 8020), unless <see cref="EmptyNonTerminalsAsNxdomain"/>. <see cref="AddTimeout"/> makes
     /// every question for a name time out; <see cref="AddFailure"/> gives any other failure status.
     /// </summary>
     public sealed class InMemoryDnsResolver : IDnsResolver
@@ -41,6 +42,9 @@ namespace SmtpTools.Core.Tests.Support
         public long QueriesSent => Interlocked.Read(ref _queries);
         /// <summary>Every question asked, as "TYPE name", in order.</summary>
         public List<string> Log { get; } = new();
+
+        /// <summary>Answer NXDOMAIN for a name that only has names below it, as some broken authoritative servers do.</summary>
+        public bool EmptyNonTerminalsAsNxdomain { get; set; }
 
         public InMemoryDnsResolver AddName(string name) { _names.Add(Norm(name)); return this; }
         public InMemoryDnsResolver AddTxt(string name, params string[] strings) { Add(_txt, name, new DnsTxtRecord(strings)); return this; }
@@ -120,8 +124,11 @@ namespace SmtpTools.Core.Tests.Support
             return Task.FromResult(new DnsAnswer<T>(Norm(name), status, Array.Empty<T>(), null, aliases, authenticated));
         }
 
-        private bool Exists(string key) =>
-            _names.Contains(key) || _txt.ContainsKey(key) || _addresses.ContainsKey(key) || _mx.ContainsKey(key) || _ptr.ContainsKey(key) || _tlsa.ContainsKey(key);
+        private bool Exists(string key) => Owners().Any(n => n.Equals(key, StringComparison.OrdinalIgnoreCase) ||
+            !EmptyNonTerminalsAsNxdomain && n.EndsWith("." + key, StringComparison.OrdinalIgnoreCase));
+
+        private IEnumerable<string> Owners() =>
+            _names.Concat(_txt.Keys).Concat(_addresses.Keys).Concat(_mx.Keys).Concat(_ptr.Keys).Concat(_tlsa.Keys).Concat(_cname.Keys);
 
         private void Add<T>(Dictionary<string, List<T>> table, string name, T value)
         {
