@@ -317,6 +317,10 @@ namespace SmtpTools.Infrastructure
 
         private void Wake()
         {
+            // The full fence orders what the caller published (a posted call: ConcurrentQueue publishes its item with a
+            // release store only) before the read of _sleeping; without it the read may pass that store (store-load
+            // reordering, x86 included), the pump may find the queue empty and sleep while this sees it awake: a lost wake-up.
+            Interlocked.MemoryBarrier();
             if (Volatile.Read(ref _sleeping) == 1) _wakeUp.Set();
         }
 
