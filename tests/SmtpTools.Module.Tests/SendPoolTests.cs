@@ -235,13 +235,16 @@ $rows | Send-SmtpMessage -SmtpServer 127.0.0.1 -Port {fake.Port} -Security None 
         {
             using var fake = new FakeSmtpServer();
             using var arrived = new ManualResetEventSlim();
+            using var stopping = new ManualResetEventSlim();
             int held = 0;
             fake.Script = (verb, data, n) =>
             {
                 if (verb != "DATA-END" || HeaderOf(data, "Subject") != "one row 50" || Interlocked.Exchange(ref held, 1) != 0) return null;
                 arrived.Set();
                 if (replyNeverComes) return FakeSmtpServer.AcceptThenStall;
-                Thread.Sleep(500); // the stop comes now, while the sender waits for this reply
+                // The reply comes during the stop, while the sender waits for it (and well within its 5 s verdict grace).
+                stopping.Wait(TimeSpan.FromSeconds(60));
+                Thread.Sleep(2000);
                 return null;
             };
             string log = Path.Combine(_dir, $"one-{replyNeverComes}.csv");
@@ -251,7 +254,13 @@ $rows | Send-SmtpMessage -SmtpServer 127.0.0.1 -Port {fake.Port} -Security None 
   Save-Row -Path '{log}'";
             HashSet<string> Delivered() => fake.Delivered.Select(d => HeaderOf(d.Data, "Message-Id").Trim('<', '>')).ToHashSet();
 
-            var (inTime, state, _) = _s.RunAndStop(Merge(), () => arrived.IsSet, TimeSpan.FromSeconds(20));
+            bool StopNow()
+            {
+                if (!arrived.IsSet) return false;
+                stopping.Set();
+                return true;
+            }
+            var (inTime, state, _) = _s.RunAndStop(Merge(), StopNow, TimeSpan.FromSeconds(20));
             Assert.True(inTime);
             Assert.Equal(PSInvocationState.Stopped, state);
             var entries = LogEntries(log);
@@ -271,6 +280,30 @@ $rows | Send-SmtpMessage -SmtpServer 127.0.0.1 -Port {fake.Port} -Security None 
             Assert.All(rerun.Take(49), e => Assert.Equal("AlreadySent", e["Status"]));
             Assert.Equal(replyNeverComes ? "Unconfirmed" : "AlreadySent", rerun[49]["Status"]);
             Assert.All(rerun.Skip(50), e => Assert.Equal("Sent", e["Status"]));
+        }
+
+        /// <summary>
+        /// One session sends on the pipeline thread, blocked in a read of its own (synchronously used) socket while the
+        /// server says nothing after MAIL FROM: Ctrl+C still stops the pipeline at once, long before -TimeoutSec, by
+        /// closing the socket under the read; nothing after the silent transaction is sent.
+        /// </summary>
+        [Fact]
+        public void OneSessionStopsPromptlyWhileTheServerIsSilentMidTransaction()
+        {
+            using var fake = new FakeSmtpServer();
+            using var silent = new ManualResetEventSlim();
+            fake.Script = (verb, arg, n) =>
+            {
+                if (verb != "MAIL" || n != 2) return null;
+                silent.Set();
+                return FakeSmtpServer.Stall;
+            };
+            var (inTime, state, _) = _s.RunAndStop($@"
+1..20 | ForEach-Object {{ [pscustomobject]@{{ To = ""r$_@example.test""; Subject = ""silent $_"" }} }} |
+  Send-SmtpMessage -SmtpServer 127.0.0.1 -Port {fake.Port} -Security None -From s@example.test -Body x -TimeoutSec 120 -PassThru", () => silent.IsSet, TimeSpan.FromSeconds(15));
+            Assert.True(inTime, "Ctrl+C did not stop a send blocked on a silent server within 15 s (-TimeoutSec 120)");
+            Assert.Equal(PSInvocationState.Stopped, state);
+            Assert.Equal(new[] { "silent 1", "silent 2" }, fake.Delivered.Select(d => HeaderOf(d.Data, "Subject")).OrderBy(x => x));
         }
 
         [Fact]
