@@ -68,8 +68,13 @@ namespace SmtpTools.Core.Smtp
             if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<T>(cancellationToken);
             try
             {
+                T result;
                 using (cancellationToken.Register(() => _inner.Dispose()))
-                    return Task.FromResult(call());
+                    result = call();
+                // Closing the socket under a blocked read may end it with 0 bytes (end of stream) instead of an exception:
+                // after a cancellation that is not the server's end of stream, and the stream is gone either way.
+                if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<T>(cancellationToken);
+                return Task.FromResult(result);
             }
             catch (Exception) when (cancellationToken.IsCancellationRequested)
             {
